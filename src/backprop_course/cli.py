@@ -1,0 +1,62 @@
+"""The `backprop-course` command: a thin layer over the instructor verbs."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .paths import CourseDir
+
+
+def _build_source(course: CourseDir, args: argparse.Namespace) -> int:
+    from .authoring import build_source
+
+    for path in build_source(course.source):
+        print(f"wrote {path.relative_to(course.root)}")
+    return 0
+
+
+def _generate(course: CourseDir, args: argparse.Namespace) -> int:
+    from .generate import generate
+
+    generate(course)
+    print(f"wrote {course.release.relative_to(course.root)} and {course.solutions.relative_to(course.root)}")
+    return 0
+
+
+def _build_samples(course: CourseDir, args: argparse.Namespace) -> int:
+    from .samples import build_samples
+
+    for path in build_samples(course):
+        print(f"wrote {path.relative_to(course.root)}")
+    return 0
+
+
+def _demo(course: CourseDir, args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(course)
+
+
+COMMANDS = {
+    "build-source": (_build_source, "write source/ notebooks from the authoring module"),
+    "generate": (_generate, "nbgrader generate_assignment and generate_solution"),
+    "build-samples": (_build_samples, "write the sample submissions under samples/ from release/"),
+    "demo": (_demo, "the whole instructor pipeline on the sample submissions"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="backprop-course", description=__doc__)
+    parser.add_argument("--course-dir", type=Path, default=None, help="course directory (default: this repository)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        commands.add_parser(name, help=help_text)
+    args = parser.parse_args(argv)
+    course = CourseDir(args.course_dir.resolve()) if args.course_dir else CourseDir()
+    handler, _ = COMMANDS[args.command]
+    return handler(course, args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

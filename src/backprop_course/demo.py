@@ -1,0 +1,56 @@
+"""Instructor verb `demo`: the whole nbgrader pipeline on the shipped sample submissions."""
+
+from __future__ import annotations
+
+import shutil
+
+from .contract import ASSIGNMENT
+from .nbgrader_apps import nbgrader
+from .paths import CourseDir
+from .samples import sample_students
+from .scores import notebook_scores, score_table
+
+
+def release(course: CourseDir) -> None:
+    nbgrader("generate_assignment", ASSIGNMENT, "--force", course_dir=course.root)
+
+
+def collect_samples(course: CourseDir) -> None:
+    """Copy samples/<student>/<assignment>/ to submitted/, as `nbgrader collect` would."""
+    for student in sample_students(course):
+        target = course.submission(student)
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(course.samples / student / ASSIGNMENT, target)
+
+
+def autograde(course: CourseDir) -> None:
+    nbgrader("autograde", ASSIGNMENT, "--force", course_dir=course.root)
+
+
+def feedback(course: CourseDir) -> None:
+    nbgrader("generate_feedback", ASSIGNMENT, "--force", course_dir=course.root)
+
+
+def export(course: CourseDir) -> None:
+    nbgrader("export", "--to", str(course.grades_csv), course_dir=course.root)
+
+
+PIPELINE = [
+    ("release the assignment (nbgrader generate_assignment)", release),
+    ("collect the sample submissions into submitted/", collect_samples),
+    ("autograde (nbgrader autograde)", autograde),
+    ("write feedback (nbgrader generate_feedback)", feedback),
+    ("export grades (nbgrader export)", export),
+]
+
+
+def run_demo(course: CourseDir) -> int:
+    for number, (title, step) in enumerate(PIPELINE, start=1):
+        print(f"[{number}/{len(PIPELINE)}] {title}", flush=True)
+        step(course)
+    print()
+    print(score_table(notebook_scores(f"sqlite:///{course.gradebook}")))
+    print()
+    print(f"grades: {course.grades_csv.relative_to(course.root)}; "
+          f"feedback: {course.feedback.relative_to(course.root)}/<student>/{ASSIGNMENT}/")
+    return 0

@@ -1,0 +1,34 @@
+"""Runs the real nbgrader command-line apps in a course directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BIN_DIR = Path(sys.executable).parent
+
+
+class NbgraderError(RuntimeError):
+    """An nbgrader app exited with an error; the message holds the end of its log."""
+
+
+def nbgrader(*args: str, course_dir: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """Run `nbgrader ARGS` in course_dir with this environment's bin first on PATH.
+
+    nbgrader looks up `alembic` (gradebook migrations) and the kernel's Python by name, so they
+    must come from the same environment as this package.
+    """
+    env = dict(os.environ, PATH=f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}")
+    result = subprocess.run(
+        [str(BIN_DIR / "nbgrader"), *args],
+        cwd=course_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if check and result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
+        raise NbgraderError(f"nbgrader {' '.join(args)} exited with {result.returncode}:\n{tail}")
+    return result

@@ -1,0 +1,56 @@
+"""Where things live in the course directory (the repository root by default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .contract import ASSIGNMENT, SOLUTION_DIRECTORY
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class CourseDir:
+    """The nbgrader course directory and the folders nbgrader reads and writes in it."""
+
+    root: Path = REPO_ROOT
+
+    @property
+    def source(self) -> Path:
+        return self.root / "source" / ASSIGNMENT
+
+    @property
+    def release(self) -> Path:
+        return self.root / "release" / ASSIGNMENT
+
+    @property
+    def solutions(self) -> Path:
+        return self.root / SOLUTION_DIRECTORY / ASSIGNMENT
+
+    @property
+    def samples(self) -> Path:
+        return self.root / "samples"
+
+    @property
+    def submitted(self) -> Path:
+        return self.root / "submitted"
+
+    @property
+    def autograded(self) -> Path:
+        return self.root / "autograded"
+
+    @property
+    def feedback(self) -> Path:
+        return self.root / "feedback"
+
+    @property
+    def gradebook(self) -> Path:
+        return self.root / "gradebook.db"
+
+    @property
+    def grades_csv(self) -> Path:
+        return self.root / "grades.csv"
+
+    def submission(self, student_id: str) -> Path:
+        return self.submitted / student_id / ASSIGNMENT
