@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from . import numerics, reference
+from . import notebook_helpers, numerics, reference
 from .contract import (
     FD_STEP,
     MANUAL_GRADE_ID,
@@ -70,7 +70,8 @@ def checking_helpers() -> str:
     constants = (
         f"REL_TOLERANCE = {REL_TOLERANCE!r}\nREL_ERROR_FLOOR = {REL_ERROR_FLOOR!r}\nFD_STEP = {FD_STEP!r}\n"
     )
-    return constants + "\n\n" + _source_of(numerics.rel_error) + "\n\n" + _source_of(numerics.centred_difference)
+    helpers = (numerics.rel_error, numerics.centred_difference, notebook_helpers.assert_implemented)
+    return constants + "\n\n" + "\n\n".join(_source_of(helper) for helper in helpers)
 
 
 def _literal(value) -> str:
@@ -89,27 +90,52 @@ def check_cell(function: GradedFunction, source: str) -> nbformat.NotebookNode:
     return _code(f"check_{function.name}", source, locked=True)
 
 
-def hidden_test_cell(function: GradedFunction) -> nbformat.NotebookNode:
+def hidden_test_cell(function: GradedFunction, example_args: str) -> nbformat.NotebookNode:
+    """The graded cell: in the release it only fails until the function is written.
+
+    When nbgrader grades the notebook, the hidden lines run the grader first (it prints the
+    feedback) and end the cell with the score, which nbgrader reads as partial credit.
+    """
     unit = "point" if function.points == 1 else "points"
     source = f"""
-# When your notebook is graded, hidden tests run {function.name} here on new inputs ({function.points} {unit}).
+# Hidden tests grade {function.name} here ({function.points} {unit}); until then this cell checks that it is written.
 ### BEGIN HIDDEN TESTS
-from backprop_course.hidden_tests import grade
-grade("{function.name}", globals())
+import backprop_course.hidden_tests as _backprop_hidden_tests
+_backprop_score = _backprop_hidden_tests.grade("{function.name}", globals())
+### END HIDDEN TESTS
+assert_implemented({function.name}, {example_args})
+### BEGIN HIDDEN TESTS
+_backprop_score
 ### END HIDDEN TESTS
 """
     return _code(function.test_id, source, grade=True, locked=True, points=function.points)
 
 
 def exercise(function_name: str, lesson: str, checks: str) -> list[nbformat.NotebookNode]:
-    """The four cells of one graded function: lesson, answer, visible tests, hidden tests."""
+    """The four cells of one graded function: lesson, answer, visible checks, graded tests."""
     function = graded_function(function_name)
     return [
         _markdown(f"lesson_{function.name}", lesson),
         answer_cell(function),
         check_cell(function, checks),
-        hidden_test_cell(function),
+        hidden_test_cell(function, EXAMPLE_ARGS[function_name]),
     ]
+
+
+# Small valid arguments that the graded cells call each function with to see that it is written.
+EXAMPLE_ARGS = {
+    "neuron_forward": "np.ones((2, 3)), np.ones(3), 0.5",
+    "mse_loss": "np.ones(2), np.zeros(2)",
+    "dloss_dyhat": "np.ones(2), np.zeros(2)",
+    "sigmoid_prime": "np.zeros(3)",
+    "neuron_gradients": "np.ones((2, 3)), np.ones(2), np.ones(3), 0.5",
+    "sgd_update": "np.ones(3), np.ones(3), 0.1",
+    "train_neuron": "np.ones((2, 3)), np.ones(2), np.ones(3), 0.5, 0.1, 1",
+    "mlp_forward": "np.ones((2, 3)), init_params([3, 2, 1])",
+    "mlp_gradients": "np.ones((2, 3)), np.ones(2), init_params([3, 2, 1])",
+    "sgd_step": "init_params([3, 2, 1]), init_params([3, 2, 1]), 0.1",
+    "train_mlp": "np.ones((2, 3)), np.ones(2), [3, 2, 1], 0.1, 1",
+}
 
 
 def _points_table(notebook: Notebook) -> str:
@@ -119,12 +145,18 @@ def _points_table(notebook: Notebook) -> str:
     return "| function | points |\n|---|---|\n" + "\n".join(rows)
 
 
-HOW_GRADING_WORKS = """
+def _intro(notebook: Notebook, text: str) -> nbformat.NotebookNode:
+    """Title, what the notebook is about, how it is graded and its points."""
+    parts = [f"# {notebook.title}", textwrap.dedent(text), HOW_GRADING_WORKS, _points_table(notebook)]
+    return _markdown("intro", "\n\n".join(part.strip("\n") for part in parts))
+
+
+HOW_GRADING_WORKS = f"""
 **How this notebook is graded.** Write each function in its answer cell, replacing
 `raise NotImplementedError()`. The cell after each answer holds quick checks you can run
 yourself (restart the kernel and run all cells before you submit). Hidden tests then call your
 function on inputs you have not seen and compare the results with a reference implementation,
-shapes exactly and values to a relative error of at most `1e-7`. A function that calls other
+shapes exactly and values to a relative error of at most `{REL_TOLERANCE:g}`. A function that calls other
 graded functions is graded with correct versions of those substituted, so a mistake costs points
 only where it is made. Keep the function names and signatures as they are.
 """
@@ -138,18 +170,12 @@ def single_neuron_notebook() -> nbformat.NotebookNode:
     y = np.array([0.0, 1.0, 1.0])
     z = np.array([-2.0, 0.0, 3.0])
     cells = [
-        _markdown(
-            "intro",
-            f"""
-            # {SINGLE_NEURON.title}
-
+        _intro(
+            SINGLE_NEURON,
+            """
             A network makes a prediction, a loss says how wrong it is, and backpropagation says how
             to change every parameter to make the loss smaller. In this notebook you work it all
             out for the smallest network there is, one sigmoid neuron, and then train it.
-
-            {HOW_GRADING_WORKS}
-
-            {_points_table(SINGLE_NEURON)}
             """,
         ),
         _code(
@@ -379,7 +405,7 @@ w_check, b_check, losses_check = train_neuron(X_check, y_check, w_start, b_start
 assert len(losses_check) == 30, f"expected 30 losses, got {len(losses_check)}"
 assert losses_check[-1] < losses_check[0], "full-batch training on this easy data should lower the loss"
 last_loss = np.mean((sigmoid(X_check @ w_check + b_check) - y_check) ** 2)
-assert rel_error(losses_check[-1], last_loss) <= REL_TOLERANCE, "the last loss should be that of the returned parameters"
+assert rel_error(losses_check[-1], last_loss) <= REL_TOLERANCE, "the last loss should match the returned parameters"
 _, _, minibatch_losses = train_neuron(X_check, y_check, w_start, b_start, 0.5, 5, batch_size=6, seed=3)
 assert len(minibatch_losses) == 5, "one loss per epoch with mini-batches too"
 print("train_neuron: visible checks passed")
@@ -418,19 +444,13 @@ plt.show()
 
 def multilayer_notebook() -> nbformat.NotebookNode:
     cells = [
-        _markdown(
-            "intro",
-            f"""
-            # {MULTILAYER.title}
-
+        _intro(
+            MULTILAYER,
+            """
             One neuron can only draw a straight line through its inputs. Stack layers of neurons and
             the network can bend its decision boundary, for example around the XOR-like data at the
             end of this notebook. The recipe for the gradients stays the chain rule, applied layer
             by layer from the output back to the input: that is *backpropagation*.
-
-            {HOW_GRADING_WORKS}
-
-            {_points_table(MULTILAYER)}
             """,
         ),
         _code(

@@ -119,7 +119,7 @@ MISTAKES: dict[str, str] = {
     "train-wrong-loss-history": "losses needs one full-training-set loss per epoch, after that epoch's steps.",
     "mlp-forward-no-output-sigmoid": "Every layer applies the sigmoid, the output layer included.",
     "mlp-grad-transposed": "dL/dW_l = a_{l-1}^T delta_l has the shape of W_l: check the transposes.",
-    "mlp-grad-missing-hidden-sigprime": "Hidden deltas need sigmoid'(z_{l-1}) too: (delta_l W_l^T) * sigmoid'(z_{l-1}).",
+    "mlp-grad-missing-hidden-sigprime": "Hidden deltas need it too: (delta_l W_l^T) * sigmoid'(z_{l-1}).",
     "mlp-grad-scale-per-layer": "Apply 2/N once, in the output delta, not again at every layer.",
     "mlp-grad-bias-not-summed": "db_l is the sum of delta_l over the examples (rows).",
     "mlp-grad-missing-key": "Return a gradient for every parameter, with the same keys as params.",

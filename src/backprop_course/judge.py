@@ -8,10 +8,9 @@ from typing import Any
 import numpy as np
 
 from . import reference
-from .contract import graded_function
+from .contract import REL_TOLERANCE, graded_function
 from .numerics import rel_error
 from .runner import Outcome, Unsupported, to_plain
-from .contract import REL_TOLERANCE
 
 # The order in which failures are reported when several cases fail in different ways.
 CHECK_ORDER = ("not-implemented", "raised-error", "wrong-shape", "not-finite", "wrong-value", "sgd-mutates-input")

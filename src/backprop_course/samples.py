@@ -58,15 +58,16 @@ def write_submission(release_dir: Path, answers: dict[str, str], target: Path, t
 
 
 def sample_students(course: CourseDir) -> list[str]:
-    return sorted(path.stem for path in (course.samples / "answers").glob("*.py"))
+    """The students with a submission under samples/."""
+    return sorted(path.parent.name for path in course.samples.glob(f"*/{ASSIGNMENT}") if path.is_dir())
 
 
 def build_samples(course: CourseDir) -> list[Path]:
     """Write samples/<student>/<assignment>/ for every answers file under samples/answers/."""
     written = []
-    for student in sample_students(course):
-        answers = answers_from_source((course.samples / "answers" / f"{student}.py").read_text())
-        written += write_submission(course.release, answers, course.samples / student / ASSIGNMENT)
+    for answers_file in sorted((course.samples / "answers").glob("*.py")):
+        answers = answers_from_source(answers_file.read_text())
+        written += write_submission(course.release, answers, course.samples / answers_file.stem / ASSIGNMENT)
     return written
 
 

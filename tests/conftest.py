@@ -1,0 +1,47 @@
+"""Shared fixtures: a private copy of the course directory, graded once through real nbgrader."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from backprop_course.contract import ASSIGNMENT
+from backprop_course.demo import run_demo
+from backprop_course.paths import REPO_ROOT, CourseDir
+
+COURSE_FILES = ("nbgrader_config.py", "source", "release", "solutions", "samples")
+SOLUTION_STUDENT = "solution_student"
+
+
+def copy_course(target: Path) -> CourseDir:
+    """The course files of this repository, copied into target (no gradebook, no outputs)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in COURSE_FILES:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return CourseDir(target)
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> CourseDir:
+    return copy_course(tmp_path / "course")
+
+
+@pytest.fixture(scope="session")
+def graded_course(tmp_path_factory: pytest.TempPathFactory) -> CourseDir:
+    """A course copy after `backprop-course demo`, with the solutions submitted as one more student.
+
+    The solutions notebooks go in as samples/solution_student/, so the same real autograde batch
+    grades them beside the shipped samples.
+    """
+    graded = copy_course(tmp_path_factory.mktemp("graded") / "course")
+    solution_sample = graded.samples / SOLUTION_STUDENT / ASSIGNMENT
+    shutil.copytree(graded.solutions, solution_sample)
+    (solution_sample / "timestamp.txt").write_text("2026-11-20 09:00:00.000000 UTC\n")
+    assert run_demo(graded) == 0
+    return graded

@@ -1,0 +1,67 @@
+"""source/, release/, solutions/ and samples/ are exactly what the tools generate."""
+
+from __future__ import annotations
+
+import copy
+
+import nbformat
+import pytest
+
+from backprop_course.authoring import BUILDERS
+from backprop_course.contract import NOTEBOOKS
+from backprop_course.generate import generate
+from backprop_course.paths import CourseDir
+from backprop_course.samples import build_samples
+
+
+def normalised(path) -> dict:
+    """A notebook without what legitimately varies between two runs of the same tools.
+
+    That is execution timestamps, how a kernel split its printed output into messages,
+    rendered image bytes (fonts, library versions) and the Python version in language_info.
+    """
+    notebook = copy.deepcopy(nbformat.read(path, as_version=4))
+    notebook.metadata.get("language_info", {}).pop("version", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+        if cell.cell_type != "code":
+            continue
+        merged = []
+        for output in cell.outputs:
+            if output.output_type == "stream" and merged and merged[-1].get("name") == output.name:
+                merged[-1]["text"] += output.text
+                continue
+            output = dict(output)
+            if "data" in output:
+                output["data"] = {key: ("<image>" if key.startswith("image/") else value)
+                                  for key, value in output["data"].items()}
+            merged.append(output)
+        cell.outputs = merged
+    return notebook
+
+
+def test_source_notebooks_are_what_the_authoring_module_writes():
+    course = CourseDir()
+    for name, build in BUILDERS.items():
+        committed = nbformat.read(course.source / f"{name}.ipynb", as_version=4)
+        assert committed == nbformat.from_dict(build()), f"run `make notebooks`: source/{name}.ipynb is stale"
+
+
+def test_samples_are_what_build_samples_writes(course):
+    committed = {path: path.read_bytes() for path in course.samples.rglob("*") if path.is_file()}
+    build_samples(course)
+    rebuilt = {path: path.read_bytes() for path in course.samples.rglob("*") if path.is_file()}
+    assert rebuilt == committed, "run `backprop-course build-samples`: samples/ is stale"
+
+
+@pytest.mark.slow
+def test_release_and_solutions_are_what_nbgrader_generates(course):
+    committed = {
+        (folder, notebook.filename): normalised(getattr(course, folder) / notebook.filename)
+        for folder in ("release", "solutions")
+        for notebook in NOTEBOOKS
+    }
+    generate(course)
+    for (folder, filename), notebook in committed.items():
+        regenerated = normalised(getattr(course, folder) / filename)
+        assert regenerated == notebook, f"{folder}/{filename} differs from what nbgrader generates from source/"

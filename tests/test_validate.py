@@ -1,0 +1,25 @@
+"""`nbgrader validate`: the solutions pass every test; the unanswered release passes none."""
+
+from __future__ import annotations
+
+import pytest
+
+from backprop_course.contract import NOTEBOOKS
+from backprop_course.nbgrader_apps import nbgrader
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda nb: nb.name)
+def test_solutions_pass_validation(course, notebook):
+    result = nbgrader("validate", str(course.solutions / notebook.filename), course_dir=course.root)
+    assert "Success! Your notebook passes all the tests." in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda nb: nb.name)
+def test_the_release_passes_no_test(course, notebook):
+    inverted = nbgrader("validate", "--invert", str(course.release / notebook.filename), course_dir=course.root)
+    assert "Success! The notebook does not pass any tests." in inverted.stdout, inverted.stdout + inverted.stderr
+    plain = nbgrader("validate", str(course.release / notebook.filename), course_dir=course.root)
+    graded_cells = len(notebook.functions) + (1 if notebook.manual_points else 0)
+    assert f"VALIDATION FAILED ON {graded_cells} CELL(S)!" in plain.stdout, plain.stdout + plain.stderr
