@@ -12,5 +12,10 @@ c.CourseDirectory.solution_directory = SOLUTION_DIRECTORY
 c.CourseDirectory.db_url = "sqlite:///" + str(Path(__file__).resolve().parent / "gradebook.db")
 
 # A cell that runs longer than this is stopped and the rest of the notebook still runs.
-c.ExecutePreprocessor.timeout = 120
 c.Execute.timeout = 120
+
+# Grading kernels learn the student id (it seeds the hidden inputs); feedback hides the tests.
+from backprop_course.preprocessors import autograde_preprocessors, feedback_preprocessors  # noqa: E402
+
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
+c.GenerateFeedback.preprocessors = feedback_preprocessors()

@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from backprop_course.authoring import BUILDERS
+from backprop_course.catalog_docs import catalog_markdown
 from backprop_course.contract import NOTEBOOKS
 from backprop_course.generate import generate
 from backprop_course.paths import CourseDir
@@ -65,3 +66,8 @@ def test_release_and_solutions_are_what_nbgrader_generates(course):
     for (folder, filename), notebook in committed.items():
         regenerated = normalised(getattr(course, folder) / filename)
         assert regenerated == notebook, f"{folder}/{filename} differs from what nbgrader generates from source/"
+
+
+def test_the_catalog_page_is_what_the_catalog_writes():
+    committed = (CourseDir().docs / "mistakes.md").read_text()
+    assert committed == catalog_markdown(), "run `backprop-course catalog`: docs/mistakes.md is stale"

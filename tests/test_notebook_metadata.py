@@ -5,6 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from backprop_course.cases import PUBLIC_EXAMPLES
+from backprop_course.checks import CHECKS
 from backprop_course.contract import MANUAL_GRADE_ID, NOTEBOOKS
 from backprop_course.paths import CourseDir
 
@@ -23,7 +25,7 @@ def test_graded_cells_and_points_match_the_contract(folder, notebook):
     cells = nbgrader_cells(FOLDERS[folder] / notebook.filename)
     points = {cell.metadata.nbgrader["grade_id"]: cell.metadata.nbgrader.get("points")
               for cell in cells if cell.metadata.nbgrader["grade"]}
-    expected = {function.test_id: function.points for function in notebook.functions}
+    expected = {check.grade_id: check.points for function in notebook.functions for check in CHECKS[function.name]}
     if notebook.manual_points:
         expected[MANUAL_GRADE_ID] = notebook.manual_points
     assert points == expected
@@ -41,7 +43,10 @@ def test_each_answer_cell_defines_its_function_alone_and_the_release_raises(note
         assert source.startswith(f"def {function.name}{function.signature}:")
         assert source.count("def ") == 1
         assert source.rstrip().endswith("raise NotImplementedError()")
-        assert cells[function.test_id].metadata.nbgrader["locked"]
+        for check in CHECKS[function.name]:
+            assert cells[check.grade_id].metadata.nbgrader["locked"]
+            visible_line = f"assert_implemented({function.name}, {PUBLIC_EXAMPLES[function.name]})"
+            assert cells[check.grade_id].source.rstrip().endswith(visible_line)
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda nb: nb.name)

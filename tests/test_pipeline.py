@@ -6,6 +6,7 @@ import csv
 
 import pytest
 
+from backprop_course.checks import CHECKS
 from backprop_course.contract import ASSIGNMENT, NOTEBOOKS
 from backprop_course.demo import run_demo
 from backprop_course.samples import expected_scores, sample_students
@@ -48,10 +49,17 @@ def test_every_student_gets_feedback_that_names_each_lost_function(graded_course
 
 def test_a_mistake_is_named_in_the_feedback(graded_course):
     html = (graded_course.feedback / "bob" / ASSIGNMENT / "multilayer.html").read_text()
-    assert "sgd_step: 0 of 2 points" in html
+    assert "sgd_step: params left unchanged: 0 of 1 point" in html
     assert "[sgd-mutates-input]" in html
     unchanged = (graded_course.feedback / "carol" / ASSIGNMENT / "single_neuron.html").read_text()
-    assert unchanged.count("[not-implemented]") == len(NOTEBOOKS[0].functions)
+    checks = sum(len(CHECKS[function.name]) for function in NOTEBOOKS[0].functions)
+    assert unchanged.count("[not-implemented]") == checks
+
+
+def test_feedback_never_shows_the_hidden_tests(graded_course):
+    for html in graded_course.feedback.rglob("*.html"):
+        text = html.read_text()
+        assert "BEGIN HIDDEN TESTS" not in text and "backprop_course" not in text, html
 
 
 def test_export_writes_one_row_per_student_with_the_gradebook_totals(graded_course):

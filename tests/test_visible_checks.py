@@ -6,6 +6,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from backprop_course.checks import CHECKS
 from backprop_course.contract import NOTEBOOKS
 from backprop_course.paths import CourseDir
 from backprop_course.samples import answers_from_source, fill_answers
@@ -33,7 +34,8 @@ def test_a_correct_student_passes_every_visible_check(notebook, tmp_path):
     errors = run_release_with("alice.py", notebook, tmp_path)
     assert not any(errors.values()), [cell_id for cell_id, failed in errors.items() if failed]
     for function in notebook.functions:
-        assert f"check_{function.name}" in errors and function.test_id in errors
+        assert f"check_{function.name}" in errors
+        assert all(check.grade_id in errors for check in CHECKS[function.name])
 
 
 def test_wrong_answers_fail_their_visible_checks(tmp_path):
@@ -47,4 +49,4 @@ def test_wrong_answers_fail_their_visible_checks(tmp_path):
 def test_the_unanswered_release_fails_its_graded_cells_without_the_grader(notebook, tmp_path):
     errors = run_release_with("carol.py", notebook, tmp_path)
     assert not errors["block_the_grader"] and not errors["given_code"]
-    assert all(errors[function.test_id] for function in notebook.functions)
+    assert all(errors[check.grade_id] for function in notebook.functions for check in CHECKS[function.name])

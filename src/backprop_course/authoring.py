@@ -17,6 +17,8 @@ import nbformat
 import numpy as np
 
 from . import notebook_helpers, numerics, reference
+from .cases import PUBLIC_EXAMPLES
+from .checks import CHECKS, Check
 from .contract import (
     FD_STEP,
     MANUAL_GRADE_ID,
@@ -90,52 +92,37 @@ def check_cell(function: GradedFunction, source: str) -> nbformat.NotebookNode:
     return _code(f"check_{function.name}", source, locked=True)
 
 
-def hidden_test_cell(function: GradedFunction, example_args: str) -> nbformat.NotebookNode:
-    """The graded cell: in the release it only fails until the function is written.
+def hidden_test_cell(check: Check) -> nbformat.NotebookNode:
+    """One graded cell per check: in the release it only fails until the function is written.
 
     When nbgrader grades the notebook, the hidden lines run the grader first (it prints the
     feedback) and end the cell with the score, which nbgrader reads as partial credit.
     """
-    unit = "point" if function.points == 1 else "points"
+    unit = "point" if check.points == 1 else "points"
     source = f"""
-# Hidden tests grade {function.name} here ({function.points} {unit}); until then this cell checks that it is written.
+# Hidden tests grade the {check.title} of {check.function} here ({check.points} {unit}).
+# Until then this cell checks that the function is written.
 ### BEGIN HIDDEN TESTS
 import backprop_course.hidden_tests as _backprop_hidden_tests
-_backprop_score = _backprop_hidden_tests.grade("{function.name}", globals())
+_backprop_score = _backprop_hidden_tests.grade("{check.function}", "{check.name}", globals())
 ### END HIDDEN TESTS
-assert_implemented({function.name}, {example_args})
+assert_implemented({check.function}, {PUBLIC_EXAMPLES[check.function]})
 ### BEGIN HIDDEN TESTS
 _backprop_score
 ### END HIDDEN TESTS
 """
-    return _code(function.test_id, source, grade=True, locked=True, points=function.points)
+    return _code(check.grade_id, source, grade=True, locked=True, points=check.points)
 
 
 def exercise(function_name: str, lesson: str, checks: str) -> list[nbformat.NotebookNode]:
-    """The four cells of one graded function: lesson, answer, visible checks, graded tests."""
+    """The cells of one graded function: lesson, answer, visible checks, one graded cell per check."""
     function = graded_function(function_name)
     return [
         _markdown(f"lesson_{function.name}", lesson),
         answer_cell(function),
         check_cell(function, checks),
-        hidden_test_cell(function, EXAMPLE_ARGS[function_name]),
+        *(hidden_test_cell(check) for check in CHECKS[function_name]),
     ]
-
-
-# Small valid arguments that the graded cells call each function with to see that it is written.
-EXAMPLE_ARGS = {
-    "neuron_forward": "np.ones((2, 3)), np.ones(3), 0.5",
-    "mse_loss": "np.ones(2), np.zeros(2)",
-    "dloss_dyhat": "np.ones(2), np.zeros(2)",
-    "sigmoid_prime": "np.zeros(3)",
-    "neuron_gradients": "np.ones((2, 3)), np.ones(2), np.ones(3), 0.5",
-    "sgd_update": "np.ones(3), np.ones(3), 0.1",
-    "train_neuron": "np.ones((2, 3)), np.ones(2), np.ones(3), 0.5, 0.1, 1",
-    "mlp_forward": "np.ones((2, 3)), init_params([3, 2, 1])",
-    "mlp_gradients": "np.ones((2, 3)), np.ones(2), init_params([3, 2, 1])",
-    "sgd_step": "init_params([3, 2, 1]), init_params([3, 2, 1]), 0.1",
-    "train_mlp": "np.ones((2, 3)), np.ones(2), [3, 2, 1], 0.1, 1",
-}
 
 
 def _points_table(notebook: Notebook) -> str:

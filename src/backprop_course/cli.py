@@ -38,11 +38,37 @@ def _demo(course: CourseDir, args: argparse.Namespace) -> int:
     return run_demo(course)
 
 
+def _report(course: CourseDir, args: argparse.Namespace) -> int:
+    from .report import ReportError, summary_lines, write_report
+
+    try:
+        report, path = write_report(course, args.assignment)
+    except ReportError as error:
+        print(f"backprop-course report: {error}")
+        return 1
+    print("\n".join(summary_lines(report, path, course)))
+    return 0
+
+
+def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
+    from .catalog_docs import write_catalog_page
+
+    print(f"wrote {write_catalog_page(course).relative_to(course.root)}")
+    return 0
+
+
 COMMANDS = {
     "build-source": (_build_source, "write source/ notebooks from the authoring module"),
     "generate": (_generate, "nbgrader generate_assignment and generate_solution"),
     "build-samples": (_build_samples, "write the sample submissions under samples/ from release/"),
     "demo": (_demo, "the whole instructor pipeline on the sample submissions"),
+    "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
+    "report": (_report, "HTML report of scores and mistakes (reports/ASSIGNMENT.html) and nbgrader export"),
+}
+
+# Positional arguments of the commands that take any: {command: [(name, help)]}.
+COMMAND_ARGUMENTS = {
+    "report": [("assignment", "the assignment to report on, e.g. backprop")],
 }
 
 
@@ -51,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--course-dir", type=Path, default=None, help="course directory (default: this repository)")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (_, help_text) in COMMANDS.items():
-        commands.add_parser(name, help=help_text)
+        command = commands.add_parser(name, help=help_text)
+        for argument, argument_help in COMMAND_ARGUMENTS.get(name, []):
+            command.add_argument(argument, help=argument_help)
     args = parser.parse_args(argv)
     course = CourseDir(args.course_dir.resolve()) if args.course_dir else CourseDir()
     handler, _ = COMMANDS[args.command]

@@ -13,6 +13,10 @@ REL_TOLERANCE = 1e-7
 REL_ERROR_FLOOR = 1e-8
 # Centred finite differences of the loss, used to cross-check gradient code.
 FD_STEP = 1e-5
+# One call of a student's function by the grader may take this long (seconds).
+CALL_TIME_LIMIT = 10.0
+# Environment variable through which the grading kernel learns whose notebook it runs.
+STUDENT_ENV = "BACKPROP_COURSE_STUDENT"
 
 
 @dataclass(frozen=True)
@@ -89,41 +93,3 @@ NOTEBOOK_OF = {function.name: nb for nb in NOTEBOOKS for function in nb.function
 
 def graded_function(name: str) -> GradedFunction:
     return GRADED_FUNCTIONS[name]
-
-
-MISTAKES: dict[str, str] = {
-    "not-implemented": "The function still raises NotImplementedError or is missing: write its body.",
-    "raised-error": "The function raised an exception when called on valid inputs.",
-    "wrong-shape": "The result has the wrong shape or type; check it against the docstring.",
-    "not-finite": "The result holds NaN or infinity where the correct result is finite.",
-    "wrong-value": "The values are wrong, in a way that matches none of the common mistakes.",
-    "loss-sum-not-mean": "You summed the squared errors: the loss is their mean (divide by N).",
-    "loss-half-factor": "Our loss has no factor 1/2: it is the plain mean of the squared errors.",
-    "loss-not-squared": "Square each error before averaging.",
-    "dloss-missing-2": "The derivative of (y_hat - y)**2 brings down a factor 2.",
-    "dloss-missing-1-over-n": "The loss is a mean, so its derivative keeps the factor 1/N.",
-    "dloss-sign-flipped": "Differentiate with respect to y_hat: the term is y_hat - y, not y - y_hat.",
-    "sigprime-returns-sigmoid": "You returned sigmoid(z); its derivative is sigmoid(z) * (1 - sigmoid(z)).",
-    "sigprime-on-preactivation": "Apply sigmoid first: use s = sigmoid(z), then s * (1 - s), not z * (1 - z).",
-    "sigprime-applied-twice": "Pass z itself, not sigmoid(z), to the derivative.",
-    "grad-missing-sigprime": "The chain goes through the activation: multiply by sigmoid'(z).",
-    "grad-missing-input": "dz/dw_j = x_j: the weight gradient needs the inputs in the chain.",
-    "grad-bias-not-summed": "The bias gradient is one number: sum the per-example terms.",
-    "grad-broadcast-n-by-n": "An (N, 1) array met an (N,) array and broadcast to (N, N): keep vectors 1-D.",
-    "grad-sign-flipped": "The gradient has the wrong sign.",
-    "grad-scale": "The gradient is off by a constant factor: check 2/N and the sums.",
-    "sgd-ascent": "Gradient descent steps against the gradient: subtract learning_rate * grad.",
-    "sgd-ignores-learning-rate": "The step must be scaled by learning_rate.",
-    "sgd-mutates-input": "Return a new value: do not modify the parameters passed in.",
-    "train-params-not-updated": "The parameters never change: keep the values your update returns.",
-    "train-wrong-loss-history": "losses needs one full-training-set loss per epoch, after that epoch's steps.",
-    "mlp-forward-no-output-sigmoid": "Every layer applies the sigmoid, the output layer included.",
-    "mlp-grad-transposed": "dL/dW_l = a_{l-1}^T delta_l has the shape of W_l: check the transposes.",
-    "mlp-grad-missing-hidden-sigprime": "Hidden deltas need it too: (delta_l W_l^T) * sigmoid'(z_{l-1}).",
-    "mlp-grad-scale-per-layer": "Apply 2/N once, in the output delta, not again at every layer.",
-    "mlp-grad-bias-not-summed": "db_l is the sum of delta_l over the examples (rows).",
-    "mlp-grad-missing-key": "Return a gradient for every parameter, with the same keys as params.",
-    "time-limit": "The notebook or one of its cells ran past its time limit.",
-    "output-limit": "The notebook printed more than the output limit; the rest was cut.",
-    "kernel-died": "The notebook's kernel exited or was killed while it ran.",
-}

@@ -1,6 +1,9 @@
-"""Instructor verb: release/ and solutions/ from source/, through nbgrader's own generators."""
+"""Author's verb: release/ and solutions/ from source/, through nbgrader's own generators."""
 
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
 
 from .contract import ASSIGNMENT
 from .nbgrader_apps import nbgrader
@@ -13,6 +16,12 @@ STEPS = (
 
 
 def generate(course: CourseDir) -> None:
-    """Write release/<assignment> and solutions/<assignment> (and the gradebook's assignment)."""
-    for step in STEPS:
-        nbgrader(*step, course_dir=course.root)
+    """Write release/<assignment> and solutions/<assignment> from source/<assignment>.
+
+    A throwaway gradebook records the cells, so that regenerating after an edit of source/ never
+    clashes with the submissions of the course's own gradebook.
+    """
+    with tempfile.TemporaryDirectory(prefix="backprop-generate-") as scratch:
+        db_url = f"--CourseDirectory.db_url=sqlite:///{Path(scratch) / 'gradebook.db'}"
+        for step in STEPS:
+            nbgrader(*step, db_url, course_dir=course.root)

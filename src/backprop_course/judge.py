@@ -1,4 +1,4 @@
-"""Judges plain results against the reference: shape and type, finiteness, then value."""
+"""Judges plain results against the reference, check by check, and names the mistake."""
 
 from __future__ import annotations
 
@@ -8,12 +8,25 @@ from typing import Any
 import numpy as np
 
 from . import reference
-from .contract import REL_TOLERANCE, graded_function
+from .catalog import diagnose
+from .checks import CHECKS, INPUTS_KEPT, STRUCTURE, Check
+from .contract import REL_TOLERANCE
 from .numerics import rel_error
-from .runner import Outcome, Unsupported, to_plain
+from .plain import Unsupported, at, to_plain
+from .runner import Outcome
 
 # The order in which failures are reported when several cases fail in different ways.
-CHECK_ORDER = ("not-implemented", "raised-error", "wrong-shape", "not-finite", "wrong-value", "sgd-mutates-input")
+CHECK_ORDER = (
+    "not-implemented",
+    "time-limit",
+    "raised-error",
+    "wrong-shape",
+    "not-finite",
+    "wrong-value",
+    "sgd-mutates-input",
+)
+# Failures of the result itself, which the catalog may explain more precisely.
+DIAGNOSABLE = ("wrong-shape", "not-finite", "wrong-value")
 
 
 @dataclass(frozen=True)
@@ -25,12 +38,11 @@ class Failure:
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """The grade of one function: points earned out of its points, and the failure if any."""
+class CheckVerdict:
+    """The grade of one check: points earned out of its points, and the failure if any."""
 
-    function: str
+    check: Check
     points: float
-    max_points: int
     failure: Failure | None
 
 
@@ -50,14 +62,16 @@ def describe(value: Any) -> str:
         return f"a sequence of {len(value)} items"
     if isinstance(value, Unsupported):
         return "None" if value.type_name == "NoneType" else f"a {value.type_name}"
-    return type(value).__name__
+    return "nothing" if value is None else type(value).__name__
 
 
-def compare(expected: Any, actual: Any, where: str = "the result") -> Failure | None:
-    """The first difference between two plain values, structure before numbers."""
+def compare(expected: Any, actual: Any, where: str, values: bool = True) -> Failure | None:
+    """The first difference between two plain values: structure first, then (if asked) numbers."""
     if isinstance(expected, np.ndarray):
         if not isinstance(actual, np.ndarray) or actual.shape != expected.shape:
             return Failure("wrong-shape", f"{where} should be {describe(expected)}, got {describe(actual)}")
+        if not values:
+            return None
         if np.all(np.isfinite(expected)) and not np.all(np.isfinite(actual)):
             return Failure("not-finite", f"{where} holds NaN or infinity")
         if rel_error(actual, expected) > REL_TOLERANCE:
@@ -66,36 +80,66 @@ def compare(expected: Any, actual: Any, where: str = "the result") -> Failure | 
     if isinstance(expected, dict):
         if not isinstance(actual, dict) or actual.keys() != expected.keys():
             return Failure("wrong-shape", f"{where} should be {describe(expected)}, got {describe(actual)}")
-        found = (compare(expected[key], actual[key], f'{where}["{key}"]') for key in sorted(expected))
-        return _first_by_check_order(found)
+        return first_failure(
+            compare(expected[key], actual[key], f'{where}["{key}"]', values) for key in sorted(expected)
+        )
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             return Failure("wrong-shape", f"{where} should be {describe(expected)}, got {describe(actual)}")
-        found = (compare(item, other, f"{where}[{i}]") for i, (item, other) in enumerate(zip(expected, actual)))
-        return _first_by_check_order(found)
+        return first_failure(
+            compare(item, other, f"{where}[{index}]", values)
+            for index, (item, other) in enumerate(zip(expected, actual))
+        )
     raise TypeError(f"the reference returned an unexpected {type(expected).__name__}")
 
 
-def _first_by_check_order(failures) -> Failure | None:
+def first_failure(failures) -> Failure | None:
+    """The failure to report among several: the earliest in CHECK_ORDER."""
     found = [failure for failure in failures if failure is not None]
-    return min(found, key=lambda failure: CHECK_ORDER.index(failure.mistake), default=None)
+    return min(found, key=_rank, default=None)
 
 
-def check_outcome(function_name: str, expected: Any, outcome: Outcome) -> Failure | None:
-    """The failure of one call, or None when it passes every check."""
+def _rank(failure: Failure) -> int:
+    """Position in CHECK_ORDER; a mistake the catalog recognised ranks with wrong values."""
+    return CHECK_ORDER.index(failure.mistake if failure.mistake in CHECK_ORDER else "wrong-value")
+
+
+def _where(path: tuple) -> str:
+    return "the result" + "".join(f'["{key}"]' if isinstance(key, str) else f"[{key}]" for key in path)
+
+
+def check_outcome(check: Check, expected: Any, outcome: Outcome) -> Failure | None:
+    """The failure of one call under one check, or None when it passes."""
     if outcome.error is not None:
         return Failure(outcome.error, outcome.message)
-    failure = compare(expected, outcome.value)
-    if failure is None and graded_function(function_name).keeps_inputs and outcome.mutated_inputs:
-        failure = Failure("sgd-mutates-input", "the arguments were modified by the call")
-    return failure
+    if check.kind == INPUTS_KEPT:
+        if outcome.mutated_inputs:
+            return Failure("sgd-mutates-input", "the arguments were modified by the call")
+        return None
+    if check.kind == STRUCTURE:
+        return compare(expected, outcome.value, "the result", values=False)
+    paths = check.parts(expected) if check.parts else [()]
+    return first_failure(compare(at(expected, path), at(outcome.value, path), _where(path)) for path in paths)
 
 
-def judge(function_name: str, cases: list[tuple], outcomes: list[Outcome]) -> Verdict:
-    """All-or-nothing grade of one function over its hidden cases."""
-    max_points = graded_function(function_name).points
+def judge(function_name: str, cases: list[tuple], outcomes: list[Outcome]) -> list[CheckVerdict]:
+    """A verdict for every check of function_name; failures of the result name the mistake."""
     expected = expected_results(function_name, cases)
-    failure = _first_by_check_order(
-        check_outcome(function_name, value, outcome) for value, outcome in zip(expected, outcomes)
-    )
-    return Verdict(function_name, 0.0 if failure else float(max_points), max_points, failure)
+    verdicts = []
+    diagnosis: list[str | None] = []  # worked out once, on the first failure that needs it
+    for check in CHECKS[function_name]:
+        failure = first_failure(check_outcome(check, value, outcome) for value, outcome in zip(expected, outcomes))
+        if failure is not None and failure.mistake in DIAGNOSABLE:
+            if not diagnosis:
+                diagnosis.append(_diagnose(function_name, cases, expected, outcomes))
+            if diagnosis[0] is not None:
+                failure = Failure(diagnosis[0], failure.detail)
+        verdicts.append(CheckVerdict(check, 0.0 if failure else float(check.points), failure))
+    return verdicts
+
+
+def _diagnose(function_name: str, cases: list[tuple], expected: list[Any], outcomes: list[Outcome]) -> str | None:
+    if any(outcome.error is not None for outcome in outcomes):
+        return None
+    with np.errstate(all="ignore"):
+        return diagnose(function_name, cases, expected, [outcome.value for outcome in outcomes])

@@ -6,9 +6,18 @@ def assert_implemented(function, *example_args):
 
     Everything else is left to the hidden tests: another exception, a wrong result, or a
     NotImplementedError raised by a function it calls (that one is graded in its own cell).
+    The call runs quietly: what the function prints or warns is not shown here.
     """
+    import contextlib
+    import io
+    import warnings
+
     try:
-        function(*example_args)
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(
+            io.StringIO()
+        ):
+            warnings.simplefilter("ignore")
+            function(*example_args)
     except NotImplementedError as error:
         innermost = error.__traceback__
         while innermost.tb_next is not None:

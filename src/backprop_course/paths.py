@@ -45,6 +45,10 @@ class CourseDir:
         return self.root / "feedback"
 
     @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
     def gradebook(self) -> Path:
         return self.root / "gradebook.db"
 

@@ -1,8 +1,7 @@
 """Runs a student's function on the grader's inputs and turns what it returns into plain data.
 
-This is the only part of grading that touches student code. What leaves it is plain data:
-float64 arrays (0-d for scalars), lists, dicts with string keys, and the names of anything
-else, so that judging never depends on an object the student made.
+This is the only part of grading that touches student code. What leaves it is plain data
+(see plain.py), so that judging never depends on an object the student made.
 """
 
 from __future__ import annotations
@@ -10,26 +9,23 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import signal
+import threading
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from . import reference
-from .contract import GRADED_FUNCTIONS, NOTEBOOKS
+from .contract import CALL_TIME_LIMIT, GRADED_FUNCTIONS, NOTEBOOKS
+from .plain import to_plain
 
 # Every name a notebook defines for students, graded or given: while one function is graded,
 # the others it may call are the reference's, so a mistake is charged only where it was made.
 SUBSTITUTABLE = sorted({name for nb in NOTEBOOKS for name in nb.given} | set(GRADED_FUNCTIONS))
-
-
-@dataclass(frozen=True)
-class Unsupported:
-    """A value of a type the contract never returns, kept only by its type name."""
-
-    type_name: str
+KEPT_OUTPUT_CHARS = 2000
 
 
 @dataclass
@@ -37,30 +33,30 @@ class Outcome:
     """What one call of the student's function gave: a plain value or an error."""
 
     value: Any = None
-    error: str | None = None  # "not-implemented" or "raised-error"
+    error: str | None = None  # "not-implemented", "raised-error" or "time-limit"
     message: str = ""
     mutated_inputs: bool = False
-    output: str = field(default="", repr=False)
 
 
-def to_plain(value: Any) -> Any:
-    """Plain-data copy of a result: numbers become float64 arrays, containers are rebuilt."""
-    if isinstance(value, (bool, np.bool_)):
-        return Unsupported(type(value).__name__)
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return np.array(value, dtype=np.float64)
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind in "iuf":
-            return np.array(value, dtype=np.float64)
-        return Unsupported(f"ndarray of {value.dtype}")
-    if isinstance(value, dict):
-        return {str(key): to_plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        items = [to_plain(item) for item in value]
-        if items and all(isinstance(item, np.ndarray) and item.ndim == 0 for item in items):
-            return np.array(items, dtype=np.float64)
-        return items
-    return Unsupported(type(value).__name__)
+class _TimeLimitReached(BaseException):
+    """Raised inside the student's call when it runs past CALL_TIME_LIMIT."""
+
+
+class _BoundedText(io.TextIOBase):
+    """A text sink for the student's prints that keeps only the first few characters."""
+
+    def __init__(self) -> None:
+        self.kept: list[str] = []
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self.size < KEPT_OUTPUT_CHARS:
+            self.kept.append(text[: KEPT_OUTPUT_CHARS - self.size])
+        self.size += len(text)
+        return len(text)
 
 
 def same_inputs(before: Any, after: Any) -> bool:
@@ -74,7 +70,7 @@ def same_inputs(before: Any, after: Any) -> bool:
             same_inputs(before[key], after[key]) for key in before
         )
     if isinstance(before, (list, tuple)):
-        return len(before) == len(after) and all(map(same_inputs, before, after))
+        return isinstance(after, (list, tuple)) and len(before) == len(after) and all(map(same_inputs, before, after))
     return before == after
 
 
@@ -95,33 +91,59 @@ def references_substituted(namespace: dict, keep: str):
                 namespace[name] = value
 
 
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Interrupt the block after seconds of wall time (main thread only, where signals arrive)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise _TimeLimitReached
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def call_student(function: Callable, args: tuple) -> Outcome:
     """Call function on a private copy of args, quietly: warnings and prints never escape."""
     pristine = copy.deepcopy(args)
     working = copy.deepcopy(args)
-    printed = io.StringIO()
+    printed = _BoundedText()
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed), time_limit(CALL_TIME_LIMIT):
                 result = function(*working)
+    except _TimeLimitReached:
+        return Outcome(error="time-limit", message=f"one call ran longer than {CALL_TIME_LIMIT:g} s")
     except NotImplementedError:
-        return Outcome(error="not-implemented", message="NotImplementedError", output=printed.getvalue())
+        return Outcome(error="not-implemented", message="NotImplementedError")
     except (Exception, SystemExit) as exc:  # a student's error of any kind is a graded outcome
         message = f"{type(exc).__name__}: {exc}"
-        return Outcome(error="raised-error", message=message[:300], output=printed.getvalue())
-    return Outcome(
-        value=to_plain(result),
-        mutated_inputs=not same_inputs(pristine, working),
-        output=printed.getvalue(),
-    )
+        return Outcome(error="raised-error", message=message[:300])
+    return Outcome(value=to_plain(result), mutated_inputs=not same_inputs(pristine, working))
 
 
 def run_cases(function_name: str, namespace: dict, cases: list[tuple]) -> list[Outcome]:
-    """Call the student's function_name from namespace on each case, callees substituted."""
+    """Call the student's function_name from namespace on each case, callees substituted.
+
+    After a call runs out of time the remaining cases are not run: they would only wait too.
+    """
     function = namespace.get(function_name)
     if not callable(function):
         return [Outcome(error="not-implemented", message=f"no function named {function_name}")] * len(cases)
+    outcomes: list[Outcome] = []
     globals_of_function = getattr(function, "__globals__", namespace)
     with references_substituted(globals_of_function, keep=function_name):
-        return [call_student(function, args) for args in cases]
+        for args in cases:
+            if outcomes and outcomes[-1].error == "time-limit":
+                outcomes.append(outcomes[-1])
+            else:
+                outcomes.append(call_student(function, args))
+    return outcomes

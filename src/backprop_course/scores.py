@@ -58,3 +58,14 @@ def score_table(scores: dict[str, dict[str, NotebookScore]]) -> str:
         rows.append(cells)
     widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
+
+
+def cell_scores(db_url: str, student_id: str) -> dict[str, tuple[float, float]]:
+    """{grade_id: (score, max_score)} over every graded cell of a student's submission."""
+    with Gradebook(db_url) as gradebook:
+        submission = gradebook.find_submission(ASSIGNMENT, student_id)
+        return {
+            grade.name: (grade.score, grade.max_score)
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        }

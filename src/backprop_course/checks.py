@@ -1,0 +1,102 @@
+"""The checks each graded function's points are split over: one graded test cell per check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .contract import GRADED_FUNCTIONS
+
+STRUCTURE = "structure"  # runs, and returns the right types, keys, lengths and shapes
+VALUES = "values"  # the chosen parts of the result are finite and within the tolerance
+INPUTS_KEPT = "inputs-kept"  # the arguments are unchanged after the call
+
+Path = tuple
+
+
+@dataclass(frozen=True)
+class Check:
+    """One graded test cell: what it checks and what it is worth."""
+
+    function: str
+    name: str
+    points: int
+    kind: str
+    title: str
+    parts: Callable[[Any], list[Path]] | None = None  # for VALUES: paths into the result
+
+    @property
+    def grade_id(self) -> str:
+        return f"{GRADED_FUNCTIONS[self.function].test_id}_{self.name}"
+
+
+def _output_layer(grads: dict) -> list[Path]:
+    last = len(grads) // 2
+    return [(f"W{last}",), (f"b{last}",)]
+
+
+def _hidden_layers(grads: dict) -> list[Path]:
+    last = len(grads) // 2
+    return [(key,) for key in sorted(grads) if key not in (f"W{last}", f"b{last}")]
+
+
+def _fixed(*paths: Path) -> Callable[[Any], list[Path]]:
+    return lambda result: list(paths)
+
+
+def _checks(function: str, *specs: tuple) -> tuple[Check, ...]:
+    return tuple(Check(function, *spec) for spec in specs)
+
+
+CHECKS: dict[str, tuple[Check, ...]] = {
+    "neuron_forward": _checks("neuron_forward", ("values", 1, VALUES, "predictions")),
+    "mse_loss": _checks("mse_loss", ("values", 1, VALUES, "loss value")),
+    "dloss_dyhat": _checks(
+        "dloss_dyhat", ("shape", 1, STRUCTURE, "shape and type"), ("values", 1, VALUES, "values")
+    ),
+    "sigmoid_prime": _checks(
+        "sigmoid_prime", ("shape", 1, STRUCTURE, "shape and type"), ("values", 1, VALUES, "values")
+    ),
+    "neuron_gradients": _checks(
+        "neuron_gradients",
+        ("shape", 1, STRUCTURE, "shapes and types of (dw, db)"),
+        ("dw", 2, VALUES, "dw values", _fixed((0,))),
+        ("db", 1, VALUES, "db value", _fixed((1,))),
+    ),
+    "sgd_update": _checks(
+        "sgd_update",
+        ("values", 1, VALUES, "updated values"),
+        ("inputs", 1, INPUTS_KEPT, "param left unchanged"),
+    ),
+    "train_neuron": _checks(
+        "train_neuron",
+        ("shape", 1, STRUCTURE, "shapes and types of (w, b, losses)"),
+        ("params", 1, VALUES, "trained w and b", _fixed((0,), (1,))),
+        ("losses", 1, VALUES, "loss history", _fixed((2,))),
+    ),
+    "mlp_forward": _checks(
+        "mlp_forward", ("shape", 1, STRUCTURE, "shape and type"), ("values", 1, VALUES, "predictions")
+    ),
+    "mlp_gradients": _checks(
+        "mlp_gradients",
+        ("shape", 1, STRUCTURE, "keys and shapes"),
+        ("output", 2, VALUES, "output layer's gradients", _output_layer),
+        ("hidden", 2, VALUES, "hidden layers' gradients", _hidden_layers),
+    ),
+    "sgd_step": _checks(
+        "sgd_step",
+        ("values", 1, VALUES, "updated parameters"),
+        ("inputs", 1, INPUTS_KEPT, "params left unchanged"),
+    ),
+    "train_mlp": _checks(
+        "train_mlp",
+        ("shape", 1, STRUCTURE, "shapes and types of (params, losses)"),
+        ("params", 1, VALUES, "trained parameters", _fixed((0,))),
+        ("losses", 1, VALUES, "loss history", _fixed((1,))),
+    ),
+}
+
+
+def check_named(function: str, name: str) -> Check:
+    return next(check for check in CHECKS[function] if check.name == name)

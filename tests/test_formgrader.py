@@ -1,0 +1,160 @@
+"""Grading by hand in formgrader: a real Jupyter server, driven by headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from nbgrader.api import Gradebook
+
+from backprop_course.contract import ASSIGNMENT, MANUAL_GRADE_ID, MULTILAYER
+from backprop_course.nbgrader_apps import BIN_DIR
+from backprop_course.paths import CourseDir
+
+from .browser import headless_chromium
+
+pytestmark = pytest.mark.slow
+
+STUDENT = "alice"
+MANUAL_SCORE = 2.5
+COMMENT = "Good plot; say why the largest rate oscillates."
+SERVER_START_SECONDS = 60
+SAVE_SECONDS = 20
+# nbgrader 0.9's formgrade page always loads MathJax from a CDN (its template ignores
+# HTMLExporter.mathjax_url), and its script stops with "MathJax is not defined" before it binds
+# the score and comment fields when that fails, as on a machine without internet. Before the page's
+# own scripts run, the browser gets an inert MathJax (math shows as TeX source); a MathJax that
+# does load from the CDN takes this object as its configuration and replaces it.
+INERT_MATHJAX = """
+window.MathJax = window.MathJax || {Hub: {
+    Startup: {signal: {Interest: function () {}}},
+    Config: function () {}, Configured: function () {}, Queue: function () {}, Typeset: function () {}
+}};
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise TimeoutError(f"{what} within {seconds} s")
+
+
+def start_jupyter_server(course: CourseDir, log: Path) -> tuple[subprocess.Popen, str, str]:
+    """`jupyter server` in the course directory (nbgrader's server extensions load with it)."""
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, PATH=f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}")
+    command = [
+        str(BIN_DIR / "jupyter"), "server", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        f"--ServerApp.root_dir={course.root}", f"--IdentityProvider.token={token}",
+    ]  # fmt: skip
+    with log.open("w") as log_file:
+        server = subprocess.Popen(command, cwd=course.root, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        if server.poll() is not None:
+            raise RuntimeError(f"jupyter server exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/api/status?token={token}", timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    try:
+        wait_until(answers, SERVER_START_SECONDS, "jupyter server did not answer")
+    except BaseException:
+        server.terminate()
+        raise
+    return server, base_url, token
+
+
+@pytest.fixture
+def hand_graded_course(graded_course: CourseDir, tmp_path: Path) -> CourseDir:
+    """A private copy of the autograded course, so hand grades stay out of the shared one."""
+    return CourseDir(Path(shutil.copytree(graded_course.root, tmp_path / "course")))
+
+
+@pytest.fixture
+def browser():
+    driver = headless_chromium()
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": INERT_MATHJAX})
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def formgrader(hand_graded_course: CourseDir, tmp_path: Path):
+    server, base_url, token = start_jupyter_server(hand_graded_course, tmp_path / "jupyter-server.log")
+    yield base_url, token
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def log_in(browser, base_url: str, token: str) -> None:
+    """Log in on Jupyter's login page, so the page's own API calls carry the login cookie."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(f"{base_url}/login")
+    browser.find_element(By.ID, "password_input").send_keys(token, Keys.ENTER)
+    wait_until(lambda: "/login" not in browser.current_url, SAVE_SECONDS, "the login page did not accept the token")
+
+
+def manual_grade(course: CourseDir) -> tuple[float | None, str | None]:
+    with Gradebook(f"sqlite:///{course.gradebook}") as gradebook:
+        grade = gradebook.find_grade(MANUAL_GRADE_ID, MULTILAYER.name, ASSIGNMENT, STUDENT)
+        comment = gradebook.find_comment(MANUAL_GRADE_ID, MULTILAYER.name, ASSIGNMENT, STUDENT)
+        return grade.manual_score, comment.manual_comment
+
+
+def submitted_notebook_id(course: CourseDir) -> str:
+    with Gradebook(f"sqlite:///{course.gradebook}") as gradebook:
+        return gradebook.find_submission_notebook(MULTILAYER.name, ASSIGNMENT, STUDENT).id
+
+
+def test_a_hand_grade_and_comment_entered_in_formgrader_reach_the_gradebook(
+    browser, formgrader, hand_graded_course, tmp_path
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    base_url, token = formgrader
+    assert manual_grade(hand_graded_course) == (None, None)
+    log_in(browser, base_url, token)
+    browser.get(f"{base_url}/formgrader/submissions/{submitted_notebook_id(hand_graded_course)}/")
+    score_box = wait_until(
+        lambda: browser.find_elements(By.ID, MANUAL_GRADE_ID), SERVER_START_SECONDS, "formgrader showed no score box"
+    )[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", score_box)
+    comment_box = browser.find_element(By.ID, f"{MANUAL_GRADE_ID}-comment")
+    comment_box.send_keys(COMMENT, Keys.TAB)  # formgrader saves on the change event (leaving the field)
+    score_box.clear()
+    score_box.send_keys(str(MANUAL_SCORE), Keys.TAB)
+    wait_until(lambda: manual_grade(hand_graded_course) == (MANUAL_SCORE, COMMENT), SAVE_SECONDS, "no hand grade saved")
+    screenshot = tmp_path / "formgrader.png"
+    assert browser.save_screenshot(str(screenshot))
+    assert screenshot.read_bytes().startswith(b"\x89PNG")
+    with Gradebook(f"sqlite:///{hand_graded_course.gradebook}") as gradebook:
+        grade = gradebook.find_grade(MANUAL_GRADE_ID, MULTILAYER.name, ASSIGNMENT, STUDENT)
+        assert grade.score == MANUAL_SCORE
+        assert not grade.needs_manual_grade

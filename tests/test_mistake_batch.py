@@ -1,0 +1,113 @@
+"""The mistake corpus through real `nbgrader autograde` and `generate_feedback`, graded twice."""
+
+from __future__ import annotations
+
+import collections
+import difflib
+import re
+
+import nbformat
+import pytest
+
+from backprop_course.checks import CHECKS
+from backprop_course.contract import ASSIGNMENT, NOTEBOOK_OF, NOTEBOOKS, STUDENT_ENV
+from backprop_course.demo import autograde, feedback, release
+from backprop_course.samples import answers_from_source, write_submission
+from backprop_course.scores import cell_scores
+
+from .conftest import copy_course
+from .mistake_corpus import CORPUS
+
+pytestmark = pytest.mark.slow
+
+# A function that never returns holds up every cell that calls it until the notebook's time
+# limit; that case is graded in-process (test_diagnosis) and its batch belongs to the sandbox.
+BATCH = [entry for entry in CORPUS if entry[0] != "time-limit"]
+SHOW_STUDENT = f"import os\nprint('graded as', os.environ.get({STUDENT_ENV!r}))"
+# Correct, but loud: warnings, stderr and stdout from inside the function cost nothing.
+NOISY_STUDENT = "noisy"
+NOISY_FORWARD = """
+import os, sys, warnings
+def neuron_forward(X, w, b):
+    warnings.warn("student warning")
+    print("to stderr", file=sys.stderr)
+    os.write(2, b"straight to file descriptor 2\\n")
+    print("to stdout")
+    return 1 / (1 + np.exp(-(X @ w + b)))
+"""
+
+
+def students_of(corpus) -> dict[str, dict[str, tuple[str, str]]]:
+    """Spread the corpus over students so that each has at most one mistake per function."""
+    students: list[dict[str, tuple[str, str]]] = []
+    for mistake_id, function_name, code in corpus:
+        home = next((student for student in students if function_name not in student), None)
+        if home is None:
+            home = {}
+            students.append(home)
+        home[function_name] = (mistake_id, code)
+    return {f"corpus{number:02d}": mistakes for number, mistakes in enumerate(students)}
+
+
+@pytest.fixture(scope="module")
+def corpus_course(tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("corpus") / "course")
+    correct = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    students = {**students_of(BATCH), NOISY_STUDENT: {}}
+    for student, mistakes in students.items():
+        answers = dict(correct, learning_rate_plot=SHOW_STUDENT)
+        answers.update({f"answer_{name}": code.strip("\n") for name, (_, code) in mistakes.items()})
+        if student == NOISY_STUDENT:
+            answers["answer_neuron_forward"] = NOISY_FORWARD.strip("\n")
+        write_submission(course.release, answers, course.submission(student))
+    release(course)
+    autograde(course)
+    feedback(course)
+    first = snapshot(course, students)
+    autograde(course)
+    feedback(course)
+    return course, students, first, snapshot(course, students)
+
+
+def snapshot(course, students):
+    """Per-cell scores and the feedback pages of every corpus student."""
+    db_url = f"sqlite:///{course.gradebook}"
+    return {
+        student: (
+            cell_scores(db_url, student),
+            {nb.name: (course.feedback / student / ASSIGNMENT / f"{nb.name}.html").read_text() for nb in NOTEBOOKS},
+        )
+        for student in students
+    }
+
+
+def test_each_mistake_costs_points_only_in_its_function_and_is_named(corpus_course):
+    course, students, graded, _ = corpus_course
+    for student, mistakes in students.items():
+        scores, pages = graded[student]
+        lost = collections.Counter()
+        for function_name in (name for nb in NOTEBOOKS for name in (f.name for f in nb.functions)):
+            for check in CHECKS[function_name]:
+                score, max_score = scores[check.grade_id]
+                lost[function_name] += max_score - score
+        assert {name for name, points in lost.items() if points > 0} == set(mistakes), student
+        for function_name, (mistake_id, _) in mistakes.items():
+            assert f"[{mistake_id}]" in pages[NOTEBOOK_OF[function_name].name], (student, mistake_id)
+
+
+def test_grading_twice_gives_identical_scores_and_feedback(corpus_course):
+    _, students, first, second = corpus_course
+    for student in students:
+        assert first[student][0] == second[student][0], student
+        for notebook, page in first[student][1].items():
+            again = second[student][1][notebook]
+            assert page == again, "\n".join(difflib.unified_diff(page.splitlines(), again.splitlines(), n=1))
+
+
+def test_the_grading_kernel_knows_the_student(corpus_course):
+    course, students, _, _ = corpus_course
+    for student in students:
+        notebook = nbformat.read(course.autograded / student / ASSIGNMENT / "multilayer.ipynb", as_version=4)
+        plot_cell = next(cell for cell in notebook.cells if cell.get("id") == "learning_rate_plot")
+        printed = "".join(output.get("text", "") for output in plot_cell.outputs)
+        assert re.search(rf"graded as {student}\b", printed), printed
