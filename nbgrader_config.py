@@ -14,8 +14,14 @@ c.CourseDirectory.db_url = "sqlite:///" + str(Path(__file__).resolve().parent / 
 # A cell that runs longer than this is stopped and the rest of the notebook still runs.
 c.Execute.timeout = 120
 
-# Grading kernels learn the student id (it seeds the hidden inputs); feedback hides the tests.
-from backprop_course.preprocessors import autograde_preprocessors, feedback_preprocessors  # noqa: E402
+# Deleted graded cells come back; grading kernels learn the student id (it seeds the hidden
+# inputs); feedback hides the tests. See backprop_course/preprocessors.py.
+from backprop_course.preprocessors import (  # noqa: E402
+    autograde_preprocessors,
+    feedback_preprocessors,
+    sanitize_preprocessors,
+)
 
+c.Autograde.sanitize_preprocessors = sanitize_preprocessors()
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.GenerateFeedback.preprocessors = feedback_preprocessors()

@@ -13,7 +13,7 @@ from backprop_course.checks import CHECKS
 from backprop_course.contract import ASSIGNMENT, NOTEBOOK_OF, NOTEBOOKS, STUDENT_ENV
 from backprop_course.demo import autograde, feedback, release
 from backprop_course.samples import answers_from_source, write_submission
-from backprop_course.scores import cell_scores
+from backprop_course.scores import cell_scores, notebook_scores
 
 from .conftest import copy_course
 from .mistake_corpus import CORPUS
@@ -37,6 +37,22 @@ def neuron_forward(X, w, b):
 """
 
 
+# Correct answers, but graded cells deleted: the grader puts them back and grades them.
+DELETER = "deleter"
+DELETED = ("test_neuron_forward_values", "test_neuron_gradients_dw", "test_neuron_gradients_db")
+# One notebook of the submission is not a notebook at all: that student's other notebook and
+# every other student are graded as usual.
+NOT_A_NOTEBOOK = "garbled"
+
+
+def delete_graded_cells(path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells = [
+        cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade_id") not in DELETED
+    ]
+    nbformat.write(notebook, path)
+
+
 def students_of(corpus) -> dict[str, dict[str, tuple[str, str]]]:
     """Spread the corpus over students so that each has at most one mistake per function."""
     students: list[dict[str, tuple[str, str]]] = []
@@ -53,13 +69,16 @@ def students_of(corpus) -> dict[str, dict[str, tuple[str, str]]]:
 def corpus_course(tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("corpus") / "course")
     correct = answers_from_source((course.samples / "answers" / "alice.py").read_text())
-    students = {**students_of(BATCH), NOISY_STUDENT: {}}
+    students = {**students_of(BATCH), NOISY_STUDENT: {}, DELETER: {}}
     for student, mistakes in students.items():
         answers = dict(correct, learning_rate_plot=SHOW_STUDENT)
         answers.update({f"answer_{name}": code.strip("\n") for name, (_, code) in mistakes.items()})
         if student == NOISY_STUDENT:
             answers["answer_neuron_forward"] = NOISY_FORWARD.strip("\n")
         write_submission(course.release, answers, course.submission(student))
+    delete_graded_cells(course.submission(DELETER) / "single_neuron.ipynb")
+    write_submission(course.release, correct, course.submission(NOT_A_NOTEBOOK))
+    (course.submission(NOT_A_NOTEBOOK) / "single_neuron.ipynb").write_text("this is not a notebook {")
     release(course)
     autograde(course)
     feedback(course)
@@ -111,3 +130,20 @@ def test_the_grading_kernel_knows_the_student(corpus_course):
         plot_cell = next(cell for cell in notebook.cells if cell.get("id") == "learning_rate_plot")
         printed = "".join(output.get("text", "") for output in plot_cell.outputs)
         assert re.search(rf"graded as {student}\b", printed), printed
+
+
+def test_deleted_graded_cells_are_put_back_and_graded(corpus_course):
+    course, _, graded, _ = corpus_course
+    scores, pages = graded[DELETER]
+    points = {check.grade_id: check.points for checks in CHECKS.values() for check in checks}
+    assert {grade_id: scores[grade_id] for grade_id in DELETED} == {
+        grade_id: (points[grade_id], points[grade_id]) for grade_id in DELETED
+    }
+    assert "was missing from the submission and was put back" in pages["single_neuron"]
+
+
+def test_a_file_that_is_not_a_notebook_costs_only_that_notebook(corpus_course):
+    course, _, _, _ = corpus_course
+    scores = notebook_scores(f"sqlite:///{course.gradebook}")
+    assert scores[NOT_A_NOTEBOOK]["multilayer"].auto_score == 12
+    assert scores[NOT_A_NOTEBOOK]["single_neuron"].auto_score == 0

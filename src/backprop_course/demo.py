@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from .contract import ASSIGNMENT
-from .nbgrader_apps import nbgrader
+from .nbgrader_apps import nbgrader, nbgrader_batch
 from .paths import CourseDir
 from .samples import sample_students
 from .scores import notebook_scores, score_table
@@ -24,11 +24,16 @@ def collect_samples(course: CourseDir) -> None:
 
 
 def autograde(course: CourseDir) -> None:
-    nbgrader("autograde", ASSIGNMENT, "--force", course_dir=course.root)
+    _report_failed("autograde", nbgrader_batch("autograde", ASSIGNMENT, "--force", course_dir=course.root))
 
 
 def feedback(course: CourseDir) -> None:
-    nbgrader("generate_feedback", ASSIGNMENT, "--force", course_dir=course.root)
+    _report_failed("feedback", nbgrader_batch("generate_feedback", ASSIGNMENT, "--force", course_dir=course.root))
+
+
+def _report_failed(step: str, students: list[str]) -> None:
+    for student in students:
+        print(f"      {step}: nbgrader could not process the submission of {student} (see nbgrader's log)")
 
 
 def export(course: CourseDir) -> None:

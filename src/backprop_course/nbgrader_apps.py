@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -32,3 +33,22 @@ def nbgrader(*args: str, course_dir: Path, check: bool = True) -> subprocess.Com
         tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
         raise NbgraderError(f"nbgrader {' '.join(args)} exited with {result.returncode}:\n{tail}")
     return result
+
+
+# How nbgrader's converters log a submission they could not process (and then skip).
+FAILED_SUBMISSION = re.compile(r"There was an error processing assignment '[^']*' for student '([^']*)'")
+
+
+def nbgrader_batch(*args: str, course_dir: Path) -> list[str]:
+    """Run an nbgrader app over all submissions; return the students whose submission failed.
+
+    nbgrader goes on with the other students when one submission cannot be processed (a file
+    that is not a notebook, say) and exits with 1 at the end; only a failure that names no
+    student is an error of the whole run.
+    """
+    result = nbgrader(*args, course_dir=course_dir, check=False)
+    failed = sorted(set(FAILED_SUBMISSION.findall(result.stdout + result.stderr)))
+    if result.returncode != 0 and not failed:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
+        raise NbgraderError(f"nbgrader {' '.join(args)} exited with {result.returncode}:\n{tail}")
+    return failed

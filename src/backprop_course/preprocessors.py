@@ -9,6 +9,10 @@
   would quote the cell's hidden lines.
 - StableKernelPaths: drops the kernel's process id from paths in outputs (warnings and
   tracebacks name /tmp/ipykernel_<pid>/...), so that a re-grade gives identical feedback.
+- RestoreGradedCells: puts back graded cells that a submission lacks (deleted by the student),
+  from the gradebook's copy, after the cells of the same function, so that the function is
+  still graded. (nbgrader's own add_missing_cells expects a graded or answer cell right before
+  each graded cell, which the read-only check cells here are not.)
 - Feedback drops the hidden test lines from the graded cells, so students never see them.
 """
 
@@ -18,12 +22,15 @@ import os
 import re
 
 from jupyter_core.utils import run_sync
+from nbformat.v4 import new_code_cell
 from nbgrader import utils
+from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
-from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool
 
-from .contract import STUDENT_ENV
+from .checks import CHECKS
+from .contract import NOTEBOOKS, STUDENT_ENV
 
 
 class StudentExecute(Execute):
@@ -71,6 +78,74 @@ class StableKernelPaths(NbGraderPreprocessor):
             if "traceback" in output:
                 output.traceback = [KERNEL_PATH.sub("ipykernel", line) for line in output.traceback]
         return cell, resources
+
+
+class RestoreGradedCells(NbGraderPreprocessor):
+    """Put back the graded test cells missing from a submission, from the gradebook's source cells."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        notebook = next((found for found in NOTEBOOKS if found.name == info["notebook"]), None)
+        if notebook is None:
+            return nb, resources
+        missing = [
+            check
+            for function in notebook.functions
+            for check in CHECKS[function.name]
+            if _position_of(nb, check.grade_id) is None
+        ]
+        if not missing:
+            return nb, resources
+        with Gradebook(info["db_url"]) as gradebook:
+            for check in missing:
+                source = gradebook.find_source_cell(check.grade_id, info["notebook"], info["assignment"])
+                grade = gradebook.find_grade_cell(check.grade_id, info["notebook"], info["assignment"])
+                nb.cells.insert(_after_function(nb, check.function), _restored(source, grade.max_score))
+                self.log.warning("%s: graded cell %s was missing and is put back", info["student"], check.grade_id)
+        return nb, resources
+
+
+def _grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def _position_of(nb, grade_id: str) -> int | None:
+    return next((index for index, cell in enumerate(nb.cells) if _grade_id(cell) == grade_id), None)
+
+
+def _after_function(nb, function: str) -> int:
+    """The index just after the last cell of function's answer or graded cells, else the end."""
+    own = {f"answer_{function}"} | {check.grade_id for check in CHECKS[function]}
+    found = [index for index, cell in enumerate(nb.cells) if _grade_id(cell) in own]
+    return found[-1] + 1 if found else len(nb.cells)
+
+
+def _restored(source_cell, points: float):
+    cell = new_code_cell("# This graded cell was missing from the submission and was put back.\n" + source_cell.source)
+    cell.id = source_cell.name  # a fixed id, so that a re-grade gives the same notebook
+    cell.metadata = {
+        "deletable": False,
+        "editable": False,
+        "nbgrader": {
+            "cell_type": "code",
+            "checksum": source_cell.checksum,
+            "grade": True,
+            "grade_id": source_cell.name,
+            "locked": True,
+            "points": points,
+            "schema_version": 3,
+            "solution": False,
+        },
+    }
+    return cell
+
+
+def sanitize_preprocessors() -> list:
+    """nbgrader's own steps before grading, then RestoreGradedCells after OverwriteCells."""
+    steps = []
+    for step in Autograde.class_traits()["sanitize_preprocessors"].default():
+        steps += [step, RestoreGradedCells] if step is OverwriteCells else [step]
+    return steps
 
 
 def autograde_preprocessors() -> list:
