@@ -17,8 +17,9 @@ def mlp_forward(X, params):
     ("wrong-value", "neuron_forward", "def neuron_forward(X, w, b):\n    return np.tanh(X @ w + b)"),
     ("time-limit", "sgd_update", """
 def sgd_update(param, grad, learning_rate):
-    while True:
+    while np.size(param) > 3:  # never returns on larger parameters, as the hidden ones are
         pass
+    return param - learning_rate * grad
 """),
     ("loss-sum-not-mean", "mse_loss", "def mse_loss(y_hat, y):\n    return float(((y_hat - y) ** 2).sum())"),
     ("loss-half-factor", "mse_loss", "def mse_loss(y_hat, y):\n    return 0.5 * np.mean((y_hat - y) ** 2)"),
