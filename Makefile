@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test lint notebooks install browser
+.PHONY: demo test lint notebooks install browser sandbox-tools
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ install: $(VENV)/.installed
 demo: $(VENV)/.installed
 	backprop-course demo
 
-test: $(VENV)/.installed browser
+test: $(VENV)/.installed browser sandbox-tools
 	python -m pytest
 
 # Headless Chromium for the formgrader test, from Debian. Never fails the build: without a
@@ -27,6 +27,16 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 			|| echo "could not install chromium; the formgrader test will be skipped"; \
 	else echo "no /usr/bin/chromium and not root: the formgrader test will be skipped"; fi
+
+# bubblewrap for the sandboxed kernel, from Debian. Never fails the build: without it the
+# sandbox tests skip and say why.
+sandbox-tools:
+	@if command -v bwrap >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing bubblewrap with apt-get"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
+			|| echo "could not install bubblewrap; the sandbox tests will be skipped"; \
+	else echo "no bwrap and not root: install bubblewrap, or the sandbox tests will be skipped"; fi
 
 lint: $(VENV)/.installed
 	ruff check .

@@ -1,0 +1,146 @@
+"""The sandboxed kernel, for real: bubblewrap around an IPython kernel, driven over its sockets.
+
+This is the kernel student code is to run in (issue 5); grading does not use it yet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+
+import pytest
+
+from backprop_course.paths import REPO_ROOT
+from backprop_course.sandbox import SandboxedKernelManager, SandboxUnavailableError, bwrap
+
+
+def sandbox_problem() -> str | None:
+    """Why no sandbox can start here, or None when one can."""
+    if shutil.which("bwrap") is None:
+        return "bubblewrap (bwrap) is not installed"
+    probe = subprocess.run(
+        ["bwrap", "--ro-bind", "/", "/", "--unshare-all", "--", "/bin/true"], capture_output=True, text=True
+    )
+    return None if probe.returncode == 0 else f"bwrap cannot make namespaces here: {probe.stderr.strip()}"
+
+
+needs_sandbox = pytest.mark.skipif(sandbox_problem() is not None, reason=str(sandbox_problem()))
+
+
+async def _run_in_sandbox(code: str) -> tuple[str, SandboxedKernelManager]:
+    manager = SandboxedKernelManager(kernel_name="python3")
+    await manager.start_kernel()
+    client = manager.client()
+    client.start_channels()
+    printed: list[str] = []
+    try:
+        await client.wait_for_ready(timeout=60)
+
+        def keep(message):
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+            elif message["msg_type"] == "error":
+                printed.append(f"{message['content']['ename']}: {message['content']['evalue']}")
+
+        await client.execute_interactive(code, timeout=60, output_hook=keep)
+    finally:
+        client.stop_channels()
+        await manager.shutdown_kernel(now=True)
+    return "".join(printed), manager
+
+
+def run_in_sandbox(code: str) -> str:
+    return asyncio.run(_run_in_sandbox(code))[0]
+
+
+@needs_sandbox
+def test_the_kernel_sees_no_course_no_network_and_a_read_only_system(tmp_path):
+    marker = tmp_path / "outside.txt"
+    marker.write_text("course data")
+    host_server = socket.create_server(("127.0.0.1", 0))  # listening on the host's loopback
+    port = host_server.getsockname()[1]
+    try:
+        printed = run_in_sandbox(f"""
+import os, socket
+print("uid", os.getuid())
+print("pid", os.getpid())
+print("repo", os.path.exists({str(REPO_ROOT / "src")!r}), os.path.exists({str(REPO_ROOT / "nbgrader_config.py")!r}))
+print("host_tmp", os.path.exists({str(marker)!r}))
+print("interfaces", ",".join(name for _, name in socket.if_nameindex()))
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=2)
+    print("host_loopback reached")
+except OSError as error:
+    print("host_loopback", type(error).__name__)
+try:
+    open("/usr/lib/written-by-student", "w")
+except OSError as error:
+    print("system", error.errno)
+try:
+    import backprop_course
+except ImportError:
+    print("grader hidden")
+open("/tmp/sandbox-private.txt", "w").write("x")
+""")
+    finally:
+        host_server.close()
+    lines = dict(line.split(" ", 1) for line in printed.strip().splitlines())
+    assert lines["uid"] != "0" or os.geteuid() != 0
+    assert int(lines["pid"]) < 10, "the kernel has a PID namespace of its own"
+    assert lines["repo"] == "False False"
+    assert lines["host_tmp"] == "False"
+    assert lines["interfaces"] == "lo", "no network but its own loopback"
+    assert lines["host_loopback"] == "ConnectionRefusedError", "the host's loopback server is out of reach"
+    assert lines["system"] == "30", "EROFS: the system is read-only"
+    assert lines["grader"] == "hidden"
+    assert not os.path.exists("/tmp/sandbox-private.txt")
+
+
+@needs_sandbox
+def test_nothing_the_kernel_starts_outlives_it():
+    tag = uuid.uuid4().hex[:12]
+    run_in_sandbox(f"""
+import subprocess
+subprocess.Popen(["/bin/sh", "-c", "exec -a sleeper-{tag} sleep 300"], start_new_session=True)
+""")
+    left = subprocess.run(["pgrep", "-f", f"sleeper-{tag}"], capture_output=True, text=True)
+    assert left.stdout.strip() == "", "a process started in the sandbox survived its kernel"
+
+
+@needs_sandbox
+def test_memory_and_processes_are_limited():
+    printed = run_in_sandbox("""
+try:
+    block = bytearray(3 * 1024**3)
+    print("memory unlimited")
+except MemoryError:
+    print("memory limited")
+import os
+children = []
+try:
+    for _ in range(200):
+        pid = os.fork()
+        if pid == 0:
+            import time
+            time.sleep(30)
+            os._exit(0)
+        children.append(pid)
+    print("processes unlimited")
+except OSError:
+    print("processes limited")
+finally:
+    for pid in children:
+        os.kill(pid, 9)
+""")
+    assert "memory limited" in printed
+    assert "processes limited" in printed
+
+
+def test_without_bubblewrap_the_sandbox_refuses_with_what_to_install(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(SandboxUnavailableError, match="apt-get install bubblewrap"):
+        bwrap()
