@@ -9,22 +9,9 @@ import pytest
 
 from backprop_course.contract import ASSIGNMENT
 from backprop_course.demo import run_demo
-from backprop_course.paths import REPO_ROOT, CourseDir
+from backprop_course.paths import CourseDir, copy_course
 
-COURSE_FILES = ("nbgrader_config.py", "source", "release", "solutions", "samples")
 SOLUTION_STUDENT = "solution_student"
-
-
-def copy_course(target: Path) -> CourseDir:
-    """The course files of this repository, copied into target (no gradebook, no outputs)."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in COURSE_FILES:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return CourseDir(target)
 
 
 @pytest.fixture

@@ -17,11 +17,9 @@ from nbgrader.api import Gradebook
 from backprop_course.contract import ASSIGNMENT, COURSE_ID, NOTEBOOKS
 from backprop_course.demo import export
 from backprop_course.nbgrader_apps import nbgrader
-from backprop_course.paths import CourseDir
+from backprop_course.paths import CourseDir, copy_course
 from backprop_course.report import graded_function_of
 from backprop_course.samples import answers_from_source, expected_scores, fill_answers
-
-from .conftest import copy_course
 
 pytestmark = pytest.mark.slow
 

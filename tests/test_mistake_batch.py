@@ -12,10 +12,10 @@ import pytest
 from backprop_course.checks import CHECKS
 from backprop_course.contract import ASSIGNMENT, NOTEBOOK_OF, NOTEBOOKS, STUDENT_ENV
 from backprop_course.demo import autograde, feedback, release
+from backprop_course.paths import copy_course
 from backprop_course.samples import answers_from_source, write_submission
 from backprop_course.scores import cell_scores, notebook_scores
 
-from .conftest import copy_course
 from .mistake_corpus import CORPUS
 
 pytestmark = pytest.mark.slow

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from .contract import ASSIGNMENT, SOLUTION_DIRECTORY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# What a course directory holds before anything is graded: no gradebook, no outputs.
+COURSE_FILES = ("nbgrader_config.py", "source", "release", "solutions", "samples")
 
 
 @dataclass(frozen=True)
@@ -58,3 +61,14 @@ class CourseDir:
 
     def submission(self, student_id: str) -> Path:
         return self.submitted / student_id / ASSIGNMENT
+
+
+def copy_course(target: Path, source: CourseDir = CourseDir()) -> CourseDir:
+    """A fresh copy of a course's files in target (for tests and benchmarks): nothing graded yet."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in COURSE_FILES:
+        if (source.root / name).is_dir():
+            shutil.copytree(source.root / name, target / name)
+        else:
+            shutil.copy2(source.root / name, target / name)
+    return CourseDir(target)
