@@ -53,7 +53,9 @@ def sandbox_command(kernel_cmd: list[str], socket_dir: Path, limits: SandboxLimi
     """kernel_cmd wrapped in prlimit and bwrap (and, for root, run as nobody)."""
     visible = [path for path in [*SYSTEM_DIRS, *python_dirs()] if os.path.exists(path)]
     # bwrap would make the folders above a bound path (/root, /work) readable by root only.
-    parents = sorted({str(parent) for path in visible for parent in Path(path).parents if str(parent) != "/"})
+    parents = sorted(
+        {str(parent) for path in visible for parent in Path(path).parents if str(parent) not in ("/", "/tmp")}
+    )
     binds: list[str] = []
     for parent in parents:
         binds += ["--perms", "0755", "--dir", parent]
@@ -74,11 +76,11 @@ def sandbox_command(kernel_cmd: list[str], socket_dir: Path, limits: SandboxLimi
         *namespaces,
         "--die-with-parent",
         "--new-session",
-        *binds,
         "--proc", "/proc",
         "--dev", "/dev",
-        "--perms", "1777", "--tmpfs", "/tmp",
-        "--bind", str(socket_dir), str(socket_dir),  # after /tmp, which would hide it
+        "--perms", "1777", "--tmpfs", "/tmp",  # first: it would hide what is bound below /tmp
+        *binds,
+        "--bind", str(socket_dir), str(socket_dir),
         "--chdir", "/tmp",
         "--clearenv",
         "--setenv", "PATH", "/usr/bin:/bin",
