@@ -28,8 +28,8 @@ def notebook_namespace(student_code: str = "", notebook: Notebook = MULTILAYER) 
 
 def verdicts_of(function_name: str, student_code: str, student_id: str = "someone"):
     namespace = notebook_namespace(student_code, NOTEBOOK_OF[function_name])
-    outcomes = run_cases(function_name, namespace, hidden_cases(function_name, student_id))
-    return judge(function_name, hidden_cases(function_name, student_id), outcomes)
+    cases = hidden_cases(function_name, student_id)
+    return judge(function_name, cases, run_cases(function_name, namespace, cases))
 
 
 def points_of(function_name: str, student_code: str) -> float:
@@ -142,8 +142,8 @@ def test_callers_are_graded_with_the_reference_callees_and_the_notebook_is_resto
     """
     namespace = notebook_namespace(code, SINGLE_NEURON)
     students_dloss = namespace["dloss_dyhat"]
-    outcomes = run_cases("neuron_gradients", namespace, hidden_cases("neuron_gradients", "x"))
-    verdicts = judge("neuron_gradients", hidden_cases("neuron_gradients", "x"), outcomes)
+    cases = hidden_cases("neuron_gradients", "x")
+    verdicts = judge("neuron_gradients", cases, run_cases("neuron_gradients", namespace, cases))
     assert sum(verdict.points for verdict in verdicts) == 4
     assert namespace["dloss_dyhat"] is students_dloss
     assert points_of("dloss_dyhat", code) < 2

@@ -468,6 +468,8 @@ CATALOG: tuple[Mistake, ...] = (
 
 MISTAKES: dict[str, Mistake] = {mistake.id: mistake for mistake in CATALOG}
 GENERIC = ("not-implemented", "raised-error", "wrong-shape", "not-finite", "wrong-value")
+# Ids that mean the student's code was stopped (a limit reached, the kernel gone), not judged.
+LIMITS = ("time-limit", "output-limit", "kernel-died")
 
 
 def hint(mistake_id: str) -> str:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalog import CATALOG, GENERIC
+from .catalog import CATALOG, GENERIC, LIMITS
 from .checks import CHECKS
 from .contract import NOTEBOOKS
 from .paths import CourseDir
-
-RUNTIME = ("time-limit", "output-limit", "kernel-died")
 
 
 def _functions_of(mistake) -> str:
@@ -44,7 +42,7 @@ def catalog_markdown() -> str:
     lines += ["", "| id | recognised in | hint shown to the student |", "|---|---|---|"]
     for mistake in CATALOG:
         where = "any function" if mistake.id in GENERIC else _functions_of(mistake)
-        if mistake.id in RUNTIME:
+        if mistake.id in LIMITS:
             where = "the notebook run" if mistake.id != "time-limit" else "any call, or the notebook run"
         if mistake.id == "sgd-mutates-input":
             where = "`sgd_update`, `sgd_step` (inputs check)"

