@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test lint notebooks install browser sandbox-tools
+.PHONY: demo test lint notebooks install browser sandbox-tools postgres-tools
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ install: $(VENV)/.installed
 demo: $(VENV)/.installed
 	backprop-course demo
 
-test: $(VENV)/.installed browser sandbox-tools
+test: $(VENV)/.installed browser sandbox-tools postgres-tools
 	python -m pytest
 
 # Headless Chromium for the formgrader test, from Debian. Never fails the build: without a
@@ -37,6 +37,17 @@ sandbox-tools:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
 			|| echo "could not install bubblewrap; the sandbox tests will be skipped"; \
 	else echo "no bwrap and not root: install bubblewrap, or the sandbox tests will be skipped"; fi
+
+# PostgreSQL's server programs for the gradebook-on-PostgreSQL tests, from Debian, which puts them in
+# /usr/lib/postgresql/<version>/bin, off PATH; tests/postgres.py looks there too. Never fails the
+# build: without them those tests skip and say why.
+postgres-tools:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing postgresql with apt-get"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+			|| echo "could not install postgresql; the PostgreSQL gradebook tests will be skipped"; \
+	else echo "no initdb and not root: install postgresql, or the PostgreSQL gradebook tests will be skipped"; fi
 
 lint: $(VENV)/.installed
 	ruff check .

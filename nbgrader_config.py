@@ -11,11 +11,16 @@ c.CourseDirectory.course_id = COURSE_ID
 c.CourseDirectory.solution_directory = SOLUTION_DIRECTORY
 c.CourseDirectory.db_url = "sqlite:///" + str(Path(__file__).resolve().parent / "gradebook.db")
 
-# A cell that runs longer than this is stopped and the rest of the notebook still runs.
-c.Execute.timeout = 120
+# Student code runs only in a sandboxed kernel (bubblewrap): grading refuses to run without one.
+# Its limits default to the contract's (backprop_course/contract.py), for example:
+#   c.SandboxedGrading.cell_timeout = 120        # seconds per cell
+#   c.SandboxedGrading.notebook_timeout = 600    # seconds for all the cells of a notebook
+#   c.SandboxedGrading.output_limit = 1000000    # output bytes kept per notebook
+# Only for submissions you trust, grading without the sandbox:
+#   c.SandboxedGrading.unsafe = True
 
-# Deleted graded cells come back; grading kernels learn the student id (it seeds the hidden
-# inputs); feedback hides the tests. See backprop_course/preprocessors.py.
+# Deleted graded cells come back; grading runs in the sandbox and writes each check's score;
+# feedback hides the tests. See backprop_course/preprocessors.py.
 from backprop_course.preprocessors import (  # noqa: E402
     autograde_preprocessors,
     feedback_preprocessors,

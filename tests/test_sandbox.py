@@ -1,60 +1,35 @@
-"""The sandboxed kernel, for real: bubblewrap around an IPython kernel, driven over its sockets.
-
-This is the kernel student code is to run in (issue 5); grading does not use it yet.
-"""
+"""The sandboxed kernel, for real: bubblewrap around an IPython kernel, driven over its sockets."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import shutil
 import socket
 import subprocess
 import uuid
 
 import pytest
 
+from backprop_course.kernel_session import KernelSession, OutputBudget
 from backprop_course.paths import REPO_ROOT
-from backprop_course.sandbox import SandboxedKernelManager, SandboxUnavailableError, bwrap
-
-
-def sandbox_problem() -> str | None:
-    """Why no sandbox can start here, or None when one can."""
-    if shutil.which("bwrap") is None:
-        return "bubblewrap (bwrap) is not installed"
-    probe = subprocess.run(
-        ["bwrap", "--ro-bind", "/", "/", "--unshare-all", "--", "/bin/true"], capture_output=True, text=True
-    )
-    return None if probe.returncode == 0 else f"bwrap cannot make namespaces here: {probe.stderr.strip()}"
-
+from backprop_course.sandbox import SandboxUnavailableError, bwrap, sandbox_problem
 
 needs_sandbox = pytest.mark.skipif(sandbox_problem() is not None, reason=str(sandbox_problem()))
 
 
-async def _run_in_sandbox(code: str) -> tuple[str, SandboxedKernelManager]:
-    manager = SandboxedKernelManager(kernel_name="python3")
-    await manager.start_kernel()
-    client = manager.client()
-    client.start_channels()
-    printed: list[str] = []
-    try:
-        await client.wait_for_ready(timeout=60)
-
-        def keep(message):
-            if message["msg_type"] == "stream":
-                printed.append(message["content"]["text"])
-            elif message["msg_type"] == "error":
-                printed.append(f"{message['content']['ename']}: {message['content']['evalue']}")
-
-        await client.execute_interactive(code, timeout=60, output_hook=keep)
-    finally:
-        client.stop_channels()
-        await manager.shutdown_kernel(now=True)
-    return "".join(printed), manager
+def printed_by(run) -> str:
+    """The text a run printed, its errors as `Name: message`."""
+    parts = []
+    for output in run.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type == "error":
+            parts.append(f"{output.ename}: {output.evalue}")
+    return "".join(parts)
 
 
 def run_in_sandbox(code: str) -> str:
-    return asyncio.run(_run_in_sandbox(code))[0]
+    with KernelSession(sandboxed=True) as session:
+        return printed_by(session.run(code, timeout=60, budget=OutputBudget(10**6)))
 
 
 @needs_sandbox

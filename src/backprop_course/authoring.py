@@ -21,6 +21,7 @@ from .cases import PUBLIC_EXAMPLES
 from .checks import CHECKS, Check
 from .contract import (
     FD_STEP,
+    GIVEN_CELL_ID,
     MANUAL_GRADE_ID,
     MULTILAYER,
     REL_ERROR_FLOOR,
@@ -166,7 +167,7 @@ def single_neuron_notebook() -> nbformat.NotebookNode:
             """,
         ),
         _code(
-            "given_code",
+            GIVEN_CELL_ID,
             "import numpy as np\nimport matplotlib.pyplot as plt\n\n\n"
             + given_code(SINGLE_NEURON.given)
             + "\n\n# Helpers for the checks below.\n"
@@ -441,7 +442,7 @@ def multilayer_notebook() -> nbformat.NotebookNode:
             """,
         ),
         _code(
-            "given_code",
+            GIVEN_CELL_ID,
             "import numpy as np\nimport matplotlib.pyplot as plt\n\n\n"
             + given_code(MULTILAYER.given)
             + "\n\n# Helpers for the checks below.\n"

@@ -15,6 +15,13 @@ REL_ERROR_FLOOR = 1e-8
 FD_STEP = 1e-5
 # One call of a student's function by the grader may take this long (seconds).
 CALL_TIME_LIMIT = 10.0
+# Limits of one notebook's run in its sandbox: seconds per cell, seconds for all cells, and
+# output bytes kept (the rest is cut with a note). Memory and processes: see sandbox.py.
+CELL_TIME_LIMIT = 120.0
+NOTEBOOK_TIME_LIMIT = 600.0
+OUTPUT_LIMIT_BYTES = 1_000_000
+# The locked cell that defines the helpers students are given (numpy, sigmoid, ...).
+GIVEN_CELL_ID = "given_code"
 # Environment variable through which the grading kernel learns whose notebook it runs.
 STUDENT_ENV = "BACKPROP_COURSE_STUDENT"
 
@@ -92,3 +99,12 @@ NOTEBOOK_OF = {function.name: nb for nb in NOTEBOOKS for function in nb.function
 
 def graded_function(name: str) -> GradedFunction:
     return GRADED_FUNCTIONS[name]
+
+
+def callees(function_name: str) -> tuple[str, ...]:
+    """What the reference stands in for while function_name is graded: its notebook's given
+    helpers and the graded functions before it. Functions are graded in notebook order, so a
+    callee's own grade is settled before anything can call the reference in its place."""
+    notebook = NOTEBOOK_OF[function_name]
+    earlier = [function.name for function in notebook.functions]
+    return (*notebook.given, *earlier[: earlier.index(function_name)])

@@ -18,6 +18,7 @@ from .runner import Outcome
 # The order in which failures are reported when several cases fail in different ways.
 CHECK_ORDER = (
     "not-implemented",
+    "kernel-died",
     "time-limit",
     "raised-error",
     "wrong-shape",

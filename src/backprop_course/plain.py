@@ -3,38 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class Unsupported:
-    """A value of a type the contract never returns, kept only by its type name."""
-
-    type_name: str
-
-
-def to_plain(value: Any) -> Any:
-    """Plain-data copy of a result: numbers become float64 arrays (0-d for one number),
-    tuples and lists become lists (a list of numbers a 1-d array), dict keys become strings."""
-    if isinstance(value, (bool, np.bool_)):
-        return Unsupported(type(value).__name__)
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return np.array(value, dtype=np.float64)
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind in "iuf":
-            return np.array(value, dtype=np.float64)
-        return Unsupported(f"ndarray of {value.dtype}")
-    if isinstance(value, dict):
-        return {str(key): to_plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        items = [to_plain(item) for item in value]
-        if items and all(isinstance(item, np.ndarray) and item.ndim == 0 for item in items):
-            return np.array(items, dtype=np.float64)
-        return items
-    return Unsupported(type(value).__name__)
+from .kernel_side import Unsupported, to_plain  # noqa: F401 - the one definition, shared with the kernel
 
 
 def leaves(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:

@@ -1,12 +1,10 @@
 """nbgrader preprocessors of the course, wired in by nbgrader_config.py.
 
-- StudentExecute: nbgrader's Execute, with the student id in the grading kernel's environment,
-  so that the hidden tests seed each student's inputs differently, and one stream output per
-  cell, so that grading the same notebook twice gives identical notebooks and feedback.
-- GradedCellOutputs: in graded cells the score is the grader's result, so text that student
-  code wrote to stderr (a warning) is kept as ordinary output instead of zeroing the cell, as
-  nbgrader would; and an error there shows its type and message only, since its traceback
-  would quote the cell's hidden lines.
+- SandboxedGrading: in the place of nbgrader's Execute, grades the submission with
+  grading.py: student code runs only in a sandboxed kernel (sandbox.py), the grades are worked
+  out in this process from the plain data that the student's functions return, and each
+  graded cell gets its feedback and score. Without a sandbox it refuses to grade, unless the
+  instructor sets SandboxedGrading.unsafe.
 - StableKernelPaths: drops the kernel's process id from paths in outputs (warnings and
   tracebacks name /tmp/ipykernel_<pid>/...), so that a re-grade gives identical feedback.
 - RestoreGradedCells: puts back graded cells that a submission lacks (deleted by the student),
@@ -18,51 +16,46 @@
 
 from __future__ import annotations
 
-import os
 import re
 
-from jupyter_core.utils import run_sync
 from nbformat.v4 import new_code_cell
-from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
-from traitlets import Bool
+from traitlets import Bool, Float, Int
 
 from .checks import CHECKS
-from .contract import NOTEBOOKS, STUDENT_ENV
+from .contract import CALL_TIME_LIMIT, CELL_TIME_LIMIT, NOTEBOOK_TIME_LIMIT, NOTEBOOKS, OUTPUT_LIMIT_BYTES
+from .grading import Limits, grade_notebook
+from .sandbox import require_sandbox
 
 
-class StudentExecute(Execute):
-    """Execute a submission on a kernel that knows whose submission it is."""
+class SandboxedGrading(NbGraderPreprocessor):
+    """Grade a submission (see grading.py): cells and functions run in a sandboxed kernel, and
+    the grades are worked out here; in nbgrader's autograde steps, in the place of Execute."""
 
-    # However the kernel happened to split printed text into messages, keep one output per stream.
-    coalesce_streams = Bool(True, help="Merge each cell's stream outputs of one name into one.").tag(config=True)
+    unsafe = Bool(False, help="Run student code without the sandbox: only for submissions you trust.").tag(
+        config=True
+    )
+    cell_timeout = Float(CELL_TIME_LIMIT, help="Seconds one cell may run.").tag(config=True)
+    notebook_timeout = Float(NOTEBOOK_TIME_LIMIT, help="Seconds all the cells of a notebook may run.").tag(config=True)
+    call_timeout = Float(CALL_TIME_LIMIT, help="Seconds one call of a graded function may run.").tag(config=True)
+    output_limit = Int(OUTPUT_LIMIT_BYTES, help="Output bytes kept per notebook; the rest is cut.").tag(config=True)
 
-    def preprocess(self, nb, resources, km=None):
-        self._student_id = resources.get("nbgrader", {}).get("student", "")
-        return super().preprocess(nb, resources, km=km)
+    def limits(self) -> Limits:
+        return Limits(self.cell_timeout, self.notebook_timeout, self.output_limit, self.call_timeout)
 
-    async def async_start_new_kernel(self, **kwargs):
-        kwargs["env"] = {**os.environ, **kwargs.get("env", {}), STUDENT_ENV: getattr(self, "_student_id", "")}
-        return await super().async_start_new_kernel(**kwargs)
-
-    # nbclient binds its synchronous twin to its own coroutine at class level: bind ours.
-    start_new_kernel = run_sync(async_start_new_kernel)
-
-
-class GradedCellOutputs(NbGraderPreprocessor):
-    """In graded code cells: stderr shown as prefixed stdout, errors without their traceback."""
-
-    def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code" and utils.is_grade(cell):
-            for output in cell.outputs:
-                if output.output_type == "stream" and output.name == "stderr":
-                    output.name = "stdout"
-                    output.text = "".join(f"[stderr] {line}" for line in output.text.splitlines(keepends=True))
-                elif output.output_type == "error":
-                    output.traceback = [f"{output.ename}: {output.evalue}"]
-        return cell, resources
+    def preprocess(self, nb, resources):
+        info = resources.get("nbgrader", {})
+        if not self.unsafe:
+            require_sandbox()
+        cwd = resources.get("metadata", {}).get("path")
+        grading = grade_notebook(nb, info.get("notebook", ""), info.get("student", ""), sandboxed=not self.unsafe,
+                                 limits=self.limits(), cwd=cwd)
+        for mistake in grading.events:
+            self.log.warning("%s/%s: %s (see the autograded notebook)", info.get("student"), info.get("notebook"),
+                             mistake)
+        return grading.nb, resources
 
 
 KERNEL_PATH = re.compile(r"ipykernel_\d+")
@@ -149,11 +142,11 @@ def sanitize_preprocessors() -> list:
 
 
 def autograde_preprocessors() -> list:
-    """nbgrader's own autograde steps, with StudentExecute in the place of Execute, and the
-    outputs made fair and stable right after it (before any score is read from them)."""
+    """nbgrader's own autograde steps, with SandboxedGrading in the place of Execute, and the
+    outputs made stable right after it (before any score is read from them)."""
     steps = []
     for step in Autograde.class_traits()["autograde_preprocessors"].default():
-        steps += [StudentExecute, GradedCellOutputs, StableKernelPaths] if step is Execute else [step]
+        steps += [SandboxedGrading, StableKernelPaths] if step is Execute else [step]
     return steps
 
 

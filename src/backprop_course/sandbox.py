@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.manager import KernelManager
 
 NOBODY = 65534
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
@@ -38,9 +40,36 @@ def bwrap() -> str:
     if found is None:
         raise SandboxUnavailableError(
             "bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` (Debian/Ubuntu) or your "
-            "system's package, or grade without a sandbox only if you trust every submission"
+            "system's package; or, only if you trust every submission, grade without a sandbox with "
+            "`--SandboxedGrading.unsafe=True`"
         )
     return found
+
+
+@cache
+def sandbox_problem() -> str | None:
+    """Why no sandbox can start on this machine, or None when one can (checked once)."""
+    try:
+        command = bwrap()
+    except SandboxUnavailableError as error:
+        return str(error)
+    probe = subprocess.run(
+        [command, "--ro-bind", "/", "/", *namespaces(), "--", "/bin/true"], capture_output=True, text=True
+    )
+    if probe.returncode != 0:
+        return f"bubblewrap cannot make its namespaces on this machine: {probe.stderr.strip()}"
+    return None
+
+
+def require_sandbox() -> None:
+    """Raise SandboxUnavailableError, saying why and what to do, unless a sandbox can start."""
+    problem = sandbox_problem()
+    if problem is not None:
+        raise SandboxUnavailableError(problem)
+
+
+def namespaces() -> list[str]:
+    return ROOT_NAMESPACES if os.geteuid() == 0 else ["--unshare-all"]
 
 
 def python_dirs() -> list[str]:
@@ -64,7 +93,6 @@ def sandbox_command(kernel_cmd: list[str], socket_dir: Path, limits: SandboxLimi
     # As root, bwrap builds the sandbox with root's rights (it can read a Python under /root) and
     # the kernel then drops to nobody inside it: RLIMIT_NPROC does not hold for root.
     as_root = os.geteuid() == 0
-    namespaces = ROOT_NAMESPACES if as_root else ["--unshare-all"]
     as_nobody = (
         ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all"]
         if as_root
@@ -73,7 +101,7 @@ def sandbox_command(kernel_cmd: list[str], socket_dir: Path, limits: SandboxLimi
     limit = ["prlimit", f"--as={limits.memory_bytes}", f"--nproc={limits.processes}", "--"]
     sandbox = [
         bwrap(),
-        *namespaces,
+        *namespaces(),
         "--die-with-parent",
         "--new-session",
         "--proc", "/proc",
@@ -95,7 +123,7 @@ def sandbox_command(kernel_cmd: list[str], socket_dir: Path, limits: SandboxLimi
 ROOT_NAMESPACES = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
 
 
-class SandboxedKernelManager(AsyncKernelManager):
+class SandboxedKernelManager(KernelManager):
     """A kernel manager whose kernels run in the sandbox, over IPC sockets in a private folder."""
 
     limits = SandboxLimits()

@@ -1,0 +1,288 @@
+"""Grades one submitted notebook: its cells and functions run in the student's (sandboxed)
+kernel, the grader's inputs go in and plain data comes out, and everything that decides a
+grade (reference, comparison, diagnosis, score) happens here, outside the kernel.
+
+Steps, in order:
+1. run the notebook's code cells, except the graded test cells, within the time and output
+   limits; a cell that runs too long or kills its kernel gets a note, and the kernel starts
+   afresh with the cells before it run again;
+2. send kernel_side.py into the kernel, then grade each function in notebook order: its hidden
+   cases go in, and its callees are the given helpers (fresh copies) and, for the graded
+   functions before it, stand-ins whose calls this process answers with the reference;
+3. judge the outcomes here and write each check's feedback and score into its graded cell,
+   where nbgrader reads the score (an execute_result, as partial credit).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+from . import kernel_side, reference
+from .authoring import given_code
+from .cases import hidden_cases, public_example
+from .contract import (
+    CALL_TIME_LIMIT,
+    CELL_TIME_LIMIT,
+    NOTEBOOK_TIME_LIMIT,
+    NOTEBOOKS,
+    OUTPUT_LIMIT_BYTES,
+    Notebook,
+    callees,
+)
+from .hidden_tests import feedback_lines
+from .judge import CheckVerdict, judge
+from .kernel_session import KernelSession, OutputBudget, Run
+from .runner import Outcome
+
+log = logging.getLogger(__name__)
+
+# Extra seconds a function's grading may take beyond its calls' own limits (sending the cases,
+# converting the results, the callees answered here).
+GRADING_MARGIN = 10.0
+# How often a notebook's kernel may be started afresh after it died or ran too long.
+MAX_RESTARTS = 3
+KERNEL_SIDE_SOURCE = inspect.getsource(kernel_side)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Time and output limits of one notebook's grading (defaults from the contract)."""
+
+    cell_seconds: float = CELL_TIME_LIMIT
+    notebook_seconds: float = NOTEBOOK_TIME_LIMIT
+    output_bytes: int = OUTPUT_LIMIT_BYTES
+    call_seconds: float = CALL_TIME_LIMIT
+
+
+LIMIT_MESSAGES = {
+    "time-limit": "this cell ran longer than {seconds:g} s and was stopped",
+    "kernel-died": "the kernel died while this cell ran (it exited, crashed or ran out of memory)",
+    "output-limit": "the notebook's output passed {limit} bytes; the rest is cut",
+    "not-run": "not run: the notebook used up its {seconds:g} s",
+}
+
+
+def limit_note(mistake: str, message: str) -> NotebookNode:
+    """An error output naming a limit by its id, for the student's feedback and the report."""
+    return new_output("error", ename=mistake, evalue=message, traceback=[f"[{mistake}] {message}"])
+
+
+def is_graded_test(cell: NotebookNode) -> bool:
+    nbgrader = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and nbgrader.get("grade", False) and not nbgrader.get("solution", False)
+
+
+def notebook_named(name: str) -> Notebook | None:
+    return next((notebook for notebook in NOTEBOOKS if notebook.name == name), None)
+
+
+class NotebookGrading:
+    """The grading of one notebook of one student (see the module's docstring)."""
+
+    def __init__(self, nb: NotebookNode, notebook_name: str, student: str, session: KernelSession,
+                 limits: Limits = Limits(), label: str = ""):
+        self.nb = nb
+        self.notebook = notebook_named(notebook_name)
+        self.student = student
+        self.session = session
+        self.limits = limits
+        self.label = label or f"{student}/{notebook_name}"
+        self.budget = OutputBudget(limits.output_bytes)
+        self.deadline = time.monotonic() + limits.notebook_seconds
+        self.replay: list[str] = []  # cells that ran without killing the kernel, to run again
+        self.restarts = 0
+        self.events: list[str] = []  # limit ids met, in order, for the instructor's log
+
+    def grade(self) -> NotebookNode:
+        self.session.start()
+        try:
+            self.run_cells()
+            if self.notebook is not None:
+                for function in self.notebook.functions:
+                    self.write_verdicts(self.grade_function(function.name))
+        finally:
+            self.session.close()
+        return self.nb
+
+    # ----- 1. the notebook's own cells -------------------------------------------------------
+
+    def run_cells(self) -> None:
+        for index, cell in enumerate(self.nb.cells):
+            if cell.cell_type != "code":
+                continue
+            cell.outputs, cell.execution_count = [], None
+            if is_graded_test(cell):
+                continue
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                cell.outputs = [limit_note("time-limit", LIMIT_MESSAGES["not-run"].format(
+                    seconds=self.limits.notebook_seconds))]
+                self.note("time-limit", f"cell {index} not run: notebook time used up")
+                continue
+            seconds = min(self.limits.cell_seconds, left)
+            run = self.session.run(cell.source, timeout=seconds, budget=self.budget)
+            cell.outputs, cell.execution_count = run.outputs, run.execution_count
+            if run.output_cut:
+                limit = self.limits.output_bytes
+                cell.outputs.append(limit_note("output-limit", LIMIT_MESSAGES["output-limit"].format(limit=limit)))
+                self.note("output-limit", f"cell {index} passed the output limit of {limit} bytes")
+            if run.status in ("time-limit", "kernel-died"):
+                cell.outputs.append(limit_note(run.status, LIMIT_MESSAGES[run.status].format(seconds=seconds)))
+                self.note(run.status, f"cell {index}: {LIMIT_MESSAGES[run.status].format(seconds=seconds)}")
+                self.start_afresh()
+            else:
+                self.replay.append(cell.source)
+
+    def note(self, mistake: str, message: str) -> None:
+        self.events.append(mistake)
+        log.warning("%s: [%s] %s", self.label, mistake, message)
+
+    def start_afresh(self) -> bool:
+        """A new kernel with the cells that ran so far run again; False when no more restarts."""
+        if self.restarts >= MAX_RESTARTS:
+            self.session.close()
+            return False
+        self.restarts += 1
+        self.session.restart()
+        for source in self.replay:
+            left = self.deadline - time.monotonic()
+            run = self.session.run(source, timeout=max(0.0, min(self.limits.cell_seconds, left)))
+            if run.status in ("time-limit", "kernel-died"):  # it behaves differently the second time
+                self.session.restart()
+                break
+        return True
+
+    # ----- 2. the functions, called in the kernel ---------------------------------------------
+
+    def grade_function(self, function_name: str) -> list[CheckVerdict]:
+        cases = hidden_cases(function_name, self.student)
+        outcomes = self.call_in_kernel(function_name, [*cases, public_example(function_name)])
+        self.public = outcomes[-1]
+        return judge(function_name, cases, outcomes[:-1])
+
+    def call_in_kernel(self, function_name: str, cases: list[tuple]) -> list[Outcome]:
+        """The outcomes of the student's function_name on cases, run in the kernel."""
+        results: list[str] = []
+        allowed = [name for name in callees(function_name) if name not in self.notebook.given]
+        code = (
+            f"{_load_kernel_side()}\n"
+            f"__backprop_grader__.grade_in_kernel(globals(), {function_name!r}, {allowed!r}, "
+            f"{self.given_source()!r}, {list(self.notebook.given)!r}, {kernel_side.dumps(cases)!r}, "
+            f"{self.limits.call_seconds!r})\n"
+        )
+        timeout = self.limits.call_seconds * len(cases) + GRADING_MARGIN
+        run = self.session.run(code, timeout=timeout, answer=lambda prompt: self.answer(prompt, allowed, results),
+                               silent=True)
+        if results:
+            outcomes = _outcomes(results[-1], len(cases))
+            if outcomes is not None:
+                return outcomes
+        if run.status in ("time-limit", "kernel-died"):
+            message = (f"grading {function_name} ran longer than {timeout:g} s" if run.status == "time-limit"
+                       else f"the kernel died while {function_name} was called")
+            self.note(run.status, message)
+            self.start_afresh()
+            return [Outcome(error=run.status, message=message)] * len(cases)
+        self.note("raised-error", f"grading {function_name} returned no usable result")
+        return [Outcome(error="raised-error", message="the grader got no result back from the kernel")] * len(cases)
+
+    def given_source(self) -> str:
+        return "import numpy as np\n\n" + given_code(self.notebook.given)
+
+    def answer(self, prompt: str, allowed: list[str], results: list[str]) -> str:
+        """Reply to the kernel's input(): a callee's reference result, or a delivered result."""
+        if prompt.startswith(kernel_side.RESULT):
+            results.append(prompt[len(kernel_side.RESULT):])
+            return "ok"
+        if prompt.startswith(kernel_side.CALL):
+            return answer_call(prompt[len(kernel_side.CALL):], allowed)
+        return ""  # the student's own input(): an empty line
+
+    # ----- 3. verdicts into the graded cells --------------------------------------------------
+
+    def write_verdicts(self, verdicts: list[CheckVerdict]) -> None:
+        cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in self.nb.cells
+                 if is_graded_test(cell)}
+        for verdict in verdicts:
+            cell = cells.get(verdict.check.grade_id)
+            if cell is None:
+                continue
+            text = "\n".join(feedback_lines(verdict, self.public)) + "\n"
+            cell.outputs = [
+                new_output("stream", name="stdout", text=text),
+                new_output("execute_result", data={"text/plain": repr(verdict.points)}, execution_count=None),
+            ]
+
+
+def _load_kernel_side() -> str:
+    """Code that defines __backprop_grader__ in the kernel from kernel_side.py's source."""
+    return (
+        "import sys as _bp_sys, types as _bp_types\n"
+        "__backprop_grader__ = _bp_types.ModuleType('backprop_grader')\n"
+        "_bp_sys.modules['backprop_grader'] = __backprop_grader__\n"
+        f"exec(compile({KERNEL_SIDE_SOURCE!r}, 'backprop_grader', 'exec'), __backprop_grader__.__dict__)\n"
+        "del _bp_sys, _bp_types"
+    )
+
+
+def _outcomes(text: str, count: int) -> list[Outcome] | None:
+    """The outcomes the kernel sent, checked to be plain data of the right form, else None."""
+    try:
+        found = kernel_side.loads(text)
+    except kernel_side.WireError:
+        return None
+    if not isinstance(found, list) or len(found) != count:
+        return None
+    outcomes = []
+    for item in found:
+        if not isinstance(item, dict) or set(item) != {"value", "error", "message", "mutated_inputs"}:
+            return None
+        if item["error"] not in (None, "not-implemented", "raised-error", "time-limit"):
+            return None
+        value = item["value"] if item["value"] is None or kernel_side.is_plain(item["value"]) else None
+        if item["error"] is None and value is None:
+            return None
+        outcomes.append(Outcome(value=value, error=item["error"], message=str(item["message"])[:300],
+                                mutated_inputs=item["mutated_inputs"] is True))
+    return outcomes
+
+
+def answer_call(text: str, allowed: list[str]) -> str:
+    """The reference's answer to a callee's call from the kernel, as a wire message."""
+    try:
+        request = kernel_side.loads(text)
+    except kernel_side.WireError as error:
+        return kernel_side.dumps({"sequence": None, "error": f"unreadable call: {error}"})
+    if not isinstance(request, dict) or not isinstance(request.get("args"), list) or not isinstance(
+        request.get("kwargs"), dict
+    ):
+        return kernel_side.dumps({"sequence": None, "error": "malformed call"})
+    sequence, name = request.get("sequence"), request.get("name")
+    if name not in allowed:
+        return kernel_side.dumps({"sequence": sequence, "error": f"{name} is not answered while grading"})
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            value = getattr(reference, name)(*request["args"], **request["kwargs"])
+        return kernel_side.dumps({"sequence": sequence, "value": value})
+    except Exception as error:  # noqa: BLE001 - the student's arguments may be anything
+        return kernel_side.dumps({"sequence": sequence, "error": f"{type(error).__name__}: {error}"[:300]})
+
+
+def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed: bool = True,
+                   limits: Limits = Limits(), cwd=None, label: str = "") -> NotebookGrading:
+    """Grade nb in place (see the module's docstring); the finished NotebookGrading."""
+    grading = NotebookGrading(nb, notebook_name, student, KernelSession(sandboxed, cwd), limits, label)
+    grading.grade()
+    return grading
+
+
+__all__ = ["Limits", "NotebookGrading", "Run", "grade_notebook", "limit_note"]
