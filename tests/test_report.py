@@ -13,6 +13,7 @@ from nbgrader.api import Gradebook
 
 from backprop_course.cli import main
 from backprop_course.contract import ASSIGNMENT, GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
+from backprop_course.grading import limit_note
 from backprop_course.report import (
     TOTAL,
     collect_report,
@@ -79,18 +80,18 @@ def test_a_suffixed_test_cell_counts_for_its_function():
     assert graded_function_of(MANUAL_GRADE_ID, "multilayer") is None
 
 
-def test_mistakes_are_read_from_graded_cells_only_and_timeouts_count_as_time_limit():
+def test_mistakes_are_read_from_graded_cells_only_and_limit_notes_from_any_cell():
     notebook = nbformat.v4.new_notebook()
     graded = nbformat.v4.new_code_cell(metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "test_x"}})
     graded.outputs = [
         nbformat.v4.new_output("stream", text="x: 0 of 2 points\n  [wrong-shape] hint\n  [no-such-id] ignored\n"),
-        nbformat.v4.new_output("error", ename="CellTimeoutError", evalue="", traceback=[]),
     ]
     answer_metadata = {"nbgrader": {"grade": False, "solution": True, "grade_id": "answer_x"}}
     answer = nbformat.v4.new_code_cell(metadata=answer_metadata)
-    answer.outputs = [nbformat.v4.new_output("stream", text="  [wrong-value] printed by the student\n")]
+    answer.outputs = [nbformat.v4.new_output("stream", text="  [wrong-value] printed by the student\n"),
+                      limit_note("time-limit", "this cell ran longer than 120 s and was stopped")]
     notebook.cells = [answer, graded]
-    assert mistakes_in_notebook(notebook) == ["wrong-shape", "time-limit"]
+    assert mistakes_in_notebook(notebook) == ["time-limit", "wrong-shape"]
 
 
 @pytest.mark.slow

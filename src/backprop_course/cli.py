@@ -50,6 +50,24 @@ def _report(course: CourseDir, args: argparse.Namespace) -> int:
     return 0
 
 
+def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
+    from .autograde import autograde
+    from .sandbox import SandboxUnavailableError
+
+    try:
+        lines = autograde(course, args.assignment, jobs=args.jobs, scheduler=args.scheduler, db_url=args.db_url,
+                          unsafe=args.unsafe, progress=not args.no_progress)
+    except SandboxUnavailableError as error:
+        print(f"backprop-course autograde: refusing to grade without a sandbox: {error}")
+        return 2
+    except KeyboardInterrupt:
+        print("backprop-course autograde: stopped; every kernel is stopped and no submission is half-recorded")
+        return 130
+    failed = [line.student for line in lines.values() if not line.scores]
+    print(f"graded {len(lines) - len(failed)} of {len(lines)} submissions")
+    return 1 if failed else 0
+
+
 def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
     from .catalog_docs import write_catalog_page
 
@@ -63,12 +81,21 @@ COMMANDS = {
     "build-samples": (_build_samples, "write the sample submissions under samples/ from release/"),
     "demo": (_demo, "the whole instructor pipeline on the sample submissions"),
     "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
+    "autograde": (_autograde, "grade all submissions concurrently (nbgrader autograde, one gradebook writer)"),
     "report": (_report, "HTML report of scores and mistakes (reports/ASSIGNMENT.html) and nbgrader export"),
 }
 
-# Positional arguments of the commands that take any: {command: [(name, help)]}.
+# Arguments of the commands that take any: {command: [(flags, add_argument's keywords)]}.
 COMMAND_ARGUMENTS = {
-    "report": [("assignment", "the assignment to report on, e.g. backprop")],
+    "report": [(("assignment",), {"help": "the assignment to report on, e.g. backprop"})],
+    "autograde": [
+        (("assignment",), {"help": "the assignment to grade, e.g. backprop"}),
+        (("--jobs", "-j"), {"type": int, "default": None, "help": "notebooks graded at once (default: the cores)"}),
+        (("--scheduler",), {"default": None, "help": "grade on a Dask cluster: its scheduler's address"}),
+        (("--db-url",), {"default": None, "help": "the gradebook (SQLAlchemy URL, e.g. postgresql://...)"}),
+        (("--unsafe",), {"action": "store_true", "help": "no sandbox: only for submissions you trust"}),
+        (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
+    ],
 }
 
 
@@ -78,8 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (_, help_text) in COMMANDS.items():
         command = commands.add_parser(name, help=help_text)
-        for argument, argument_help in COMMAND_ARGUMENTS.get(name, []):
-            command.add_argument(argument, help=argument_help)
+        for flags, keywords in COMMAND_ARGUMENTS.get(name, []):
+            command.add_argument(*flags, **keywords)
     args = parser.parse_args(argv)
     course = CourseDir(args.course_dir.resolve()) if args.course_dir else CourseDir()
     handler, _ = COMMANDS[args.command]

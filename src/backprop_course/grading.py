@@ -50,6 +50,8 @@ GRADING_MARGIN = 10.0
 # How often a notebook's kernel may be started afresh after it died or ran too long.
 MAX_RESTARTS = 3
 KERNEL_SIDE_SOURCE = inspect.getsource(kernel_side)
+# Failures that the instructor's log names too (the others are the student's ordinary mistakes).
+RUNTIME_FAILURES = ("time-limit", "kernel-died", "raised-error")
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,9 @@ class NotebookGrading:
     """The grading of one notebook of one student (see the module's docstring)."""
 
     def __init__(self, nb: NotebookNode, notebook_name: str, student: str, session: KernelSession,
-                 limits: Limits = Limits(), label: str = ""):
+                 limits: Limits = Limits(), label: str = "", logger: logging.Logger | None = None):
         self.nb = nb
+        self.log = logger or log
         self.notebook = notebook_named(notebook_name)
         self.student = student
         self.session = session
@@ -143,7 +146,7 @@ class NotebookGrading:
 
     def note(self, mistake: str, message: str) -> None:
         self.events.append(mistake)
-        log.warning("%s: [%s] %s", self.label, mistake, message)
+        self.log.warning("%s: [%s] %s", self.label, mistake, message)
 
     def start_afresh(self) -> bool:
         """A new kernel with the cells that ran so far run again; False when no more restarts."""
@@ -166,6 +169,9 @@ class NotebookGrading:
         cases = hidden_cases(function_name, self.student)
         outcomes = self.call_in_kernel(function_name, [*cases, public_example(function_name)])
         self.public = outcomes[-1]
+        failed = next((outcome for outcome in outcomes[:-1] if outcome.error in RUNTIME_FAILURES), None)
+        if failed is not None:
+            self.note(failed.error, f"{function_name}: {failed.message}")
         return judge(function_name, cases, outcomes[:-1])
 
     def call_in_kernel(self, function_name: str, cases: list[tuple]) -> list[Outcome]:
@@ -188,10 +194,8 @@ class NotebookGrading:
         if run.status in ("time-limit", "kernel-died"):
             message = (f"grading {function_name} ran longer than {timeout:g} s" if run.status == "time-limit"
                        else f"the kernel died while {function_name} was called")
-            self.note(run.status, message)
             self.start_afresh()
             return [Outcome(error=run.status, message=message)] * len(cases)
-        self.note("raised-error", f"grading {function_name} returned no usable result")
         return [Outcome(error="raised-error", message="the grader got no result back from the kernel")] * len(cases)
 
     def given_source(self) -> str:
@@ -278,9 +282,9 @@ def answer_call(text: str, allowed: list[str]) -> str:
 
 
 def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed: bool = True,
-                   limits: Limits = Limits(), cwd=None, label: str = "") -> NotebookGrading:
+                   limits: Limits = Limits(), cwd=None, logger: logging.Logger | None = None) -> NotebookGrading:
     """Grade nb in place (see the module's docstring); the finished NotebookGrading."""
-    grading = NotebookGrading(nb, notebook_name, student, KernelSession(sandboxed, cwd), limits, label)
+    grading = NotebookGrading(nb, notebook_name, student, KernelSession(sandboxed, cwd), limits, logger=logger)
     grading.grade()
     return grading
 

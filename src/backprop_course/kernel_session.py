@@ -4,8 +4,10 @@ answer its questions on the stdin channel, notice when it dies, and start it afr
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -23,6 +25,7 @@ from .sandbox import SandboxedKernelManager
 # How often a silent kernel is checked for being still alive (seconds).
 LIVENESS_INTERVAL = 0.25
 STARTUP_TIMEOUT = 60.0
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 @dataclass
@@ -78,9 +81,12 @@ class KernelSession:
         # A sandboxed kernel works in its private /tmp; this folder is only where bwrap starts.
         self._scratch = Path(tempfile.mkdtemp(prefix="backprop-kernel-"))
         cwd = self.cwd if (self.cwd is not None and not self.sandboxed) else self._scratch
-        # What the kernel process itself writes (its banner, a flood from student code outside
-        # ipykernel's capture) stays out of the instructor's log.
-        self.manager.start_kernel(cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Only what Python code prints becomes output: text written straight to the file
+        # descriptors (os.write, C code) would interleave with it differently on every run, so it
+        # goes, with the kernel's own banner, nowhere (and never into the instructor's log).
+        self.manager.start_kernel(cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  extra_arguments=["--IPKernelApp.capture_fd_output=False"],
+                                  preexec_fn=_die_with_grader)
         self.client = self.manager.client()
         self.client.start_channels()
         try:
@@ -168,6 +174,13 @@ class KernelSession:
         return run
 
 
+def _die_with_grader() -> None:
+    """In the kernel's (or bwrap's) process before it starts: be killed when the grading process
+    dies, however it dies, so that no kernel outlives an interrupted run."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _collect(run: Run, message: dict, budget: OutputBudget) -> None:
     """Add one iopub message to run's outputs, while the budget lasts."""
     kind = message["msg_type"]
@@ -179,12 +192,17 @@ def _collect(run: Run, message: dict, budget: OutputBudget) -> None:
     size = len(json.dumps(message["content"]))
     if not budget.take(size):
         run.output_cut = True
-        return
-    last = run.outputs[-1] if run.outputs else None
-    if kind == "stream" and last is not None and last.output_type == "stream" and (
-        last.get("name") == message["content"].get("name")
-    ):
-        last.text += message["content"]["text"]  # one output per stream, however the kernel split it
-        return
+        if kind != "stream" or budget.left <= 0:
+            return
+        # The part of a long stream that still fits is kept, up to the last byte of the budget.
+        message = {**message, "content": {**message["content"], "text": message["content"]["text"][: budget.left]}}
+        budget.left = 0
+    if kind == "stream":
+        # One output per stream name, however the kernel happened to split and interleave them.
+        name = message["content"].get("name")
+        same = next((out for out in run.outputs if out.output_type == "stream" and out.get("name") == name), None)
+        if same is not None:
+            same.text += message["content"]["text"]
+            return
     output = output_from_msg(message)
     run.outputs.append(nbformat.from_dict(output))

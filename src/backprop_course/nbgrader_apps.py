@@ -50,8 +50,13 @@ def nbgrader_batch(*args: str, course_dir: Path) -> list[str]:
     that is not a notebook, say) and exits with 1 at the end; only a failure that names no
     student is an error of the whole run.
     """
+    return nbgrader_batch_log(*args, course_dir=course_dir)[0]
+
+
+def nbgrader_batch_log(*args: str, course_dir: Path) -> tuple[list[str], str]:
+    """nbgrader_batch, and the app's log."""
     result = nbgrader(*args, course_dir=course_dir, check=False)
     failed = sorted(set(FAILED_SUBMISSION.findall(result.stdout + result.stderr)))
     if result.returncode != 0 and not failed:
         raise _error(args, result)
-    return failed
+    return failed, result.stdout + result.stderr

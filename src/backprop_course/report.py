@@ -23,7 +23,6 @@ MISTAKE_LINE = re.compile(r"^\s*\[([a-z0-9-]+)\]", re.MULTILINE)
 # ANSI colour codes in error tracebacks, stripped before matching mistake lines.
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # nbgrader appends an error output with this name to a cell that ran past its timeout.
-NBGRADER_TIMEOUT_ERROR = "CellTimeoutError"
 TOTAL = "total"
 
 
@@ -104,7 +103,8 @@ def _output_text(output: nbformat.NotebookNode) -> str:
 
 
 def mistakes_in_notebook(notebook: nbformat.NotebookNode) -> list[str]:
-    """Mistake ids printed under the graded test cells, in cell order, plus nbgrader's cell timeouts."""
+    """Mistake ids printed under the graded test cells, in cell order, plus the limits that the
+    grader noted under any cell (time-limit, output-limit, kernel-died)."""
     known = known_mistakes()
     found = []
     for cell in notebook.cells:
@@ -113,8 +113,8 @@ def mistakes_in_notebook(notebook: nbformat.NotebookNode) -> list[str]:
         metadata = cell.metadata.get("nbgrader", {})
         is_graded_test = metadata.get("grade", False) and not metadata.get("solution", False)
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "error" and output.get("ename") == NBGRADER_TIMEOUT_ERROR:
-                found.append("time-limit")
+            if output.get("output_type") == "error" and output.get("ename") in LIMITS:
+                found.append(output["ename"])
             elif is_graded_test:
                 found += [mistake for mistake in MISTAKE_LINE.findall(_output_text(output)) if mistake in known]
     return found

@@ -1,0 +1,325 @@
+"""Instructor verb `autograde`: grade a class concurrently, then record it with nbgrader's own
+Autograde, one student at a time, in this process: the only writer of the gradebook.
+
+Steps, as a pipeline:
+1. find the submissions and sanitize each notebook here, with nbgrader's own sanitize steps
+   (they read the gradebook's copy of the instructor's cells);
+2. grade the notebooks concurrently in workers (processes on this machine, or a Dask cluster),
+   each in a fresh sandboxed kernel; a worker needs neither the course folder nor the gradebook;
+3. as each student's notebooks come back, store them as precomputed results and run nbgrader's
+   Autograde for that student, which finds them (SandboxedGrading.precomputed) and writes the
+   gradebook rows, autograded notebooks and logs exactly as `nbgrader autograde` would.
+An interrupted run removes the submission it was recording, so the gradebook holds only whole
+students, and stops every kernel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import as_completed as local_as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.exc import SAWarning
+from tqdm import tqdm
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from . import precomputed
+from .grading import Limits, grade_notebook
+from .paths import CourseDir
+from .precomputed import grading_key
+from .preprocessors import SandboxedGrading, sanitize_preprocessors
+from .sandbox import require_sandbox
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to grade: what a worker receives (plain data, no paths)."""
+
+    student: str
+    notebook: str
+    source: str  # the sanitized notebook, as nbformat JSON
+    key: str
+    limits: Limits
+    sandboxed: bool
+
+
+@dataclass(frozen=True)
+class Graded:
+    """What a worker sends back: the graded notebook, or why there is none."""
+
+    job: Job
+    notebook_json: str | None
+    events: tuple[str, ...] = ()
+    error: str | None = None
+    seconds: float = 0.0
+
+
+_stopping = False  # set in a worker process told to stop
+
+
+def _worker_started() -> None:
+    """In each worker process: Ctrl-C is the main process's to handle; SIGTERM stops the job at
+    hand (its kernel is stopped on the way out) and every job after it."""
+
+    def stop(signum, frame):
+        global _stopping
+        _stopping = True
+        raise SystemExit(1)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, stop)
+
+
+def grade_job(job: Job) -> Graded:
+    """Grade one notebook in a fresh kernel (this runs in a worker)."""
+    start = time.perf_counter()
+    if _stopping:
+        return Graded(job, None, error="the run was stopped")
+    try:
+        nb = nbformat.reads(job.source, as_version=4)
+        grading = grade_notebook(nb, job.notebook, job.student, sandboxed=job.sandboxed, limits=job.limits)
+    except Exception as error:  # noqa: BLE001 - reported for this notebook; nbgrader grades it again
+        return Graded(job, None, error=f"{type(error).__name__}: {error}", seconds=time.perf_counter() - start)
+    return Graded(job, nbformat.writes(grading.nb), tuple(grading.events), seconds=time.perf_counter() - start)
+
+
+@dataclass
+class StudentLine:
+    """One student's result line."""
+
+    student: str
+    scores: dict[str, tuple[float, float]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        parts = [f"{name} {score:g}/{top:g}" for name, (score, top) in sorted(self.scores.items())]
+        text = f"{self.student:<16} " + "  ".join(parts)
+        return text + (f"  ({'; '.join(self.problems)})" if self.problems else "")
+
+
+def course_config(course: CourseDir, **overrides) -> Config:
+    """The course's nbgrader_config.py, with overrides as {"Class.trait": value}."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course.root)).load_config()
+    for dotted, value in overrides.items():
+        section, trait = dotted.split(".")
+        config[section][trait] = value
+    return config
+
+
+def submissions(coursedir: CourseDirectory, assignment: str) -> dict[str, list[Path]]:
+    """Each student's submitted notebooks, from submitted/<student>/<assignment>/."""
+    found = {}
+    for folder in sorted(Path(coursedir.root, coursedir.submitted_directory).glob(f"*/{assignment}")):
+        found[folder.parent.name] = sorted(folder.glob("*.ipynb"))
+    return found
+
+
+def sanitized_jobs(config: Config, coursedir: CourseDirectory, assignment: str, student: str,
+                   paths: list[Path], limits: Limits, sandboxed: bool) -> tuple[list[Job], list[str]]:
+    """The student's notebooks as nbgrader's sanitize steps leave them; and the ones that failed."""
+    exporter = NotebookExporter(config=config)
+    for step in sanitize_preprocessors():
+        exporter.register_preprocessor(step, enabled=True)
+    jobs, problems = [], []
+    for path in paths:
+        resources = {"unique_key": path.stem, "output_files_dir": f"{path.stem}_files",
+                     "nbgrader": {"student": student, "assignment": assignment, "notebook": path.stem,
+                                  "db_url": coursedir.db_url}}
+        try:
+            output, _ = exporter.from_filename(str(path), resources=resources)
+            nb = nbformat.reads(output, as_version=4)
+        except Exception as error:  # noqa: BLE001 - nbgrader reports it again when it records
+            problems.append(f"{path.name}: {type(error).__name__}: {str(error)[:120]}")
+            continue
+        jobs.append(Job(student, path.stem, output, grading_key(nb, student, path.stem, limits, sandboxed), limits,
+                        sandboxed))
+    return jobs, problems
+
+
+class LocalWorkers:
+    """Worker processes on this machine."""
+
+    def __init__(self, jobs: int):
+        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_started)
+
+    def submit(self, job: Job) -> Future:
+        return self.pool.submit(grade_job, job)
+
+    def as_completed(self, futures: list) -> Iterator:
+        return local_as_completed(futures)
+
+    def close(self, cancel: bool = False) -> None:
+        if cancel:
+            for process in list(self.pool._processes.values()):  # noqa: SLF001 - stop kernels now
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(process.pid, signal.SIGTERM)
+        self.pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+class DaskWorkers:
+    """The workers of a Dask cluster (distributed), at a scheduler's address."""
+
+    def __init__(self, address: str):
+        from distributed import Client
+
+        self.client = Client(address)
+
+    def submit(self, job: Job):
+        return self.client.submit(grade_job, job, pure=False)
+
+    def as_completed(self, futures: list) -> Iterator:
+        from distributed import as_completed
+
+        return as_completed(futures)
+
+    def close(self, cancel: bool = False) -> None:
+        self.client.close()
+
+
+def autograde(course: CourseDir, assignment: str, jobs: int | None = None, scheduler: str | None = None,
+              db_url: str | None = None, unsafe: bool = False, show: Callable[[str], None] = print,
+              progress: bool = True) -> dict[str, StudentLine]:
+    """Grade every submission of assignment (see the module's docstring); a line per student."""
+    if not unsafe:
+        require_sandbox()
+    overrides = {"SandboxedGrading.unsafe": unsafe}
+    if db_url:
+        overrides["CourseDirectory.db_url"] = db_url
+    with tempfile.TemporaryDirectory(prefix="backprop-precomputed-") as store, warnings.catch_warnings():
+        # nbgrader's add_submission trips SQLAlchemy 2's autoflush warnings on every student.
+        warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
+        config = course_config(course, **overrides, **{"SandboxedGrading.precomputed": store})
+        api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+        api.coursedir.root = str(course.root)
+        limits = SandboxedGrading(config=config).limits()
+        workers = DaskWorkers(scheduler) if scheduler else LocalWorkers(jobs or os.cpu_count() or 1)
+        recorder = Recorder(api, assignment, Path(store), show)
+        with _stopping_on_signals():
+            try:
+                _run(api, assignment, limits, not unsafe, workers, recorder, progress)
+            except BaseException:
+                workers.close(cancel=True)
+                recorder.roll_back()
+                raise
+        workers.close()
+    return recorder.lines
+
+
+def _run(api: NbGraderAPI, assignment: str, limits: Limits, sandboxed: bool, workers, recorder, progress: bool):
+    futures, waiting = [], {}
+    for student, paths in submissions(api.coursedir, assignment).items():
+        jobs, problems = sanitized_jobs(api.config, api.coursedir, assignment, student, paths, limits, sandboxed)
+        recorder.lines[student] = StudentLine(student, problems=problems)
+        waiting[student] = len(jobs)
+        futures += [workers.submit(job) for job in jobs]
+        if not jobs:
+            recorder.record(student)
+    bar = tqdm(total=len(futures), unit="notebook", disable=not progress, leave=False)
+    for future in workers.as_completed(futures):
+        graded = future.result()
+        recorder.keep(graded)
+        bar.update()
+        waiting[graded.job.student] -= 1
+        if waiting[graded.job.student] == 0:
+            with _above(bar):
+                recorder.record(graded.job.student)
+    bar.close()
+
+
+class Recorder:
+    """The single writer: stores worker results, runs nbgrader's Autograde per student."""
+
+    def __init__(self, api: NbGraderAPI, assignment: str, store: Path, show: Callable[[str], None]):
+        self.api, self.assignment, self.store, self.show = api, assignment, store, show
+        self.lines: dict[str, StudentLine] = {}
+        self.recording: str | None = None
+
+    def keep(self, graded: Graded) -> None:
+        line = self.lines[graded.job.student]
+        if graded.notebook_json is None:
+            line.problems.append(f"{graded.job.notebook}: {graded.error}")
+            return
+        nb = nbformat.reads(graded.notebook_json, as_version=4)
+        precomputed.save(self.store, graded.job.key, nb, list(graded.events))
+        line.problems += [f"{graded.job.notebook}: {event}" for event in dict.fromkeys(graded.events)]
+
+    def record(self, student: str) -> None:
+        self.recording = student
+        result = self.api.autograde(self.assignment, student, force=True, create=True)
+        if Stop.requested:
+            raise KeyboardInterrupt
+        self.recording = None
+        line = self.lines[student]
+        if not result.get("success", False):
+            line.problems.append("nbgrader could not grade this submission: see its log")
+            self.show(result.get("log", "") + result.get("error", ""))
+        line.scores = notebook_scores(self.api.coursedir.db_url, self.assignment, student)
+        self.show(str(line))
+
+    def roll_back(self) -> None:
+        """Remove the submission being recorded when the run stopped: no student is left half-written."""
+        student, self.recording = self.recording, None
+        if student is None:
+            return
+        with Gradebook(self.api.coursedir.db_url, self.api.coursedir.course_id) as gradebook, contextlib.suppress(
+            MissingEntry
+        ):
+            gradebook.remove_submission(self.assignment, student)
+        shutil.rmtree(Path(self.api.coursedir.format_path(self.api.coursedir.autograded_directory, student,
+                                                           self.assignment)), ignore_errors=True)
+        self.show(f"{student}: stopped while recording; the submission was taken out of the gradebook")
+
+
+def notebook_scores(db_url: str, assignment: str, student: str) -> dict[str, tuple[float, float]]:
+    """(score, max score) per notebook of a student's submission, from the gradebook."""
+    with Gradebook(db_url) as gradebook:
+        try:
+            submission = gradebook.find_submission(assignment, student)
+        except MissingEntry:
+            return {}
+        return {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks}
+
+
+@contextlib.contextmanager
+def _above(bar: tqdm):
+    with bar.external_write_mode():
+        yield
+
+
+class Stop:
+    """Whether Ctrl-C or SIGTERM asked this run to stop (nbgrader's API catches every exception
+    of the app it runs, KeyboardInterrupt included, so the request is also kept here)."""
+
+    requested = False
+
+
+@contextlib.contextmanager
+def _stopping_on_signals():
+    """Ctrl-C and SIGTERM stop the run, through the same clean-up."""
+
+    def stop(signum, frame):
+        Stop.requested = True
+        raise KeyboardInterrupt
+
+    Stop.requested = False
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -1,0 +1,158 @@
+"""The attack corpus, graded in one batch with honest students through real `nbgrader autograde`.
+
+Each attacker is checked on its own: it earns only what its functions earn, and the course,
+the gradebook and the machine come out of the batch as they should.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from backprop_course.contract import ASSIGNMENT, NOTEBOOKS, OUTPUT_LIMIT_BYTES, SINGLE_NEURON
+from backprop_course.demo import release
+from backprop_course.nbgrader_apps import nbgrader_batch_log
+from backprop_course.paths import copy_course
+from backprop_course.samples import answers_from_source, write_submission
+from backprop_course.scores import notebook_scores
+
+from .attack_corpus import ATTACKS
+from .test_sandbox import needs_sandbox
+
+pytestmark = [pytest.mark.slow, needs_sandbox]
+
+HONEST = ("alice", "bob")
+# Short limits, so that the attacks that wait out a limit keep the batch short.
+LIMITS = ("--SandboxedGrading.cell_timeout=8", "--SandboxedGrading.call_timeout=1")
+POINTS = {notebook.name: notebook.autograded_points for notebook in NOTEBOOKS}
+# How long a detached attacker waits before it writes: the gradebook is checked after that.
+DETACHED_WAIT = 8
+
+
+def files_under(course) -> dict[str, str]:
+    """sha256 of every file that grading must not change: config, source, release, solutions,
+    and every submission."""
+    roots = [course.root / "nbgrader_config.py", course.source, course.release, course.solutions, course.submitted]
+    found = {}
+    for root in roots:
+        for path in [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()):
+            found[str(path.relative_to(course.root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+@pytest.fixture(scope="module")
+def attacked(tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("attacks") / "course")
+    release(course)
+    tag = f"bp-attack-{uuid.uuid4().hex[:10]}"
+    places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": tag, "python": sys.executable}
+    correct = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    for student in HONEST:
+        answers = answers_from_source((course.samples / "answers" / f"{student}.py").read_text())
+        write_submission(course.release, answers, course.submission(student))
+    for attack in ATTACKS:
+        write_submission(course.release, correct if attack.correct_functions else {}, course.submission(attack.student))
+        path = course.submission(attack.student) / SINGLE_NEURON.filename
+        notebook = nbformat.read(path, as_version=4)
+        notebook.cells.append(new_code_cell(attack.cell(**places)))
+        nbformat.write(notebook, path)
+    before = files_under(course)
+    failed, log = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *LIMITS, course_dir=course.root)
+    graded_at = hashlib.sha256(course.gradebook.read_bytes()).hexdigest()
+    time.sleep(DETACHED_WAIT)
+    return {
+        "course": course,
+        "tag": tag,
+        "failed": failed,
+        "log": log,
+        "before": before,
+        "after": files_under(course),
+        "gradebook_at_end": graded_at,
+        "gradebook_later": hashlib.sha256(course.gradebook.read_bytes()).hexdigest(),
+        "scores": notebook_scores(f"sqlite:///{course.gradebook}"),
+    }
+
+
+def expected_points(attack) -> dict[str, float]:
+    if not attack.correct_functions:
+        return dict.fromkeys(POINTS, 0.0)
+    lost = sum(function.points for function in SINGLE_NEURON.functions if function.name in attack.redefines)
+    return {name: points - (lost if name == SINGLE_NEURON.name else 0) for name, points in POINTS.items()}
+
+
+def autograded(course, student: str, notebook: str = SINGLE_NEURON.name):
+    return nbformat.read(course.autograded / student / ASSIGNMENT / f"{notebook}.ipynb", as_version=4)
+
+
+def limits_noted(notebook) -> set[str]:
+    return {output.ename for cell in notebook.cells for output in cell.get("outputs", [])
+            if output.output_type == "error" and output.ename in ("time-limit", "output-limit", "kernel-died")} | {
+        mistake for mistake in ("time-limit", "kernel-died") for cell in notebook.cells
+        for output in cell.get("outputs", []) if f"[{mistake}]" in output.get("text", "")}
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=lambda attack: attack.student)
+def test_an_attacker_earns_only_what_its_functions_earn(attacked, attack):
+    scores = attacked["scores"][attack.student]
+    assert {name: scores[name].auto_score for name in POINTS} == expected_points(attack), attack.what
+
+
+def test_honest_students_keep_their_marks_and_the_batch_finishes(attacked):
+    assert attacked["failed"] == []
+    for student, total in (("alice", 27), ("bob", 22)):
+        assert sum(score.auto_score for score in attacked["scores"][student].values()) == total
+    assert set(attacked["scores"]) == {*HONEST, *(attack.student for attack in ATTACKS)}
+
+
+def test_course_files_are_byte_identical(attacked):
+    changed = {path for path in attacked["before"] if attacked["before"][path] != attacked["after"].get(path)}
+    assert changed == set()
+    assert attacked["before"].keys() == attacked["after"].keys()
+
+
+def test_the_gradebook_holds_only_what_grading_wrote(attacked):
+    gradebook = attacked["course"].gradebook
+    assert attacked["gradebook_at_end"] == attacked["gradebook_later"], "written after grading ended"
+    with sqlite3.connect(gradebook) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM student WHERE id = 'intruder'").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM grade WHERE manual_score IS NOT NULL OR extra_credit IS NOT NULL"
+                          ).fetchone() == (0,)
+        db.execute("BEGIN EXCLUSIVE")  # nobody holds a lock on it
+        db.rollback()
+
+
+def test_nothing_a_submission_started_is_still_alive(attacked):
+    left = subprocess.run(["pgrep", "-af", attacked["tag"]], capture_output=True, text=True).stdout.strip()
+    assert left == ""
+    kernels = subprocess.run(["pgrep", "-af", "backprop-sandbox-"], capture_output=True, text=True).stdout.strip()
+    assert kernels == ""
+
+
+def test_no_autograded_notebook_passes_the_output_cap(attacked):
+    course = attacked["course"]
+    for path in course.autograded.rglob("*.ipynb"):
+        notebook = nbformat.read(path, as_version=4)
+        output_bytes = sum(len(json.dumps(cell.get("outputs", []))) for cell in notebook.cells)
+        assert output_bytes <= OUTPUT_LIMIT_BYTES + 100_000, path
+
+
+@pytest.mark.parametrize(("student", "mistake"), [
+    ("loops_forever", "time-limit"),
+    ("function_ignores_time_limit", "time-limit"),
+    ("prints_100mb", "output-limit"),
+    ("kills_own_kernel", "kernel-died"),
+    ("exits_when_graded", "kernel-died"),
+])
+def test_limits_are_named_in_the_feedback_and_the_log(attacked, student, mistake):
+    assert mistake in limits_noted(autograded(attacked["course"], student))
+    assert any(student in line and f"[{mistake}]" in line for line in attacked["log"].splitlines())

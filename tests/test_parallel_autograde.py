@@ -1,0 +1,182 @@
+"""`backprop-course autograde`: concurrent grading gives what serial `nbgrader autograde` gives,
+on a mixed batch; it runs on a Dask cluster with a PostgreSQL gradebook; an interrupted run
+leaves no kernel and no half-recorded submission, and the next run grades cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from backprop_course.autograde import autograde
+from backprop_course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
+from backprop_course.demo import feedback, release
+from backprop_course.nbgrader_apps import BIN_DIR, nbgrader_batch
+from backprop_course.paths import copy_course
+from backprop_course.samples import answers_from_source, expected_scores, write_submission
+from backprop_course.scores import cell_scores, notebook_scores
+
+from .postgres import create_database, postgres_url  # noqa: F401
+from .test_sandbox import needs_sandbox
+
+pytestmark = [pytest.mark.slow, needs_sandbox]
+
+# Short limits for the batch, written into each course's nbgrader_config.py.
+LIMITS = "\nc.SandboxedGrading.cell_timeout = 6\nc.SandboxedGrading.call_timeout = 1\n"
+EXTRA_CELLS = {
+    "looper": "while True:\n    pass",
+    "crasher": "import os\nos.kill(os.getpid(), 9)",
+    "printer": "print('y' * 3_000_000)",
+}
+SAMPLES = ("alice", "bob", "carol")
+
+
+def mixed_batch(course, extra_config: str = LIMITS) -> list[str]:
+    """The samples, students who loop, crash or print too much (with correct answers), one with
+    deleted graded cells and one whose notebook is not a notebook; the student ids."""
+    with open(course.root / "nbgrader_config.py", "a") as config:
+        config.write(extra_config)
+    release(course)
+    answers = {name: answers_from_source((course.samples / "answers" / f"{name}.py").read_text()) for name in SAMPLES}
+    for student in SAMPLES:
+        write_submission(course.release, answers[student], course.submission(student))
+    for student, code in EXTRA_CELLS.items():
+        write_submission(course.release, answers["alice"], course.submission(student))
+        path = course.submission(student) / SINGLE_NEURON.filename
+        notebook = nbformat.read(path, as_version=4)
+        notebook.cells.insert(3, new_code_cell(code))
+        nbformat.write(notebook, path)
+    write_submission(course.release, answers["alice"], course.submission("deleter"))
+    path = course.submission("deleter") / SINGLE_NEURON.filename
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells = [cell for cell in notebook.cells if cell.get("id") != "test_neuron_gradients_dw"]
+    nbformat.write(notebook, path)
+    write_submission(course.release, answers["bob"], course.submission("garbled"))
+    (course.submission("garbled") / SINGLE_NEURON.filename).write_text("not a notebook {")
+    return [*SAMPLES, *EXTRA_CELLS, "deleter", "garbled"]
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory):
+    """The same batch graded by serial `nbgrader autograde` and by `autograde --jobs 2`."""
+    serial = copy_course(tmp_path_factory.mktemp("serial") / "course")
+    parallel = copy_course(tmp_path_factory.mktemp("parallel") / "course")
+    students = mixed_batch(serial)
+    mixed_batch(parallel)
+    failed = nbgrader_batch("autograde", ASSIGNMENT, "--force", course_dir=serial.root)
+    lines = autograde(parallel, ASSIGNMENT, jobs=2, show=lambda text: None, progress=False)
+    for course in (serial, parallel):
+        feedback(course)
+    return serial, parallel, students, failed, lines
+
+
+def test_concurrent_grading_gives_the_same_scores_cell_by_cell(twins):
+    serial, parallel, students, _, _ = twins
+    for student in students:
+        ours = cell_scores(f"sqlite:///{parallel.gradebook}", student)
+        assert ours == cell_scores(f"sqlite:///{serial.gradebook}", student), student
+    scores = notebook_scores(f"sqlite:///{parallel.gradebook}")
+    expected = expected_scores(parallel)
+    for student in SAMPLES:
+        assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected[student]
+
+
+def test_concurrent_grading_gives_the_same_notebooks_and_feedback(twins):
+    serial, parallel, students, _, _ = twins
+    for student in students:
+        for notebook in NOTEBOOKS:
+            for folder in ("autograded", "feedback"):
+                suffix = "ipynb" if folder == "autograded" else "html"
+                path = f"{folder}/{student}/{ASSIGNMENT}/{notebook.name}.{suffix}"
+                if (serial.root / path).exists() or (parallel.root / path).exists():
+                    assert (parallel.root / path).read_text() == (serial.root / path).read_text(), path
+
+
+def test_the_broken_submission_is_named_and_the_rest_graded(twins):
+    _, parallel, students, failed, lines = twins
+    assert failed == ["garbled"]
+    assert any("single_neuron" in problem for problem in lines["garbled"].problems)
+    assert lines["garbled"].scores["multilayer"][0] == 10  # bob's answers: that notebook still counts
+    assert any("time-limit" in problem for problem in lines["looper"].problems)
+    assert any("kernel-died" in problem for problem in lines["crasher"].problems)
+    assert any("output-limit" in problem for problem in lines["printer"].problems)
+    assert set(lines) == set(students)
+
+
+def test_on_a_dask_cluster_with_a_postgresql_gradebook(tmp_path, postgres_url, monkeypatch):  # noqa: F811
+    from distributed import LocalCluster
+
+    monkeypatch.setenv("PATH", f"{BIN_DIR}{os.pathsep}{os.environ['PATH']}")  # nbgrader runs alembic
+    db_url = create_database(postgres_url, "dask_batch")
+    course = copy_course(tmp_path / "course")
+    with open(course.root / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.CourseDirectory.db_url = {db_url!r}\n")
+    release(course)
+    for student in SAMPLES:
+        answers = answers_from_source((course.samples / "answers" / f"{student}.py").read_text())
+        write_submission(course.release, answers, course.submission(student))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        lines = autograde(course, ASSIGNMENT, scheduler=cluster.scheduler_address, show=lambda text: None,
+                          progress=False)
+    assert not course.gradebook.exists(), "the SQLite gradebook was not used"
+    scores = notebook_scores(db_url)
+    expected = expected_scores(course)
+    for student in SAMPLES:
+        assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected[student]
+        assert {name: score for name, (score, _) in lines[student].scores.items()} == expected[student]
+
+
+def kernels_running() -> str:
+    return subprocess.run(["pgrep", "-af", "backprop-sandbox-"], capture_output=True, text=True).stdout.strip()
+
+
+@pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])
+def test_an_interrupted_run_leaves_no_kernel_and_no_half_submission(tmp_path, stop):
+    course = copy_course(tmp_path / "course")
+    slow = "\nimport time\ntime.sleep(4)\n"
+    students = mixed_batch(course)
+    for student in SAMPLES:  # slower notebooks, so that the stop comes mid-run
+        path = course.submission(student) / SINGLE_NEURON.filename
+        notebook = nbformat.read(path, as_version=4)
+        notebook.cells.insert(3, new_code_cell(slow))
+        nbformat.write(notebook, path)
+    command = [str(BIN_DIR / "backprop-course"), "--course-dir", str(course.root), "autograde", ASSIGNMENT, "-j", "2",
+               "--no-progress"]
+    env = dict(os.environ, PATH=f"{BIN_DIR}{os.pathsep}{os.environ['PATH']}", PYTHONUNBUFFERED="1")
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                           start_new_session=True)
+    first_line = run.stdout.readline()  # the first student recorded: the run is well under way
+    time.sleep(1.0)
+    if stop == "sigterm":
+        run.send_signal(signal.SIGTERM)
+    else:  # a terminal's Ctrl-C reaches the whole process group
+        os.killpg(run.pid, signal.SIGINT)
+    rest, _ = run.communicate(timeout=120)
+    assert run.returncode == 130, first_line + rest
+    time.sleep(1.0)
+    assert kernels_running() == ""
+    graded = notebook_scores(f"sqlite:///{course.gradebook}")
+    assert len(graded) < len(students), "the run was stopped before the end"
+    for student, notebooks in graded.items():  # every submission in the gradebook is whole
+        assert set(notebooks) == {nb.name for nb in NOTEBOOKS}, student
+    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert "graded 8 of 9 submissions" in again.stdout, again.stdout + again.stderr
+    scores = notebook_scores(f"sqlite:///{course.gradebook}")
+    assert {nb.name: scores["alice"][nb.name].auto_score for nb in NOTEBOOKS} == expected_scores(course)["alice"]
+    assert kernels_running() == ""
+
+
+def test_the_command_refuses_without_a_sandbox(tmp_path):
+    course = copy_course(tmp_path / "course")
+    env = dict(os.environ, PATH=str(BIN_DIR))  # no bwrap on this PATH
+    done = subprocess.run([sys.executable, "-m", "backprop_course.cli", "--course-dir", str(course.root),
+                           "autograde", ASSIGNMENT], capture_output=True, text=True, env=env)
+    assert done.returncode == 2
+    assert "refusing to grade without a sandbox" in done.stdout
+    assert "apt-get install bubblewrap" in done.stdout
