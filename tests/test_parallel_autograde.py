@@ -5,6 +5,7 @@ leaves no kernel and no half-recorded submission, and the next run grades cleanl
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,7 +40,8 @@ SAMPLES = ("alice", "bob", "carol")
 
 def mixed_batch(course, extra_config: str = LIMITS) -> list[str]:
     """The samples, students who loop, crash or print too much (with correct answers), one with
-    deleted graded cells and one whose notebook is not a notebook; the student ids."""
+    deleted graded cells, one with cells in reverse order and one whose notebook is not a
+    notebook; the student ids."""
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write(extra_config)
     release(course)
@@ -57,9 +59,14 @@ def mixed_batch(course, extra_config: str = LIMITS) -> list[str]:
     notebook = nbformat.read(path, as_version=4)
     notebook.cells = [cell for cell in notebook.cells if cell.get("id") != "test_neuron_gradients_dw"]
     nbformat.write(notebook, path)
+    write_submission(course.release, answers["alice"], course.submission("reorderer"))
+    path = course.submission("reorderer") / SINGLE_NEURON.filename
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.reverse()  # every graded cell before its function, the given cell last
+    nbformat.write(notebook, path)
     write_submission(course.release, answers["bob"], course.submission("garbled"))
     (course.submission("garbled") / SINGLE_NEURON.filename).write_text("not a notebook {")
-    return [*SAMPLES, *EXTRA_CELLS, "deleter", "garbled"]
+    return [*SAMPLES, *EXTRA_CELLS, "deleter", "reorderer", "garbled"]
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +75,10 @@ def twins(tmp_path_factory):
     serial = copy_course(tmp_path_factory.mktemp("serial") / "course")
     parallel = copy_course(tmp_path_factory.mktemp("parallel") / "course")
     students = mixed_batch(serial)
-    mixed_batch(parallel)
+    with open(parallel.root / "nbgrader_config.py", "a") as config:
+        config.write(LIMITS)
+    release(parallel)
+    shutil.copytree(serial.submitted, parallel.submitted)  # the very same files
     failed = nbgrader_batch("autograde", ASSIGNMENT, "--force", course_dir=serial.root)
     lines = autograde(parallel, ASSIGNMENT, jobs=2, show=lambda text: None, progress=False)
     for course in (serial, parallel):
@@ -85,6 +95,8 @@ def test_concurrent_grading_gives_the_same_scores_cell_by_cell(twins):
     expected = expected_scores(parallel)
     for student in SAMPLES:
         assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected[student]
+    for student in (*EXTRA_CELLS, "deleter", "reorderer"):  # alice's answers, graded in full
+        assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected["alice"], student
 
 
 def test_concurrent_grading_gives_the_same_notebooks_and_feedback(twins):
@@ -107,6 +119,9 @@ def test_the_broken_submission_is_named_and_the_rest_graded(twins):
     assert any("kernel-died" in problem for problem in lines["crasher"].problems)
     assert any("output-limit" in problem for problem in lines["printer"].problems)
     assert set(lines) == set(students)
+    regraded = [student for student, line in lines.items() if any("graded a notebook again" in problem
+                                                                     for problem in line.problems)]
+    assert regraded == []  # nbgrader took every notebook's grading from the workers
 
 
 def test_on_a_dask_cluster_with_a_postgresql_gradebook(tmp_path, postgres_url, monkeypatch):  # noqa: F811
@@ -166,7 +181,7 @@ def test_an_interrupted_run_leaves_no_kernel_and_no_half_submission(tmp_path, st
     for student, notebooks in graded.items():  # every submission in the gradebook is whole
         assert set(notebooks) == {nb.name for nb in NOTEBOOKS}, student
     again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
-    assert "graded 8 of 9 submissions" in again.stdout, again.stdout + again.stderr
+    assert f"graded {len(students)} submissions; not in full: garbled" in again.stdout, again.stdout + again.stderr
     scores = notebook_scores(f"sqlite:///{course.gradebook}")
     assert {nb.name: scores["alice"][nb.name].auto_score for nb in NOTEBOOKS} == expected_scores(course)["alice"]
     assert kernels_running() == ""
@@ -180,3 +195,18 @@ def test_the_command_refuses_without_a_sandbox(tmp_path):
     assert done.returncode == 2
     assert "refusing to grade without a sandbox" in done.stdout
     assert "apt-get install bubblewrap" in done.stdout
+
+
+def test_nbgrader_autograde_refuses_without_a_sandbox(course):
+    release(course)
+    answers = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    write_submission(course.release, answers, course.submission("alice"))
+    done = subprocess.run([str(BIN_DIR / "nbgrader"), "autograde", ASSIGNMENT], cwd=course.root,
+                          capture_output=True, text=True, env=dict(os.environ, PATH=str(BIN_DIR)))
+    log = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "apt-get install bubblewrap" in log
+    assert "SandboxedGrading.unsafe=True" in log
+    scores = notebook_scores(f"sqlite:///{course.gradebook}").get("alice", {})
+    assert all(score.auto_score == 0 for score in scores.values())
+    assert not (course.autograded / "alice" / ASSIGNMENT).exists()

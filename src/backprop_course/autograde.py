@@ -42,7 +42,7 @@ from . import precomputed
 from .grading import Limits, grade_notebook
 from .paths import CourseDir
 from .precomputed import grading_key
-from .preprocessors import SandboxedGrading, sanitize_preprocessors
+from .preprocessors import NO_PRECOMPUTED_RESULT, SandboxedGrading, sanitize_preprocessors
 from .sandbox import require_sandbox
 
 
@@ -105,6 +105,7 @@ class StudentLine:
     student: str
     scores: dict[str, tuple[float, float]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    recorded_in_full: bool = False  # nbgrader recorded every notebook of the submission
 
     def __str__(self) -> str:
         parts = [f"{name} {score:g}/{top:g}" for name, (score, top) in sorted(self.scores.items())]
@@ -265,9 +266,13 @@ class Recorder:
             raise KeyboardInterrupt
         self.recording = None
         line = self.lines[student]
-        if not result.get("success", False):
-            line.problems.append("nbgrader could not grade this submission: see its log")
-            self.show(result.get("log", "") + result.get("error", ""))
+        if NO_PRECOMPUTED_RESULT in result.get("log", ""):
+            line.problems.append("nbgrader graded a notebook again: " + NO_PRECOMPUTED_RESULT)
+        line.recorded_in_full = bool(result.get("success", False))
+        if not line.recorded_in_full:
+            line.problems.append("nbgrader could not grade all of it")
+            errors = [text for text in result.get("log", "").splitlines() if "[ERROR]" in text or "Error:" in text]
+            self.show("\n".join(f"{student}: {text.strip()}" for text in dict.fromkeys(errors)))
         line.scores = notebook_scores(self.api.coursedir.db_url, self.assignment, student)
         self.show(str(line))
 

@@ -63,9 +63,9 @@ def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("backprop-course autograde: stopped; every kernel is stopped and no submission is half-recorded")
         return 130
-    failed = [line.student for line in lines.values() if not line.scores]
-    print(f"graded {len(lines) - len(failed)} of {len(lines)} submissions")
-    return 1 if failed else 0
+    partial = [line.student for line in lines.values() if not line.recorded_in_full]
+    print(f"graded {len(lines)} submissions" + (f"; not in full: {', '.join(partial)}" if partial else ""))
+    return 1 if partial else 0
 
 
 def _catalog(course: CourseDir, args: argparse.Namespace) -> int:

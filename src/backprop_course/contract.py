@@ -22,8 +22,6 @@ NOTEBOOK_TIME_LIMIT = 600.0
 OUTPUT_LIMIT_BYTES = 1_000_000
 # The locked cell that defines the helpers students are given (numpy, sigmoid, ...).
 GIVEN_CELL_ID = "given_code"
-# Environment variable through which the grading kernel learns whose notebook it runs.
-STUDENT_ENV = "BACKPROP_COURSE_STUDENT"
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,9 @@ class NotebookGrading:
         self.deadline = time.monotonic() + limits.notebook_seconds
         self.replay: list[str] = []  # cells that ran without killing the kernel, to run again
         self.restarts = 0
+        self.out_of_time = False
+        # Cells run again after a restart share one more notebook's time, whatever the restarts.
+        self.replay_deadline: float | None = None
         self.events: list[str] = []  # limit ids met, in order, for the instructor's log
 
     def grade(self) -> NotebookNode:
@@ -128,12 +131,14 @@ class NotebookGrading:
             if left <= 0:
                 cell.outputs = [limit_note("time-limit", LIMIT_MESSAGES["not-run"].format(
                     seconds=self.limits.notebook_seconds))]
-                self.note("time-limit", f"cell {index} not run: notebook time used up")
+                if not self.out_of_time:
+                    self.out_of_time = True
+                    self.note("time-limit", f"cell {index} and those after it not run: notebook time used up")
                 continue
             seconds = min(self.limits.cell_seconds, left)
             run = self.session.run(cell.source, timeout=seconds, budget=self.budget)
             cell.outputs, cell.execution_count = run.outputs, run.execution_count
-            if run.output_cut:
+            if run.output_cut and "output-limit" not in self.events:  # noted once, where the cut begins
                 limit = self.limits.output_bytes
                 cell.outputs.append(limit_note("output-limit", LIMIT_MESSAGES["output-limit"].format(limit=limit)))
                 self.note("output-limit", f"cell {index} passed the output limit of {limit} bytes")
@@ -155,8 +160,10 @@ class NotebookGrading:
             return False
         self.restarts += 1
         self.session.restart()
+        if self.replay_deadline is None:
+            self.replay_deadline = time.monotonic() + self.limits.notebook_seconds
         for source in self.replay:
-            left = self.deadline - time.monotonic()
+            left = self.replay_deadline - time.monotonic()
             run = self.session.run(source, timeout=max(0.0, min(self.limits.cell_seconds, left)))
             if run.status in ("time-limit", "kernel-died"):  # it behaves differently the second time
                 self.session.restart()

@@ -1,8 +1,11 @@
-"""Entry point of the notebooks' hidden test cells: run, judge, report, return the score."""
+"""Entry point of the notebooks' hidden test lines: run, judge, report, return the score.
+
+Submissions are graded by grading.py, which never runs these lines in a student's kernel; they
+run where a notebook grades itself in a kernel that can import this package: `nbgrader validate`
+of the source or the solutions, and tests. feedback_lines is the text of every graded cell.
+"""
 
 from __future__ import annotations
-
-import os
 
 import numpy as np
 
@@ -10,7 +13,6 @@ from . import reference
 from .cases import hidden_cases, public_example
 from .catalog import hint
 from .checks import VALUES, check_named
-from .contract import STUDENT_ENV
 from .judge import CheckVerdict, judge
 from .plain import leaves, to_plain
 from .runner import Outcome, run_cases
@@ -47,13 +49,12 @@ def feedback_lines(verdict: CheckVerdict, public: Outcome | None = None) -> list
     return lines
 
 
-def grade(function_name: str, check_name: str, namespace: dict, student_id: str | None = None) -> float:
+def grade(function_name: str, check_name: str, namespace: dict, student_id: str = "") -> float:
     """Grade one check of namespace[function_name]; the returned float is the cell's score.
 
-    The hidden inputs are seeded with the student id, which nbgrader's grading kernel finds in
-    the environment (see preprocessors.py); by hand it can be passed in.
+    The hidden inputs are seeded with student_id (none when a notebook grades itself).
     """
-    student = student_id if student_id is not None else os.environ.get(STUDENT_ENV, "")
+    student = student_id
     function = namespace.get(function_name)
     cached = _graded.get(function_name)
     if cached is None or cached[0] is not function:

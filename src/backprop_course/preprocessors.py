@@ -32,6 +32,8 @@ from .grading import Limits, grade_notebook
 from .precomputed import grading_key
 from .sandbox import require_sandbox
 
+NO_PRECOMPUTED_RESULT = "no result from the workers matches this notebook: graded here"
+
 
 class SandboxedGrading(NbGraderPreprocessor):
     """Grade a submission (see grading.py): cells and functions run in a sandboxed kernel, and
@@ -57,7 +59,7 @@ class SandboxedGrading(NbGraderPreprocessor):
             if precomputed.apply(Path(self.precomputed), key, nb) is not None:
                 self.log.info("%s/%s: graded by a worker", student, notebook)
                 return nb, resources
-            self.log.warning("%s/%s: no result from the workers, graded here", student, notebook)
+            self.log.warning("%s/%s: %s", student, notebook, NO_PRECOMPUTED_RESULT)
         if not self.unsafe:
             require_sandbox()
         cwd = resources.get("metadata", {}).get("path")
