@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbconvert.exporters import NotebookExporter
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import CheckCellMetadata
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 from traitlets.config import Config
@@ -42,7 +42,12 @@ from . import precomputed
 from .grading import Limits, grade_notebook
 from .paths import CourseDir
 from .precomputed import grading_key
-from .preprocessors import NO_PRECOMPUTED_RESULT, SandboxedGrading, sanitize_preprocessors
+from .preprocessors import (
+    NO_PRECOMPUTED_RESULT,
+    SandboxedGrading,
+    autograde_preprocessors,
+    sanitize_preprocessors,
+)
 from .sandbox import require_sandbox
 
 
@@ -132,23 +137,26 @@ def submissions(coursedir: CourseDirectory, assignment: str) -> dict[str, list[P
 
 def sanitized_jobs(config: Config, coursedir: CourseDirectory, assignment: str, student: str,
                    paths: list[Path], limits: Limits, sandboxed: bool) -> tuple[list[Job], list[str]]:
-    """The student's notebooks as nbgrader's sanitize steps leave them; and the ones that failed."""
-    exporter = NotebookExporter(config=config)
-    for step in sanitize_preprocessors():
-        exporter.register_preprocessor(step, enabled=True)
+    """The student's notebooks as nbgrader's sanitize steps leave them; and the ones that failed.
+
+    The metadata check is left to nbgrader's own run: it changes nothing, and it is the most
+    expensive step (a JSON schema validation of every cell).
+    """
+    steps = [step(config=config) for step in sanitize_preprocessors() if step is not CheckCellMetadata]
     jobs, problems = [], []
     for path in paths:
         resources = {"unique_key": path.stem, "output_files_dir": f"{path.stem}_files",
                      "nbgrader": {"student": student, "assignment": assignment, "notebook": path.stem,
                                   "db_url": coursedir.db_url}}
         try:
-            output, _ = exporter.from_filename(str(path), resources=resources)
-            nb = nbformat.reads(output, as_version=4)
+            nb = nbformat.read(path, as_version=4)
+            for step in steps:
+                nb, resources = step.preprocess(nb, resources)
         except Exception as error:  # noqa: BLE001 - nbgrader reports it again when it records
             problems.append(f"{path.name}: {type(error).__name__}: {str(error)[:120]}")
             continue
-        jobs.append(Job(student, path.stem, output, grading_key(nb, student, path.stem, limits, sandboxed), limits,
-                        sandboxed))
+        key = grading_key(nb, student, path.stem, limits, sandboxed)
+        jobs.append(Job(student, path.stem, nbformat.writes(nb), key, limits, sandboxed))
     return jobs, problems
 
 
@@ -198,7 +206,10 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
     """Grade every submission of assignment (see the module's docstring); a line per student."""
     if not unsafe:
         require_sandbox()
-    overrides = {"SandboxedGrading.unsafe": unsafe}
+    # The recording run's grading is done (the workers'), and its metadata check already ran
+    # among the sanitize steps: the check that nbgrader repeats after grading is left out.
+    overrides = {"SandboxedGrading.unsafe": unsafe,
+                 "Autograde.autograde_preprocessors": autograde_preprocessors(check_metadata_again=False)}
     if db_url:
         overrides["CourseDirectory.db_url"] = db_url
     with tempfile.TemporaryDirectory(prefix="backprop-precomputed-") as store, warnings.catch_warnings():

@@ -22,7 +22,13 @@ from pathlib import Path
 from nbformat.v4 import new_code_cell
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
-from nbgrader.preprocessors import ClearHiddenTests, Execute, NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    Execute,
+    NbGraderPreprocessor,
+    OverwriteCells,
+)
 from traitlets import Bool, Float, Int, Unicode
 
 from . import precomputed
@@ -151,11 +157,17 @@ def sanitize_preprocessors() -> list:
     return steps
 
 
-def autograde_preprocessors() -> list:
+def autograde_preprocessors(check_metadata_again: bool = True) -> list:
     """nbgrader's own autograde steps, with SandboxedGrading in the place of Execute, and the
-    outputs made stable right after it (before any score is read from them)."""
+    outputs made stable right after it (before any score is read from them).
+
+    Without check_metadata_again, the last step (CheckCellMetadata, which only validates, and
+    which already ran on the same metadata among the sanitize steps) is left out.
+    """
     steps = []
     for step in Autograde.class_traits()["autograde_preprocessors"].default():
+        if step is CheckCellMetadata and not check_metadata_again:
+            continue
         steps += [SandboxedGrading, StableKernelPaths] if step is Execute else [step]
     return steps
 
