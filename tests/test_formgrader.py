@@ -89,6 +89,8 @@ def start_jupyter_server(course: CourseDir, log: Path) -> tuple[subprocess.Popen
 def hand_graded_course(graded_course: CourseDir, tmp_path: Path) -> CourseDir:
     """A private copy of the autograded course, so hand grades stay out of the shared one."""
     return CourseDir(Path(shutil.copytree(graded_course.root, tmp_path / "course")))
+FIELDS_BOUND = "return !!(window.formgrader && formgrader.grades && formgrader.grades.loaded && " \
+               "formgrader.comments && formgrader.comments.loaded)"
 
 
 @pytest.fixture
@@ -145,6 +147,8 @@ def test_a_hand_grade_and_comment_entered_in_formgrader_reach_the_gradebook(
     score_box = wait_until(
         lambda: browser.find_elements(By.ID, MANUAL_GRADE_ID), SERVER_START_SECONDS, "formgrader showed no score box"
     )[0]
+    # The fields save only once the page has fetched its grades and comments and bound them.
+    wait_until(lambda: browser.execute_script(FIELDS_BOUND), SERVER_START_SECONDS, "formgrader bound no fields")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", score_box)
     comment_box = browser.find_element(By.ID, f"{MANUAL_GRADE_ID}-comment")
     comment_box.send_keys(COMMENT, Keys.TAB)  # formgrader saves on the change event (leaving the field)

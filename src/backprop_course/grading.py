@@ -143,6 +143,7 @@ class NotebookGrading:
                 cell.outputs.append(limit_note("output-limit", LIMIT_MESSAGES["output-limit"].format(limit=limit)))
                 self.note("output-limit", f"cell {index} passed the output limit of {limit} bytes")
             if run.status in ("time-limit", "kernel-died"):
+                cell.execution_count = None  # whether the kernel announced it before it stopped is chance
                 cell.outputs.append(limit_note(run.status, LIMIT_MESSAGES[run.status].format(seconds=seconds)))
                 self.note(run.status, f"cell {index}: {LIMIT_MESSAGES[run.status].format(seconds=seconds)}")
                 self.start_afresh()
