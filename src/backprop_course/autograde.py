@@ -187,9 +187,12 @@ class DaskWorkers:
         from distributed import Client
 
         self.client = Client(address)
+        self.futures: list = []
 
     def submit(self, job: Job):
-        return self.client.submit(grade_job, job, pure=False)
+        future = self.client.submit(grade_job, job, pure=False)
+        self.futures.append(future)
+        return future
 
     def as_completed(self, futures: list) -> Iterator:
         from distributed import as_completed
@@ -197,6 +200,10 @@ class DaskWorkers:
         return as_completed(futures)
 
     def close(self, cancel: bool = False) -> None:
+        """Cancel what has not started; a notebook already on a worker finishes within its limits
+        (a Dask task cannot be interrupted), and its kernel stops with it."""
+        if cancel:
+            self.client.cancel(self.futures)
         self.client.close()
 
 
