@@ -39,7 +39,7 @@ from .contract import (
 )
 from .hidden_tests import feedback_lines
 from .judge import CheckVerdict, judge
-from .kernel_session import KernelSession, OutputBudget, Run
+from .kernel_session import KernelSession, OutputBudget
 from .runner import Outcome
 
 log = logging.getLogger(__name__)
@@ -296,5 +296,3 @@ def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed
     grading.grade()
     return grading
 
-
-__all__ = ["Limits", "NotebookGrading", "Run", "grade_notebook", "limit_note"]
