@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test lint notebooks install browser sandbox-tools postgres-tools
+.PHONY: demo test lint notebooks install browser sandbox sandbox-tools postgres-tools
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-demo: $(VENV)/.installed
+# bubblewrap first: without it nothing else is set up or run, and one line says what to do.
+demo: sandbox $(VENV)/.installed
 	backprop-course demo
 
 test: $(VENV)/.installed browser sandbox-tools postgres-tools
@@ -28,15 +29,19 @@ browser:
 			|| echo "could not install chromium; the formgrader test will be skipped"; \
 	else echo "no /usr/bin/chromium and not root: the formgrader test will be skipped"; fi
 
-# bubblewrap for the sandboxed kernel, from Debian. Never fails the build: without it the
-# sandbox tests skip and say why.
-sandbox-tools:
+# bubblewrap for the sandboxed kernel, from Debian, installed with apt-get when root. `sandbox`
+# stops with one line where it cannot be had (grading needs it); `sandbox-tools` never fails the
+# build (without it the sandbox tests skip and say why).
+sandbox:
 	@if command -v bwrap >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing bubblewrap with apt-get"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
-			|| echo "could not install bubblewrap; the sandbox tests will be skipped"; \
-	else echo "no bwrap and not root: install bubblewrap, or the sandbox tests will be skipped"; fi
+			|| { echo "grading needs bubblewrap (bwrap) and apt-get could not install it: install the package bubblewrap, then try again"; exit 1; }; \
+	else echo "grading needs bubblewrap (bwrap), which is not installed: run \`sudo apt-get install bubblewrap\` (Debian/Ubuntu) or install your system's package, then try again"; exit 1; fi
+
+sandbox-tools:
+	@$(MAKE) --no-print-directory sandbox || echo "without bubblewrap the sandbox tests will be skipped"
 
 # PostgreSQL's server programs for the gradebook-on-PostgreSQL tests, from Debian, which puts them in
 # /usr/lib/postgresql/<version>/bin, off PATH; tests/postgres.py looks there too. Never fails the

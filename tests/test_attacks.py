@@ -26,7 +26,7 @@ from backprop_course.samples import answers_from_source, write_submission
 from backprop_course.scores import notebook_scores
 
 from .attack_corpus import ATTACKS
-from .test_sandbox import needs_sandbox
+from .test_sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
 
@@ -134,8 +134,7 @@ def test_the_gradebook_holds_only_what_grading_wrote(attacked):
 def test_nothing_a_submission_started_is_still_alive(attacked):
     left = subprocess.run(["pgrep", "-af", attacked["tag"]], capture_output=True, text=True).stdout.strip()
     assert left == ""
-    kernels = subprocess.run(["pgrep", "-af", "backprop-sandbox-"], capture_output=True, text=True).stdout.strip()
-    assert kernels == ""
+    assert sandboxed_kernels() == ""
 
 
 def test_no_autograded_notebook_passes_the_output_cap(attacked):

@@ -11,7 +11,7 @@ from .mistake_corpus import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
 from .test_grading import failure_of, points_of, verdicts_of
 
 # Ids that only a notebook run, not a function call, can produce (the sandbox reports them).
-NOTEBOOK_LEVEL = {"output-limit", "kernel-died"}
+NOTEBOOK_LEVEL = {"output-limit", "kernel-died", "memory-limit", "process-limit", "disk-limit"}
 
 
 def test_every_catalog_id_has_a_hint_and_the_corpus_covers_every_id_a_call_can_produce():

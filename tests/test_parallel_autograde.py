@@ -24,7 +24,7 @@ from backprop_course.samples import answers_from_source, expected_scores, write_
 from backprop_course.scores import cell_scores, notebook_scores
 
 from .postgres import create_database, postgres_url  # noqa: F401
-from .test_sandbox import needs_sandbox
+from .test_sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
 
@@ -147,10 +147,6 @@ def test_on_a_dask_cluster_with_a_postgresql_gradebook(tmp_path, postgres_url, m
         assert {name: score for name, (score, _) in lines[student].scores.items()} == expected[student]
 
 
-def kernels_running() -> str:
-    return subprocess.run(["pgrep", "-af", "backprop-sandbox-"], capture_output=True, text=True).stdout.strip()
-
-
 @pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])
 def test_an_interrupted_run_leaves_no_kernel_and_no_half_submission(tmp_path, stop):
     course = copy_course(tmp_path / "course")
@@ -175,7 +171,7 @@ def test_an_interrupted_run_leaves_no_kernel_and_no_half_submission(tmp_path, st
     rest, _ = run.communicate(timeout=120)
     assert run.returncode == 130, first_line + rest
     time.sleep(1.0)
-    assert kernels_running() == ""
+    assert sandboxed_kernels() == ""
     graded = notebook_scores(f"sqlite:///{course.gradebook}")
     assert len(graded) < len(students), "the run was stopped before the end"
     for student, notebooks in graded.items():  # every submission in the gradebook is whole
@@ -184,7 +180,7 @@ def test_an_interrupted_run_leaves_no_kernel_and_no_half_submission(tmp_path, st
     assert f"graded {len(students)} submissions; not in full: garbled" in again.stdout, again.stdout + again.stderr
     scores = notebook_scores(f"sqlite:///{course.gradebook}")
     assert {nb.name: scores["alice"][nb.name].auto_score for nb in NOTEBOOKS} == expected_scores(course)["alice"]
-    assert kernels_running() == ""
+    assert sandboxed_kernels() == ""
 
 
 def test_the_command_refuses_without_a_sandbox(tmp_path):

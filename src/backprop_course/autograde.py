@@ -19,7 +19,6 @@ import contextlib
 import os
 import shutil
 import signal
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -38,8 +37,10 @@ from tqdm import tqdm
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from . import precomputed
-from .grading import Limits, grade_notebook
+from . import precomputed, scratch
+from .caps import Limits
+from .grading import grade_notebook
+from .kernel_session import KernelUnavailableError
 from .paths import CourseDir
 from .precomputed import grading_key
 from .preprocessors import (
@@ -48,7 +49,8 @@ from .preprocessors import (
     autograde_preprocessors,
     sanitize_preprocessors,
 )
-from .sandbox import require_sandbox
+from .sandbox import prepare_host, require_sandbox
+from .ungraded import leave_ungraded
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,17 @@ class Graded:
     events: tuple[str, ...] = ()
     error: str | None = None
     seconds: float = 0.0
+    host_failed: bool = False  # no kernel could start: not the student's doing, nothing to record
 
 
 _stopping = False  # set in a worker process told to stop
 
 
-def _worker_started() -> None:
-    """In each worker process: Ctrl-C is the main process's to handle; SIGTERM stops the job at
-    hand (its kernel is stopped on the way out) and every job after it."""
+def _worker_started(run_folder: Path) -> None:
+    """In each worker process: its folders go inside the run's folder; Ctrl-C is the main
+    process's to handle; SIGTERM stops the job at hand (its kernel is stopped on the way out) and
+    every job after it."""
+    scratch.adopt(run_folder)
 
     def stop(signum, frame):
         global _stopping
@@ -98,6 +103,8 @@ def grade_job(job: Job) -> Graded:
     try:
         nb = nbformat.reads(job.source, as_version=4)
         grading = grade_notebook(nb, job.notebook, job.student, sandboxed=job.sandboxed, limits=job.limits)
+    except KernelUnavailableError as error:
+        return Graded(job, None, error=str(error), seconds=time.perf_counter() - start, host_failed=True)
     except Exception as error:  # noqa: BLE001 - reported for this notebook; nbgrader grades it again
         return Graded(job, None, error=f"{type(error).__name__}: {error}", seconds=time.perf_counter() - start)
     return Graded(job, nbformat.writes(grading.nb), tuple(grading.events), seconds=time.perf_counter() - start)
@@ -111,9 +118,12 @@ class StudentLine:
     scores: dict[str, tuple[float, float]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     recorded_in_full: bool = False  # nbgrader recorded every notebook of the submission
+    host_failed: bool = False  # left ungraded: the grading host could not grade it (run again)
 
     def __str__(self) -> str:
         parts = [f"{name} {score:g}/{top:g}" for name, (score, top) in sorted(self.scores.items())]
+        if self.host_failed:
+            parts = ["not graded: the grading host failed, run autograde again"]
         text = f"{self.student:<16} " + "  ".join(parts)
         return text + (f"  ({'; '.join(self.problems)})" if self.problems else "")
 
@@ -164,7 +174,8 @@ class LocalWorkers:
     """Worker processes on this machine."""
 
     def __init__(self, jobs: int):
-        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_started)
+        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_started,
+                                        initargs=(scratch.run_folder(),))
 
     def submit(self, job: Job) -> Future:
         return self.pool.submit(grade_job, job)
@@ -219,23 +230,30 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
                  "Autograde.autograde_preprocessors": autograde_preprocessors(check_metadata_again=False)}
     if db_url:
         overrides["CourseDirectory.db_url"] = db_url
-    with tempfile.TemporaryDirectory(prefix="backprop-precomputed-") as store, warnings.catch_warnings():
-        # nbgrader's add_submission trips SQLAlchemy 2's autoflush warnings on every student.
-        warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
-        config = course_config(course, **overrides, **{"SandboxedGrading.precomputed": store})
-        api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-        api.coursedir.root = str(course.root)
-        limits = SandboxedGrading(config=config).limits()
-        workers = DaskWorkers(scheduler) if scheduler else LocalWorkers(jobs or os.cpu_count() or 1)
-        recorder = Recorder(api, assignment, Path(store), show)
-        with _stopping_on_signals():
-            try:
-                _run(api, assignment, limits, not unsafe, workers, recorder, progress)
-            except BaseException:
-                workers.close(cancel=True)
-                recorder.roll_back()
-                raise
-        workers.close()
+    store = scratch.new_folder("precomputed-")
+    try:
+        with warnings.catch_warnings():
+            # nbgrader's add_submission trips SQLAlchemy 2's autoflush warnings on every student.
+            warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
+            config = course_config(course, **overrides, **{"SandboxedGrading.precomputed": str(store)})
+            api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+            api.coursedir.root = str(course.root)
+            limits = SandboxedGrading(config=config).limits()
+            if not unsafe:
+                for line in prepare_host(limits):
+                    show(line)
+            workers = DaskWorkers(scheduler) if scheduler else LocalWorkers(jobs or os.cpu_count() or 1)
+            recorder = Recorder(api, assignment, store, show)
+            with _stopping_on_signals():
+                try:
+                    _run(api, assignment, limits, not unsafe, workers, recorder, progress)
+                except BaseException:
+                    workers.close(cancel=True)
+                    recorder.roll_back()
+                    raise
+            workers.close()
+    finally:
+        scratch.remove_run_folder()
     return recorder.lines
 
 
@@ -270,6 +288,7 @@ class Recorder:
 
     def keep(self, graded: Graded) -> None:
         line = self.lines[graded.job.student]
+        line.host_failed |= graded.host_failed
         if graded.notebook_json is None:
             line.problems.append(f"{graded.job.notebook}: {graded.error}")
             return
@@ -278,12 +297,15 @@ class Recorder:
         line.problems += [f"{graded.job.notebook}: {event}" for event in dict.fromkeys(graded.events)]
 
     def record(self, student: str) -> None:
+        line = self.lines[student]
+        if line.host_failed:  # nothing is recorded for them, not even a zero: the next run grades them
+            self.show(str(line) + f"  ({'; '.join(line.problems)})")
+            return
         self.recording = student
         result = self.api.autograde(self.assignment, student, force=True, create=True)
         if Stop.requested:
             raise KeyboardInterrupt
         self.recording = None
-        line = self.lines[student]
         if NO_PRECOMPUTED_RESULT in result.get("log", ""):
             line.problems.append("nbgrader graded a notebook again: " + NO_PRECOMPUTED_RESULT)
         line.recorded_in_full = bool(result.get("success", False))
@@ -299,13 +321,11 @@ class Recorder:
         student, self.recording = self.recording, None
         if student is None:
             return
-        with Gradebook(self.api.coursedir.db_url, self.api.coursedir.course_id) as gradebook, contextlib.suppress(
-            MissingEntry
-        ):
-            gradebook.remove_submission(self.assignment, student)
+        taken_out = leave_ungraded(self.api.coursedir.db_url, self.assignment, student, self.api.log)
         shutil.rmtree(Path(self.api.coursedir.format_path(self.api.coursedir.autograded_directory, student,
                                                            self.assignment)), ignore_errors=True)
-        self.show(f"{student}: stopped while recording; the submission was taken out of the gradebook")
+        self.show(f"{student}: stopped while recording; " + ("the submission was taken out of the gradebook"
+                                                              if taken_out else "its hand grading was kept"))
 
 
 def notebook_scores(db_url: str, assignment: str, student: str) -> dict[str, tuple[float, float]]:

@@ -464,12 +464,15 @@ CATALOG: tuple[Mistake, ...] = (
     Mistake("time-limit", "The notebook or one of its calls ran past its time limit."),
     Mistake("output-limit", "The notebook printed more than the output limit; the rest was cut."),
     Mistake("kernel-died", "The notebook's kernel exited or was killed while it ran."),
+    Mistake("memory-limit", "The notebook's processes and its files in /tmp used more memory than the sandbox has."),
+    Mistake("process-limit", "The notebook started more processes or threads than the sandbox allows."),
+    Mistake("disk-limit", "The notebook filled the sandbox's /tmp, its only writable folder."),
 )
 
 MISTAKES: dict[str, Mistake] = {mistake.id: mistake for mistake in CATALOG}
 GENERIC = ("not-implemented", "raised-error", "wrong-shape", "not-finite", "wrong-value")
 # Ids that mean the student's code was stopped (a limit reached, the kernel gone), not judged.
-LIMITS = ("time-limit", "output-limit", "kernel-died")
+LIMITS = ("time-limit", "output-limit", "kernel-died", "memory-limit", "process-limit", "disk-limit")
 
 
 def hint(mistake_id: str) -> str:

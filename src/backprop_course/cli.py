@@ -63,9 +63,15 @@ def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("backprop-course autograde: stopped; every kernel is stopped and no submission is half-recorded")
         return 130
-    partial = [line.student for line in lines.values() if not line.recorded_in_full]
-    print(f"graded {len(lines)} submissions" + (f"; not in full: {', '.join(partial)}" if partial else ""))
-    return 1 if partial else 0
+    ungraded = [line.student for line in lines.values() if line.host_failed]
+    partial = [line.student for line in lines.values() if not line.recorded_in_full and not line.host_failed]
+    summary = f"graded {len(lines) - len(ungraded)} submissions"
+    if partial:
+        summary += f"; not in full: {', '.join(partial)}"
+    if ungraded:
+        summary += f"; not graded, the grading host failed (run autograde again): {', '.join(ungraded)}"
+    print(summary)
+    return 1 if partial or ungraded else 0
 
 
 def _catalog(course: CourseDir, args: argparse.Namespace) -> int:

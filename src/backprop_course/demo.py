@@ -8,6 +8,7 @@ from .contract import ASSIGNMENT
 from .nbgrader_apps import nbgrader, nbgrader_batch
 from .paths import CourseDir
 from .samples import sample_students
+from .sandbox import sandbox_problem
 from .scores import notebook_scores, score_table
 
 
@@ -50,6 +51,10 @@ PIPELINE = [
 
 
 def run_demo(course: CourseDir) -> int:
+    problem = sandbox_problem()
+    if problem is not None:  # before any step: nothing is run on nothing
+        print(f"backprop-course demo: cannot grade without a sandbox: {problem}")
+        return 2
     for number, (title, step) in enumerate(PIPELINE, start=1):
         print(f"[{number}/{len(PIPELINE)}] {title}", flush=True)
         step(course)

@@ -19,7 +19,6 @@ import inspect
 import logging
 import time
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 from nbformat import NotebookNode
@@ -27,19 +26,13 @@ from nbformat.v4 import new_output
 
 from . import kernel_side, reference
 from .authoring import given_code
+from .caps import DEFAULT, MIB, Limits
 from .cases import hidden_cases, public_example
-from .contract import (
-    CALL_TIME_LIMIT,
-    CELL_TIME_LIMIT,
-    NOTEBOOK_TIME_LIMIT,
-    NOTEBOOKS,
-    OUTPUT_LIMIT_BYTES,
-    Notebook,
-    callees,
-)
+from .cgroups import Counters
+from .contract import NOTEBOOKS, Notebook, callees
 from .hidden_tests import feedback_lines
 from .judge import CheckVerdict, judge
-from .kernel_session import KernelSession, OutputBudget
+from .kernel_session import KernelSession, OutputBudget, Run
 from .runner import Outcome
 
 log = logging.getLogger(__name__)
@@ -51,22 +44,18 @@ GRADING_MARGIN = 10.0
 MAX_RESTARTS = 3
 KERNEL_SIDE_SOURCE = inspect.getsource(kernel_side)
 # Failures that the instructor's log names too (the others are the student's ordinary mistakes).
-RUNTIME_FAILURES = ("time-limit", "kernel-died", "raised-error")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Time and output limits of one notebook's grading (defaults from the contract)."""
-
-    cell_seconds: float = CELL_TIME_LIMIT
-    notebook_seconds: float = NOTEBOOK_TIME_LIMIT
-    output_bytes: int = OUTPUT_LIMIT_BYTES
-    call_seconds: float = CALL_TIME_LIMIT
-
+RUNTIME_FAILURES = ("time-limit", "kernel-died", "memory-limit", "raised-error")
+# Ways a cell can stop its kernel: the kernel is started afresh after each.
+STOPPED = ("time-limit", "kernel-died", "memory-limit")
+# /tmp counts as full when less than this is left of it.
+DISK_SLACK = 1 * MIB
 
 LIMIT_MESSAGES = {
     "time-limit": "this cell ran longer than {seconds:g} s and was stopped",
-    "kernel-died": "the kernel died while this cell ran (it exited, crashed or ran out of memory)",
+    "kernel-died": "the kernel died while this cell ran (it exited, crashed or was killed)",
+    "memory-limit": "this cell passed the sandbox's memory cap of {memory:g} MiB, its /tmp included",
+    "process-limit": "this cell reached the sandbox's cap of {processes} processes and threads",
+    "disk-limit": "this cell filled the sandbox's /tmp ({disk:g} MiB)",
     "output-limit": "the notebook's output passed {limit} bytes; the rest is cut",
     "not-run": "not run: the notebook used up its {seconds:g} s",
 }
@@ -90,7 +79,7 @@ class NotebookGrading:
     """The grading of one notebook of one student (see the module's docstring)."""
 
     def __init__(self, nb: NotebookNode, notebook_name: str, student: str, session: KernelSession,
-                 limits: Limits = Limits(), label: str = "", logger: logging.Logger | None = None):
+                 limits: Limits = DEFAULT, label: str = "", logger: logging.Logger | None = None):
         self.nb = nb
         self.log = logger or log
         self.notebook = notebook_named(notebook_name)
@@ -129,26 +118,58 @@ class NotebookGrading:
                 continue
             left = self.deadline - time.monotonic()
             if left <= 0:
-                cell.outputs = [limit_note("time-limit", LIMIT_MESSAGES["not-run"].format(
-                    seconds=self.limits.notebook_seconds))]
+                cell.outputs = [limit_note("time-limit", self.message("not-run", self.limits.notebook_seconds))]
                 if not self.out_of_time:
                     self.out_of_time = True
                     self.note("time-limit", f"cell {index} and those after it not run: notebook time used up")
                 continue
             seconds = min(self.limits.cell_seconds, left)
+            before = self.session.counters()
             run = self.session.run(cell.source, timeout=seconds, budget=self.budget)
             cell.outputs, cell.execution_count = run.outputs, run.execution_count
             if run.output_cut and "output-limit" not in self.events:  # noted once, where the cut begins
                 limit = self.limits.output_bytes
-                cell.outputs.append(limit_note("output-limit", LIMIT_MESSAGES["output-limit"].format(limit=limit)))
+                cell.outputs.append(limit_note("output-limit", self.message("output-limit")))
                 self.note("output-limit", f"cell {index} passed the output limit of {limit} bytes")
-            if run.status in ("time-limit", "kernel-died"):
+            caps = self.caps_hit(before, run)
+            stopped = run.status
+            if stopped == "kernel-died" and "memory-limit" in caps:
+                stopped = "memory-limit"  # the kernel was stopped for the sandbox's memory
+            for cap in caps:
+                if cap != stopped and cap not in self.events:  # a cap the cell survived: noted once
+                    cell.outputs.append(limit_note(cap, self.message(cap)))
+                    self.note(cap, f"cell {index}: {self.message(cap)}")
+            if stopped in STOPPED:
                 cell.execution_count = None  # whether the kernel announced it before it stopped is chance
-                cell.outputs.append(limit_note(run.status, LIMIT_MESSAGES[run.status].format(seconds=seconds)))
-                self.note(run.status, f"cell {index}: {LIMIT_MESSAGES[run.status].format(seconds=seconds)}")
+                message = self.message(stopped, seconds)
+                if stopped == "memory-limit":
+                    message += "; the kernel was stopped"
+                cell.outputs.append(limit_note(stopped, message))
+                self.note(stopped, f"cell {index}: {message}")
                 self.start_afresh()
             else:
                 self.replay.append(cell.source)
+
+    def message(self, limit: str, seconds: float = 0.0) -> str:
+        return LIMIT_MESSAGES[limit].format(seconds=seconds, memory=self.limits.memory_bytes / MIB,
+                                            processes=self.limits.processes, disk=self.limits.disk_bytes / MIB,
+                                            limit=self.limits.output_bytes)
+
+    def caps_hit(self, before: Counters, run: Run) -> list[str]:
+        """The sandbox caps that code reached while it ran, by the sandbox's counters (and by the
+        errors it raised, where there are no counters)."""
+        after = self.session.counters()
+        errors = [f"{output.ename}: {output.evalue}" for output in run.outputs if output.output_type == "error"]
+        hit = []
+        if (after.oom_kills > before.oom_kills or after.memory_hits > before.memory_hits
+                or any(error.startswith("MemoryError") for error in errors)):
+            hit.append("memory-limit")
+        if after.process_hits > before.process_hits:
+            hit.append("process-limit")
+        if (after.shmem_bytes >= self.limits.disk_bytes - DISK_SLACK
+                or any("[Errno 28]" in error for error in errors)):
+            hit.append("disk-limit")
+        return hit
 
     def note(self, mistake: str, message: str) -> None:
         self.events.append(mistake)
@@ -166,7 +187,7 @@ class NotebookGrading:
         for source in self.replay:
             left = self.replay_deadline - time.monotonic()
             run = self.session.run(source, timeout=max(0.0, min(self.limits.cell_seconds, left)))
-            if run.status in ("time-limit", "kernel-died"):  # it behaves differently the second time
+            if run.status in STOPPED:  # it behaves differently the second time
                 self.session.restart()
                 break
         return True
@@ -193,6 +214,7 @@ class NotebookGrading:
             f"{self.limits.call_seconds!r})\n"
         )
         timeout = self.limits.call_seconds * len(cases) + GRADING_MARGIN
+        before = self.session.counters()
         run = self.session.run(code, timeout=timeout, answer=lambda prompt: self.answer(prompt, allowed, results),
                                silent=True)
         if results:
@@ -200,10 +222,14 @@ class NotebookGrading:
             if outcomes is not None:
                 return outcomes
         if run.status in ("time-limit", "kernel-died"):
-            message = (f"grading {function_name} ran longer than {timeout:g} s" if run.status == "time-limit"
-                       else f"the kernel died while {function_name} was called")
+            status, message = run.status, f"the kernel died while {function_name} was called"
+            if status == "time-limit":
+                message = f"grading {function_name} ran longer than {timeout:g} s"
+            elif "memory-limit" in self.caps_hit(before, run):
+                status = "memory-limit"
+                message = f"{function_name} passed the sandbox's memory cap of {self.limits.memory_bytes / MIB:g} MiB"
             self.start_afresh()
-            return [Outcome(error=run.status, message=message)] * len(cases)
+            return [Outcome(error=status, message=message)] * len(cases)
         return [Outcome(error="raised-error", message="the grader got no result back from the kernel")] * len(cases)
 
     def given_source(self) -> str:
@@ -290,9 +316,10 @@ def answer_call(text: str, allowed: list[str]) -> str:
 
 
 def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed: bool = True,
-                   limits: Limits = Limits(), cwd=None, logger: logging.Logger | None = None) -> NotebookGrading:
+                   limits: Limits = DEFAULT, cwd=None, logger: logging.Logger | None = None) -> NotebookGrading:
     """Grade nb in place (see the module's docstring); the finished NotebookGrading."""
-    grading = NotebookGrading(nb, notebook_name, student, KernelSession(sandboxed, cwd), limits, logger=logger)
+    session = KernelSession(sandboxed, cwd, limits)
+    grading = NotebookGrading(nb, notebook_name, student, session, limits, logger=logger)
     grading.grade()
     return grading
 

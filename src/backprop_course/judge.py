@@ -19,6 +19,7 @@ from .runner import Outcome
 CHECK_ORDER = (
     "not-implemented",
     "kernel-died",
+    "memory-limit",
     "time-limit",
     "raised-error",
     "wrong-shape",

@@ -4,12 +4,8 @@ answer its questions on the stdin channel, notice when it dies, and start it afr
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
-import shutil
-import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,12 +16,20 @@ import zmq
 from jupyter_client.manager import KernelManager
 from nbformat.v4 import output_from_msg
 
-from .sandbox import SandboxedKernelManager
+from . import scratch
+from .caps import DEFAULT, Limits
+from .cgroups import Counters
+from .sandbox import Sandbox, SandboxedKernelManager, die_with_parent
 
 # How often a silent kernel is checked for being still alive (seconds).
 LIVENESS_INTERVAL = 0.25
 STARTUP_TIMEOUT = 60.0
-PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+# Output written straight to the file descriptors (os.write, C code) is not captured: it would
+# interleave with what Python prints differently on every run. No input history is kept.
+KERNEL_ARGUMENTS = ["--IPKernelApp.capture_fd_output=False", "--HistoryManager.enabled=False"]
+# A kernel that fails to start is tried this often, with pauses of 1, 2, ... times START_PAUSE.
+START_ATTEMPTS = 3
+START_PAUSE = 1.0
 
 
 @dataclass
@@ -58,15 +62,21 @@ class Run:
     output_cut: bool = False
 
 
+class KernelUnavailableError(RuntimeError):
+    """No kernel could be started, however often tried: a failure of the grading host, never of
+    the student's code (none of it has run in a kernel that is starting)."""
+
+
 class KernelSession:
     """A kernel, sandboxed or not, driven over its channels by the grading process."""
 
-    def __init__(self, sandboxed: bool = True, cwd: Path | None = None):
+    def __init__(self, sandboxed: bool = True, cwd: Path | None = None, limits: Limits = DEFAULT):
         self.sandboxed = sandboxed
         self.cwd = cwd
+        self.limits = limits
         self.manager: KernelManager | None = None
         self.client = None
-        self._scratch: Path | None = None
+        self.sandbox: Sandbox | None = None
 
     def __enter__(self) -> KernelSession:
         self.start()
@@ -76,24 +86,39 @@ class KernelSession:
         self.close()
 
     def start(self) -> None:
-        manager_class = SandboxedKernelManager if self.sandboxed else KernelManager
-        self.manager = manager_class(kernel_name="python3")
-        # A sandboxed kernel works in its private /tmp; this folder is only where bwrap starts.
-        self._scratch = Path(tempfile.mkdtemp(prefix="backprop-kernel-"))
-        cwd = self.cwd if (self.cwd is not None and not self.sandboxed) else self._scratch
-        # Only what Python code prints becomes output: text written straight to the file
-        # descriptors (os.write, C code) would interleave with it differently on every run, so it
-        # goes, with the kernel's own banner, nowhere (and never into the instructor's log).
+        """Start a fresh kernel, trying again a few times when the host fails to start one."""
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                self._start()
+                return
+            except Exception as error:  # noqa: BLE001 - whatever stopped it, it is the host's
+                self.close()
+                if attempt == START_ATTEMPTS:
+                    raise KernelUnavailableError(
+                        f"no kernel could start ({START_ATTEMPTS} attempts): {type(error).__name__}: {error}"
+                    ) from error
+                time.sleep(attempt * START_PAUSE)
+
+    def _start(self) -> None:
+        if self.sandboxed:
+            self.sandbox = Sandbox(self.limits)
+            self.manager = SandboxedKernelManager(kernel_name="python3")
+            self.manager.use(self.sandbox)
+            # The kernel works in its private /tmp; this folder is only where bwrap starts.
+            cwd, before_exec = scratch.run_folder(), self.sandbox.before_exec
+        else:
+            self.manager = KernelManager(kernel_name="python3")
+            cwd, before_exec = self.cwd or scratch.run_folder(), die_with_parent
+        # The kernel's own stdout and stderr (its banner, os.write) go nowhere, and never into
+        # the instructor's log.
         self.manager.start_kernel(cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                  extra_arguments=["--IPKernelApp.capture_fd_output=False"],
-                                  preexec_fn=_die_with_grader)
+                                  extra_arguments=KERNEL_ARGUMENTS,
+                                  preexec_fn=before_exec)
         self.client = self.manager.client()
         self.client.start_channels()
-        try:
-            self.client.wait_for_ready(timeout=STARTUP_TIMEOUT)
-        except RuntimeError:
-            self.close()
-            raise
+        self.client.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        if self.sandbox is not None:
+            self.sandbox.seal()
 
     def close(self) -> None:
         """Stop the kernel (everything in its sandbox goes with it) and forget it."""
@@ -104,13 +129,17 @@ class KernelSession:
             with contextlib.suppress(Exception):  # a kernel that is already gone is fine
                 self.manager.shutdown_kernel(now=True)
             self.manager = None
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
-            self._scratch = None
+        if self.sandbox is not None:
+            self.sandbox.close()
+            self.sandbox = None
 
     def restart(self) -> None:
         self.close()
         self.start()
+
+    def counters(self) -> Counters:
+        """The sandbox's cap counters so far (all zero without a control group)."""
+        return self.sandbox.counters() if self.sandbox is not None else Counters()
 
     def is_alive(self) -> bool:
         return self.manager is not None and self.manager.is_alive()
@@ -172,13 +201,6 @@ class KernelSession:
                 elif budget is not None:
                     _collect(run, message, budget)
         return run
-
-
-def _die_with_grader() -> None:
-    """In the kernel's (or bwrap's) process before it starts: be killed when the grading process
-    dies, however it dies, so that no kernel outlives an interrupted run."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _collect(run: Run, message: dict, budget: OutputBudget) -> None:

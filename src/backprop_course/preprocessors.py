@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from nbconvert.exporters import NotebookExporter
 from nbformat.v4 import new_code_cell
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
@@ -32,11 +33,14 @@ from nbgrader.preprocessors import (
 from traitlets import Bool, Float, Int, Unicode
 
 from . import precomputed
+from .caps import DEFAULT, Limits
 from .checks import CHECKS
-from .contract import CALL_TIME_LIMIT, CELL_TIME_LIMIT, NOTEBOOK_TIME_LIMIT, NOTEBOOKS, OUTPUT_LIMIT_BYTES
-from .grading import Limits, grade_notebook
+from .contract import NOTEBOOKS
+from .grading import grade_notebook
+from .kernel_session import KernelUnavailableError
 from .precomputed import grading_key
-from .sandbox import require_sandbox
+from .sandbox import SandboxUnavailableError, prepare_host, require_sandbox
+from .ungraded import leave_ungraded
 
 NO_PRECOMPUTED_RESULT = "no result from the workers matches this notebook: graded here"
 
@@ -48,14 +52,29 @@ class SandboxedGrading(NbGraderPreprocessor):
     unsafe = Bool(False, help="Run student code without the sandbox: only for submissions you trust.").tag(
         config=True
     )
-    cell_timeout = Float(CELL_TIME_LIMIT, help="Seconds one cell may run.").tag(config=True)
-    notebook_timeout = Float(NOTEBOOK_TIME_LIMIT, help="Seconds all the cells of a notebook may run.").tag(config=True)
-    call_timeout = Float(CALL_TIME_LIMIT, help="Seconds one call of a graded function may run.").tag(config=True)
-    output_limit = Int(OUTPUT_LIMIT_BYTES, help="Output bytes kept per notebook; the rest is cut.").tag(config=True)
+    cell_timeout = Float(DEFAULT.cell_seconds, help="Seconds one cell may run.").tag(config=True)
+    notebook_timeout = Float(DEFAULT.notebook_seconds, help="Seconds all the cells of a notebook may run.").tag(
+        config=True)
+    call_timeout = Float(DEFAULT.call_seconds, help="Seconds one call of a graded function may run.").tag(config=True)
+    output_limit = Int(DEFAULT.output_bytes, help="Output bytes kept per notebook; the rest is cut.").tag(config=True)
+    memory_limit = Int(DEFAULT.memory_bytes, help="Bytes of memory for all of a sandbox's processes, its /tmp "
+                       "included.").tag(config=True)
+    disk_limit = Int(DEFAULT.disk_bytes, help="Bytes of a sandbox's /tmp, its only writable folder (a tmpfs, so "
+                     "host memory).").tag(config=True)
+    process_limit = Int(DEFAULT.processes, help="Processes and threads a sandbox may run at once.").tag(config=True)
+    cpu_limit = Float(DEFAULT.cpus, help="CPU cores' worth of time a sandbox gets.").tag(config=True)
+    open_files_limit = Int(DEFAULT.open_files, help="Files each process of a sandbox may have open.").tag(config=True)
+    first_uid = Int(DEFAULT.first_uid, help="As root, each sandbox runs as a uid of its own from first_uid on.").tag(
+        config=True)
+    uid_count = Int(DEFAULT.uid_count, help="How many uids (sandboxes at once on this host) from first_uid.").tag(
+        config=True)
     precomputed = Unicode("", help="Folder of results graded ahead by `backprop-course autograde`.").tag(config=True)
 
     def limits(self) -> Limits:
-        return Limits(self.cell_timeout, self.notebook_timeout, self.output_limit, self.call_timeout)
+        return Limits(cell_seconds=self.cell_timeout, notebook_seconds=self.notebook_timeout,
+                      call_seconds=self.call_timeout, output_bytes=self.output_limit, memory_bytes=self.memory_limit,
+                      disk_bytes=self.disk_limit, processes=self.process_limit, cpus=self.cpu_limit,
+                      open_files=self.open_files_limit, first_uid=self.first_uid, uid_count=self.uid_count)
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
@@ -68,10 +87,47 @@ class SandboxedGrading(NbGraderPreprocessor):
             self.log.warning("%s/%s: %s", student, notebook, NO_PRECOMPUTED_RESULT)
         if not self.unsafe:
             require_sandbox()
+            for line in prepare_host(self.limits()):
+                self.log.info(line)
         cwd = resources.get("metadata", {}).get("path")
-        grading = grade_notebook(nb, notebook, student, sandboxed=not self.unsafe, limits=self.limits(), cwd=cwd,
-                                 logger=self.log)
+        try:
+            grading = grade_notebook(nb, notebook, student, sandboxed=not self.unsafe, limits=self.limits(),
+                                     cwd=cwd, logger=self.log)
+        except KernelUnavailableError as error:
+            leave_ungraded(info.get("db_url", ""), info.get("assignment", ""), student, self.log)
+            raise HostFailureError(f"{student}/{notebook}: not graded, the grading host failed: {error}") from error
         return grading.nb, resources
+
+
+class HostFailureError(RuntimeError):
+    """Grading failed for a reason outside the student's code; the student is left ungraded."""
+
+
+class SandboxRefusal(SystemExit):
+    """Stops `nbgrader autograde` before its first student: no sandbox, and unsafe is not set."""
+
+
+class SandboxCheckingExporter(NotebookExporter):
+    """Autograde's exporter (`Autograde.exporter_class`): nbgrader's own, made once per run before
+    the first student is touched. It refuses in one line when no sandbox can start (and unsafe
+    is not set), or logs what each sandbox gets.
+
+    It refuses with SystemExit, which nbgrader lets through, so that nothing is written or
+    removed for anyone.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        grading = SandboxedGrading(parent=self)  # with the run's configuration, the command line's included
+        if grading.unsafe:
+            return
+        try:
+            require_sandbox()
+        except SandboxUnavailableError as error:
+            self.log.error("refusing to grade without a sandbox: %s", error)
+            raise SandboxRefusal(2) from None
+        for line in prepare_host(grading.limits()):
+            self.log.info(line)
 
 
 KERNEL_PATH = re.compile(r"ipykernel_\d+")
@@ -176,3 +232,11 @@ def feedback_preprocessors() -> list:
     """nbgrader's own feedback steps, then the removal of the hidden test lines."""
     defaults = GenerateFeedback.class_traits()["preprocessors"].default()
     return [*defaults, ClearHiddenTests]
+
+
+def use_course_grading(config) -> None:
+    """Wire the course's grading into an nbgrader configuration (nbgrader_config.py calls this)."""
+    config.Autograde.exporter_class = SandboxCheckingExporter
+    config.Autograde.sanitize_preprocessors = sanitize_preprocessors()
+    config.Autograde.autograde_preprocessors = autograde_preprocessors()
+    config.GenerateFeedback.preprocessors = feedback_preprocessors()
