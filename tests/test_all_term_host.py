@@ -149,3 +149,22 @@ def test_a_host_that_cannot_start_kernels_records_no_zero_and_says_so(tmp_path):
         config.write("\nc.SandboxedGrading.memory_limit = 2 * 1024**3\n")
     again = run(ours_autograde(course), course, None)
     assert f"graded {len(students)} submissions; not in full: garbled" in again.stdout, again.stdout
+
+
+def test_a_worker_killed_mid_run_loses_no_notebook_and_leaves_nothing(batch):
+    import psutil
+
+    course, students, tmpdir = batch
+    process = subprocess.Popen(ours_autograde(course), cwd=course.root, env=environment(tmpdir),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(10)  # the workers are grading
+    writer = psutil.Process(process.pid)
+    workers = [child for child in writer.children() if child.exe() == writer.exe()]  # forks of the writer
+    assert workers, "no worker process found"
+    workers[0].kill()
+    printed, _ = process.communicate(timeout=900)
+    assert f"graded {len(students)} submissions; not in full: garbled" in printed, printed
+    scores = notebook_scores(f"sqlite:///{course.gradebook}")
+    for student in ("alice", "looper", "deleter", "reorderer"):
+        assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected_scores(course)["alice"]
+    assert_nothing_left(tmpdir, course)

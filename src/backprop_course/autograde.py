@@ -21,9 +21,11 @@ import shutil
 import signal
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import as_completed as local_as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +39,7 @@ from tqdm import tqdm
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from . import precomputed, scratch
+from . import cgroups, precomputed, scratch
 from .caps import Limits
 from .grading import grade_notebook
 from .kernel_session import KernelUnavailableError
@@ -49,7 +51,7 @@ from .preprocessors import (
     autograde_preprocessors,
     sanitize_preprocessors,
 )
-from .sandbox import prepare_host, require_sandbox
+from .sandbox import describe, prepare_host, require_sandbox
 from .ungraded import leave_ungraded
 
 
@@ -78,6 +80,7 @@ class Graded:
 
 
 _stopping = False  # set in a worker process told to stop
+MAX_TRIES = 3  # a notebook whose worker dies is graded again, up to this many times in all
 
 
 def _worker_started(run_folder: Path) -> None:
@@ -171,13 +174,23 @@ def sanitized_jobs(config: Config, coursedir: CourseDirectory, assignment: str, 
 
 
 class LocalWorkers:
-    """Worker processes on this machine."""
+    """Worker processes on this machine. When one dies (killed from outside), the pool breaks and
+    every notebook not yet back is lost: a new pool grades them again."""
+
+    lost = (BrokenProcessPool,)
 
     def __init__(self, jobs: int):
-        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_started,
-                                        initargs=(scratch.run_folder(),))
+        self.jobs = jobs
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_started,
+                                   initargs=(scratch.run_folder(),))
 
     def submit(self, job: Job) -> Future:
+        if self.pool._broken:  # noqa: SLF001 - the only way to ask a pool whether it still works
+            self.pool.shutdown(wait=False)
+            self.pool = self._new_pool()
         return self.pool.submit(grade_job, job)
 
     def as_completed(self, futures: list) -> Iterator:
@@ -192,13 +205,15 @@ class LocalWorkers:
 
 
 class DaskWorkers:
-    """The workers of a Dask cluster (distributed), at a scheduler's address."""
+    """The workers of a Dask cluster (distributed), at a scheduler's address. Dask itself grades a
+    notebook again elsewhere when the worker grading it dies."""
 
     def __init__(self, address: str):
-        from distributed import Client
+        from distributed import Client, KilledWorker
 
         self.client = Client(address)
         self.futures: list = []
+        self.lost = (KilledWorker,)  # Dask gave up after its own retries
 
     def submit(self, job: Job):
         future = self.client.submit(grade_job, job, pure=False)
@@ -239,8 +254,8 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
             api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
             api.coursedir.root = str(course.root)
             limits = SandboxedGrading(config=config).limits()
-            if not unsafe:
-                for line in prepare_host(limits):
+            if not unsafe:  # the run's first line says what each sandbox gets, whatever ran before it
+                for line in prepare_host(limits) or [f"sandbox: {describe(limits)}"]:
                     show(line)
             workers = DaskWorkers(scheduler) if scheduler else LocalWorkers(jobs or os.cpu_count() or 1)
             recorder = Recorder(api, assignment, store, show)
@@ -254,27 +269,38 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
             workers.close()
     finally:
         scratch.remove_run_folder()
+        cgroups.sweep()  # the groups of a worker that was killed while it graded
     return recorder.lines
 
 
 def _run(api: NbGraderAPI, assignment: str, limits: Limits, sandboxed: bool, workers, recorder, progress: bool):
-    futures, waiting = [], {}
+    jobs_of, waiting = {}, {}
     for student, paths in submissions(api.coursedir, assignment).items():
         jobs, problems = sanitized_jobs(api.config, api.coursedir, assignment, student, paths, limits, sandboxed)
         recorder.lines[student] = StudentLine(student, problems=problems)
         waiting[student] = len(jobs)
-        futures += [workers.submit(job) for job in jobs]
+        jobs_of.update({workers.submit(job): job for job in jobs})
         if not jobs:
             recorder.record(student)
-    bar = tqdm(total=len(futures), unit="notebook", disable=not progress, leave=False)
-    for future in workers.as_completed(futures):
-        graded = future.result()
-        recorder.keep(graded)
-        bar.update()
-        waiting[graded.job.student] -= 1
-        if waiting[graded.job.student] == 0:
-            with _above(bar):
-                recorder.record(graded.job.student)
+    bar = tqdm(total=len(jobs_of), unit="notebook", disable=not progress, leave=False)
+    tries: Counter[str] = Counter()
+    while jobs_of:
+        for future in workers.as_completed(list(jobs_of)):
+            job = jobs_of.pop(future)
+            try:
+                graded = future.result()
+            except workers.lost as error:  # its worker died: not the student's doing
+                tries[job.key] += 1
+                if tries[job.key] < MAX_TRIES:
+                    jobs_of[workers.submit(job)] = job
+                    break  # wait again, for the new future too
+                graded = Graded(job, None, error=f"its worker died {MAX_TRIES} times: {error}", host_failed=True)
+            recorder.keep(graded)
+            bar.update()
+            waiting[job.student] -= 1
+            if waiting[job.student] == 0:
+                with _above(bar):
+                    recorder.record(job.student)
     bar.close()
 
 

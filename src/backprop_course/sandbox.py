@@ -139,7 +139,7 @@ class Sandbox:
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        self.socket_dir = scratch.new_folder("kernel-")
+        self.socket_dir = scratch.new_socket_folder()
         self.slot: slots.Slot | None = None
         self.group: cgroups.ControlGroup | None = None
         try:

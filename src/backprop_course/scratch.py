@@ -1,6 +1,8 @@
 """Every temporary folder of a grading run under one parent per run, removed on every way out.
 
-The parent is `backprop-run-<pid>-<start>` in the temporary folder (TMPDIR or /tmp). The process
+The parent is `backprop-run-<pid>-<start>` in the temporary folder (TMPDIR or /tmp). Kernels'
+sockets are the exception: their folders need a short path, so they go to one folder per host
+and user (sockets_base), named after their process too. The process
 that made it removes it when it exits (normally, on Ctrl-C, or on SIGTERM where the run turns
 SIGTERM into an interruption); worker processes put their folders inside their parent's run
 folder, so a killed worker leaves nothing that the run does not remove. A run whose own process
@@ -76,6 +78,24 @@ def new_folder(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir=run_folder()))
 
 
+def sockets_base() -> Path:
+    """Where kernels' socket folders are made: a short path per host and user, never in TMPDIR (a
+    Unix socket's path has at most 107 bytes, and TMPDIR may be deep)."""
+    if os.geteuid() == 0:
+        base = Path("/run/backprop-course/sockets")
+    else:
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        base = Path(runtime, "backprop-course") if runtime else Path(f"/tmp/backprop-course-{os.getuid()}")
+    base.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return base
+
+
+def new_socket_folder() -> Path:
+    """A fresh folder for one kernel's sockets, for its caller to remove (sweep removes it when
+    its process was killed first)."""
+    return Path(tempfile.mkdtemp(prefix=f"{owner_tag()}-", dir=sockets_base()))
+
+
 def remove_run_folder() -> None:
     """Remove this process's run folder now (it is made again if needed)."""
     global _folder
@@ -91,11 +111,12 @@ def _remove(folder: Path, owner_pid: int) -> None:
 
 
 def sweep() -> list[Path]:
-    """Remove the run folders, in the temporary folder, of runs whose process is gone."""
+    """Remove the run folders (in the temporary folder) and socket folders of processes that are gone."""
+    found = [(folder, folder.name[len(PREFIX):]) for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*")]
+    found += [(folder, folder.name) for folder in sockets_base().iterdir()]
     removed = []
-    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
-        tag = folder.name[len(PREFIX):].rsplit("-", 1)[0]
-        if folder.is_dir() and not owner_alive(tag):
+    for folder, name in found:
+        if folder.is_dir() and not owner_alive(name.rsplit("-", 1)[0]):
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
     return removed
