@@ -30,3 +30,20 @@ from backprop_course.preprocessors import (  # noqa: E402
 c.Autograde.sanitize_preprocessors = sanitize_preprocessors()
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
 c.GenerateFeedback.preprocessors = feedback_preprocessors()
+
+# The pages students and graders read (backprop_course/pages.py): feedback opens with a table of
+# every check and carries MathJax, and formgrader's grading page takes MathJax from this Jupyter
+# server, so formulas render without the internet. Formgrader's exporter has no parent to scope
+# its settings by; GenerateFeedback's settings below take precedence over them for feedback.
+from backprop_course.pages import (  # noqa: E402
+    FEEDBACK_TEMPLATE,
+    FORMGRADE_TEMPLATE,
+    template_basedirs,
+    template_file,
+)
+
+c.HTMLExporter.template_name = FORMGRADE_TEMPLATE
+c.HTMLExporter.template_file = template_file(FORMGRADE_TEMPLATE)
+c.HTMLExporter.extra_template_basedirs = template_basedirs()
+c.GenerateFeedback.HTMLExporter.template_name = FEEDBACK_TEMPLATE
+c.GenerateFeedback.HTMLExporter.template_file = template_file(FEEDBACK_TEMPLATE)

@@ -11,7 +11,9 @@
   from the gradebook's copy, after the cells of the same function, so that the function is
   still graded. (nbgrader's own add_missing_cells expects a graded or answer cell right before
   each graded cell, which the read-only check cells here are not.)
-- Feedback drops the hidden test lines from the graded cells, so students never see them.
+- Feedback drops the hidden test lines from the graded cells, so students never see them, then
+  SummarizeFeedback and EmbedMathJax give the feedback template (pages.py) the summary table's
+  rows and MathJax's source.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from traitlets import Bool, Float, Int, Unicode
 from . import precomputed
 from .checks import CHECKS
 from .contract import CALL_TIME_LIMIT, CELL_TIME_LIMIT, NOTEBOOK_TIME_LIMIT, NOTEBOOKS, OUTPUT_LIMIT_BYTES
+from .feedback_summary import summarize
 from .grading import Limits, grade_notebook
+from .pages import RESOURCES_KEY, embedded_mathjax
 from .precomputed import grading_key
 from .sandbox import require_sandbox
 
@@ -172,7 +176,25 @@ def autograde_preprocessors(check_metadata_again: bool = True) -> list:
     return steps
 
 
+class SummarizeFeedback(NbGraderPreprocessor):
+    """Put the rows of the table a feedback page opens with into resources (feedback_summary.py);
+    after GetGrades, whose scores it reads."""
+
+    def preprocess(self, nb, resources):
+        resources.setdefault(RESOURCES_KEY, {})["summary"] = summarize(nb)
+        return nb, resources
+
+
+class EmbedMathJax(NbGraderPreprocessor):
+    """Put MathJax's source into resources, for the feedback page to carry it (pages.py)."""
+
+    def preprocess(self, nb, resources):
+        resources.setdefault(RESOURCES_KEY, {})["mathjax"] = embedded_mathjax()
+        return nb, resources
+
+
 def feedback_preprocessors() -> list:
-    """nbgrader's own feedback steps, then the removal of the hidden test lines."""
+    """nbgrader's own feedback steps, then the removal of the hidden test lines, then what the
+    feedback template needs beyond the notebook."""
     defaults = GenerateFeedback.class_traits()["preprocessors"].default()
-    return [*defaults, ClearHiddenTests]
+    return [*defaults, ClearHiddenTests, SummarizeFeedback, EmbedMathJax]
