@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
+from backprop_course.browser import url_fails
 from backprop_course.contract import ASSIGNMENT, MANUAL_GRADE_ID, MULTILAYER
 from backprop_course.nbgrader_apps import BIN_DIR
 from backprop_course.paths import CourseDir
 
-from .browser import headless_chromium
+from .browser import CDN_MATHJAX, headless_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -27,16 +28,19 @@ MANUAL_SCORE = 2.5
 COMMENT = "Good plot; say why the largest rate oscillates."
 SERVER_START_SECONDS = 60
 SAVE_SECONDS = 20
-# nbgrader 0.9's formgrade page always loads MathJax from a CDN (its template ignores
-# HTMLExporter.mathjax_url), and its script stops with "MathJax is not defined" before it binds
-# the score and comment fields when that fails, as on a machine without internet. Before the page's
-# own scripts run, the browser gets an inert MathJax (math shows as TeX source); a MathJax that
-# does load from the CDN takes this object as its configuration and replaces it.
-INERT_MATHJAX = """
-window.MathJax = window.MathJax || {Hub: {
-    Startup: {signal: {Interest: function () {}}},
-    Config: function () {}, Configured: function () {}, Queue: function () {}, Typeset: function () {}
-}};
+# Once MathJax 2 has typeset the page: how many formulas it rendered, how many it could not, and
+# whether TeX source ($$) or MathJax's warning that its fonts did not load is left on the page.
+MATHJAX_2_RENDERED = """
+const done = arguments[arguments.length - 1];
+MathJax.Hub.Register.StartupHook("End", function () {
+    done({
+        rendered: document.querySelectorAll("#notebook .MathJax, #notebook .MathJax_Display").length,
+        errors: document.querySelectorAll("#notebook .MathJax .merror, .MathJax_Error").length,
+        raw_tex: document.getElementById("notebook").innerText.includes("$$"),
+        font_warning: !!document.getElementById("MathJax_Font_Warning"),
+        font: MathJax.OutputJax["HTML-CSS"].fontInUse
+    });
+});
 """
 
 
@@ -95,8 +99,8 @@ FIELDS_BOUND = "return !!(window.formgrader && formgrader.grades && formgrader.g
 
 @pytest.fixture
 def browser():
-    driver = headless_chromium()
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": INERT_MATHJAX})
+    """Chromium with no network beyond this machine, as on a campus without internet."""
+    driver = headless_chromium(offline=True)
     yield driver
     driver.quit()
 
@@ -134,7 +138,7 @@ def submitted_notebook_id(course: CourseDir) -> str:
         return gradebook.find_submission_notebook(MULTILAYER.name, ASSIGNMENT, STUDENT).id
 
 
-def test_a_hand_grade_and_comment_entered_in_formgrader_reach_the_gradebook(
+def test_offline_formgrader_renders_formulas_and_saves_a_hand_grade_and_comment_to_the_gradebook(
     browser, formgrader, hand_graded_course, tmp_path
 ):
     from selenium.webdriver.common.by import By
@@ -143,10 +147,15 @@ def test_a_hand_grade_and_comment_entered_in_formgrader_reach_the_gradebook(
     base_url, token = formgrader
     assert manual_grade(hand_graded_course) == (None, None)
     log_in(browser, base_url, token)
+    assert url_fails(browser, CDN_MATHJAX), "the browser reached the internet: this test would prove nothing"
     browser.get(f"{base_url}/formgrader/submissions/{submitted_notebook_id(hand_graded_course)}/")
     score_box = wait_until(
         lambda: browser.find_elements(By.ID, MANUAL_GRADE_ID), SERVER_START_SECONDS, "formgrader showed no score box"
     )[0]
+    browser.set_script_timeout(SERVER_START_SECONDS)
+    mathjax = browser.execute_async_script(MATHJAX_2_RENDERED)
+    assert mathjax["rendered"] > 0 and mathjax["errors"] == 0, mathjax
+    assert not mathjax["raw_tex"] and not mathjax["font_warning"] and mathjax["font"] == "STIX-Web", mathjax
     # The fields save only once the page has fetched its grades and comments and bound them.
     wait_until(lambda: browser.execute_script(FIELDS_BOUND), SERVER_START_SECONDS, "formgrader bound no fields")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", score_box)

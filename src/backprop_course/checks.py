@@ -100,3 +100,11 @@ CHECKS: dict[str, tuple[Check, ...]] = {
 
 def check_named(function: str, name: str) -> Check:
     return next(check for check in CHECKS[function] if check.name == name)
+
+
+CHECK_OF_GRADE_ID: dict[str, Check] = {check.grade_id: check for checks in CHECKS.values() for check in checks}
+
+
+def check_of_cell(grade_id: str) -> Check | None:
+    """The check a graded test cell grades, from its grade_id; None for any other cell."""
+    return CHECK_OF_GRADE_ID.get(grade_id)

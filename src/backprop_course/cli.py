@@ -81,6 +81,20 @@ def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
     return 0
 
 
+def _screenshots(course: CourseDir, args: argparse.Namespace) -> int:
+    from .browser import BrowserUnavailableError
+    from .screenshots import write_feedback_screenshots
+
+    try:
+        paths = write_feedback_screenshots(course)
+    except BrowserUnavailableError as error:
+        print(f"backprop-course screenshots: {error}")
+        return 1
+    for path in paths:
+        print(f"wrote {path.relative_to(course.root)}")
+    return 0
+
+
 COMMANDS = {
     "build-source": (_build_source, "write source/ notebooks from the authoring module"),
     "generate": (_generate, "nbgrader generate_assignment and generate_solution"),
@@ -89,6 +103,7 @@ COMMANDS = {
     "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
     "autograde": (_autograde, "grade all submissions concurrently (nbgrader autograde, one gradebook writer)"),
     "report": (_report, "HTML report of scores and mistakes (reports/ASSIGNMENT.html) and nbgrader export"),
+    "screenshots": (_screenshots, "grade the samples afresh; screenshots of a feedback page in docs/ (needs Chromium)"),
 }
 
 # Arguments of the commands that take any: {command: [(flags, add_argument's keywords)]}.

@@ -11,7 +11,9 @@
   from the gradebook's copy, after the cells of the same function, so that the function is
   still graded. (nbgrader's own add_missing_cells expects a graded or answer cell right before
   each graded cell, which the read-only check cells here are not.)
-- Feedback drops the hidden test lines from the graded cells, so students never see them.
+- Feedback drops the hidden test lines from the graded cells, so students never see them, then
+  SummarizeFeedback and EmbedMathJax give the feedback template (pages.py) the summary table's
+  rows and MathJax's source.
 """
 
 from __future__ import annotations
@@ -36,8 +38,17 @@ from . import precomputed
 from .caps import DEFAULT, Limits
 from .checks import CHECKS
 from .contract import NOTEBOOKS
+from .feedback_summary import summarize
 from .grading import grade_notebook
 from .kernel_session import KernelUnavailableError
+from .pages import (
+    FEEDBACK_TEMPLATE,
+    FORMGRADE_TEMPLATE,
+    RESOURCES_KEY,
+    embedded_mathjax,
+    template_basedirs,
+    template_file,
+)
 from .precomputed import grading_key
 from .sandbox import SandboxUnavailableError, prepare_host, require_sandbox
 from .ungraded import leave_ungraded
@@ -228,15 +239,43 @@ def autograde_preprocessors(check_metadata_again: bool = True) -> list:
     return steps
 
 
+class SummarizeFeedback(NbGraderPreprocessor):
+    """Put the rows of the table a feedback page opens with into resources (feedback_summary.py);
+    after GetGrades, whose scores it reads."""
+
+    def preprocess(self, nb, resources):
+        resources.setdefault(RESOURCES_KEY, {})["summary"] = summarize(nb)
+        return nb, resources
+
+
+class EmbedMathJax(NbGraderPreprocessor):
+    """Put MathJax's source into resources, for the feedback page to carry it (pages.py)."""
+
+    def preprocess(self, nb, resources):
+        resources.setdefault(RESOURCES_KEY, {})["mathjax"] = embedded_mathjax()
+        return nb, resources
+
+
 def feedback_preprocessors() -> list:
-    """nbgrader's own feedback steps, then the removal of the hidden test lines."""
+    """nbgrader's own feedback steps, then the removal of the hidden test lines, then what the
+    feedback template needs beyond the notebook."""
     defaults = GenerateFeedback.class_traits()["preprocessors"].default()
-    return [*defaults, ClearHiddenTests]
+    return [*defaults, ClearHiddenTests, SummarizeFeedback, EmbedMathJax]
 
 
 def use_course_grading(config) -> None:
-    """Wire the course's grading into an nbgrader configuration (nbgrader_config.py calls this)."""
+    """Wire the course's grading and pages into an nbgrader configuration (nbgrader_config.py
+    calls this)."""
     config.Autograde.exporter_class = SandboxCheckingExporter
     config.Autograde.sanitize_preprocessors = sanitize_preprocessors()
     config.Autograde.autograde_preprocessors = autograde_preprocessors()
     config.GenerateFeedback.preprocessors = feedback_preprocessors()
+    # The pages students and graders read (pages.py): feedback opens with a table of every check
+    # and carries MathJax; formgrader's grading page takes MathJax from this Jupyter server, so
+    # formulas render without the internet. Formgrader's exporter has no parent to scope its
+    # settings by; GenerateFeedback's settings take precedence over them for feedback.
+    config.HTMLExporter.template_name = FORMGRADE_TEMPLATE
+    config.HTMLExporter.template_file = template_file(FORMGRADE_TEMPLATE)
+    config.HTMLExporter.extra_template_basedirs = template_basedirs()
+    config.GenerateFeedback.HTMLExporter.template_name = FEEDBACK_TEMPLATE
+    config.GenerateFeedback.HTMLExporter.template_file = template_file(FEEDBACK_TEMPLATE)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +15,9 @@ from nbgrader.api import Gradebook, MissingEntry
 from .catalog import LIMITS, MISTAKES
 from .contract import GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
 from .demo import export
+from .graded_outputs import limit_notes, mistakes_in_cell
 from .paths import CourseDir
 
-# A mistake line under a graded test cell, e.g. "  [wrong-value] The values are wrong, ...".
-MISTAKE_LINE = re.compile(r"^\s*\[([a-z0-9-]+)\]", re.MULTILINE)
-# ANSI colour codes in error tracebacks, stripped before matching mistake lines.
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 # nbgrader appends an error output with this name to a cell that ran past its timeout.
 TOTAL = "total"
 
@@ -94,29 +90,13 @@ def graded_function_of(grade_id: str, notebook_name: str) -> str | None:
     return max(matches, key=len) if matches else None
 
 
-def _output_text(output: nbformat.NotebookNode) -> str:
-    if output.get("output_type") == "stream":
-        return output.get("text", "")
-    if output.get("output_type") == "error":
-        return ANSI_ESCAPE.sub("", "\n".join([output.get("evalue", ""), *output.get("traceback", [])]))
-    return output.get("data", {}).get("text/plain", "")
-
-
 def mistakes_in_notebook(notebook: nbformat.NotebookNode) -> list[str]:
     """Mistake ids printed under the graded test cells, in cell order, plus the limits that the
     grader noted under any cell (time-limit, output-limit, kernel-died)."""
-    known = known_mistakes()
     found = []
     for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        metadata = cell.metadata.get("nbgrader", {})
-        is_graded_test = metadata.get("grade", False) and not metadata.get("solution", False)
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error" and output.get("ename") in LIMITS:
-                found.append(output["ename"])
-            elif is_graded_test:
-                found += [mistake for mistake in MISTAKE_LINE.findall(_output_text(output)) if mistake in known]
+        if cell.cell_type == "code":
+            found += [note.mistake for note in limit_notes(cell)] + mistakes_in_cell(cell)
     return found
 
 
