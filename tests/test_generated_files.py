@@ -7,7 +7,7 @@ import copy
 import nbformat
 import pytest
 
-from backprop_course.authoring import BUILDERS
+from backprop_course.authoring.build import build_notebook
 from backprop_course.catalog_docs import catalog_markdown
 from backprop_course.contract import NOTEBOOKS
 from backprop_course.generate import generate
@@ -41,11 +41,12 @@ def normalised(path) -> dict:
     return notebook
 
 
-def test_source_notebooks_are_what_the_authoring_module_writes():
+def test_source_notebooks_are_what_the_lessons_build():
     course = CourseDir()
-    for name, build in BUILDERS.items():
-        committed = nbformat.read(course.source / f"{name}.ipynb", as_version=4)
-        assert committed == nbformat.from_dict(build()), f"run `make notebooks`: source/{name}.ipynb is stale"
+    for notebook in NOTEBOOKS:
+        committed = nbformat.read(course.source / notebook.filename, as_version=4)
+        built = nbformat.from_dict(build_notebook(course, notebook))
+        assert committed == built, f"run `make notebooks`: source/{notebook.filename} is stale"
 
 
 def test_samples_are_what_build_samples_writes(course):

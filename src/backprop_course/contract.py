@@ -46,7 +46,6 @@ class Notebook:
     """One notebook of the assignment with its graded functions, in order."""
 
     name: str
-    title: str
     functions: tuple[GradedFunction, ...]
     given: tuple[str, ...]
     manual_points: int = 0
@@ -62,7 +61,6 @@ class Notebook:
 
 SINGLE_NEURON = Notebook(
     name="single_neuron",
-    title="Backpropagation for one sigmoid neuron",
     given=("sigmoid",),
     functions=(
         GradedFunction("neuron_forward", "(X, w, b)", 1),
@@ -77,7 +75,6 @@ SINGLE_NEURON = Notebook(
 
 MULTILAYER = Notebook(
     name="multilayer",
-    title="Challenge: backpropagation through a multi-layer network",
     given=("sigmoid", "sigmoid_prime", "mse_loss", "init_params"),
     manual_points=3,
     functions=(

@@ -26,7 +26,6 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
 from . import kernel_side, reference
-from .authoring import given_code
 from .cases import hidden_cases, public_example
 from .contract import (
     CALL_TIME_LIMIT,
@@ -37,6 +36,7 @@ from .contract import (
     Notebook,
     callees,
 )
+from .given import given_code
 from .hidden_tests import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_session import KernelSession, OutputBudget
