@@ -18,11 +18,13 @@
 #
 # **How this notebook is graded.** Write each function in its answer cell, replacing
 # `raise NotImplementedError()`. The cell after each answer holds quick checks you can run
-# yourself (restart the kernel and run all cells before you submit). Hidden tests then call your
-# function on inputs you have not seen and compare the results with a reference implementation,
-# shapes exactly and values to a relative error of at most `{{ rel_tolerance }}`. A function that calls other
-# graded functions is graded with correct versions of those substituted, so a mistake costs points
-# only where it is made. Keep the function names and signatures as they are.
+# yourself (restart the kernel and run all cells before you submit); when your result on a
+# check's example matches a common mistake, the check names it and gives a hint. Hidden tests
+# then call your function on inputs you have not seen and compare the results with a reference
+# implementation, shapes exactly and values to a relative error of at most `{{ rel_tolerance }}`.
+# A function that calls other graded functions is graded with correct versions of those
+# substituted, so a mistake costs points only where it is made. Keep the function names and
+# signatures as they are.
 #
 # {{ points_table }}
 
@@ -32,11 +34,19 @@ import numpy as np
 
 # %% author_only=true
 # For the author only: the build leaves this cell out. It binds what the built notebook gets from
-# elsewhere (the given helpers and the graded functions from the reference, and the checking
-# helpers), so that ruff knows every name and this lesson runs as it is in a kernel that has
-# backprop_course.
-from backprop_course.authoring.author import FD_STEP, REL_TOLERANCE, centred_difference, rel_error
-from backprop_course.reference import init_params, mlp_forward, mlp_gradients, mse_loss, sgd_step, sigmoid, train_mlp
+# elsewhere (the given helpers and the graded functions from the reference, the helpers of
+# backprop_checks.py, and known(), whose calls the build replaces by the values it computes), so that
+# ruff knows every name and this lesson runs as it is in a kernel that has backprop_course.
+from backprop_course.authoring.author import (
+    FD_STEP,
+    REL_TOLERANCE,
+    centred_difference,
+    check_result,
+    check_unchanged,
+    known,
+    rel_error,
+)
+from backprop_course.reference import init_params, mlp_forward, mlp_gradients, sgd_step, sigmoid, train_mlp
 
 # %% [markdown] exercise="mlp_forward"
 # ## 1. The forward pass, layer by layer
@@ -64,10 +74,7 @@ params_check = {
 }
 X_check = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [-1.0, 0.5]])
 y_hat_check = mlp_forward(X_check, params_check)
-assert np.shape(y_hat_check) == (4,), f"expected shape (4,), got {np.shape(y_hat_check)}"
-hidden_check = sigmoid(X_check @ params_check["W1"] + params_check["b1"])
-expected_check = sigmoid(hidden_check @ params_check["W2"] + params_check["b2"])[:, 0]
-assert rel_error(y_hat_check, expected_check) <= REL_TOLERANCE
+check_result(y_hat_check, known(mlp_forward, X_check, params_check))
 print("mlp_forward: visible checks passed")
 
 # %% [markdown] exercise="mlp_gradients"
@@ -98,9 +105,10 @@ y_check = rng_check.uniform(size=6)
 params_check = init_params([3, 4, 2, 1], seed=5)
 params_check["b1"] = rng_check.normal(size=4)
 grads_check = mlp_gradients(X_check, y_check, params_check)
-assert sorted(grads_check) == sorted(params_check), f"keys should be {sorted(params_check)}"
+check_result(grads_check, known(mlp_gradients, X_check, y_check, params_check))
 
 
+# The same gradients by centred finite differences of the loss: nudge each parameter both ways.
 def loss_at_check_point():
     a = X_check
     for layer in (1, 2, 3):
@@ -109,7 +117,6 @@ def loss_at_check_point():
 
 
 for key in params_check:
-    assert np.shape(grads_check[key]) == params_check[key].shape, f"{key}: expected shape {params_check[key].shape}"
     numerical = centred_difference(loss_at_check_point, params_check[key], FD_STEP)
     assert rel_error(grads_check[key], numerical) <= REL_TOLERANCE, f"{key} does not match finite differences"
 print("mlp_gradients: visible checks passed")
@@ -126,11 +133,11 @@ print("mlp_gradients: visible checks passed")
 # %% exercise="sgd_step"
 params_check = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([0.5, -0.5])}
 grads_check = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([2.0, 0.0])}
+params_before = {key: value.copy() for key, value in params_check.items()}
 stepped_check = sgd_step(params_check, grads_check, 0.5)
+check_result(stepped_check, known(sgd_step, params_before, grads_check, 0.5))
+check_unchanged("sgd_step", params_check, params_before)
 assert stepped_check is not params_check, "return a new dict"
-assert rel_error(stepped_check["W1"], np.array([[0.5, 2.5]])) <= REL_TOLERANCE
-assert rel_error(stepped_check["b1"], np.array([-0.5, -0.5])) <= REL_TOLERANCE
-assert np.array_equal(params_check["W1"], [[1.0, 2.0]]), "params must not be modified"
 print("sgd_step: visible checks passed")
 
 # %% [markdown] exercise="train_mlp"
@@ -147,11 +154,10 @@ print("sgd_step: visible checks passed")
 rng_check = np.random.default_rng(6)
 X_check = rng_check.normal(size=(12, 2))
 y_check = (X_check[:, 0] > 0).astype(float)
-params_check, losses_check = train_mlp(X_check, y_check, [2, 3, 1], 2.0, 40, seed=1)
-assert len(losses_check) == 40, f"expected 40 losses, got {len(losses_check)}"
-assert sorted(params_check) == ["W1", "W2", "b1", "b2"]
+trained_check = train_mlp(X_check, y_check, [2, 3, 1], 2.0, 40, seed=1)
+check_result(trained_check, known(train_mlp, X_check, y_check, [2, 3, 1], 2.0, 40, seed=1))
+params_check, losses_check = trained_check
 assert losses_check[-1] < losses_check[0], "training should lower the loss on this easy data"
-assert rel_error(losses_check[-1], mse_loss(mlp_forward(X_check, params_check), y_check)) <= REL_TOLERANCE
 print("train_mlp: visible checks passed")
 
 # %% [markdown] id="lesson_learning_rate"

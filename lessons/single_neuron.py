@@ -17,11 +17,13 @@
 #
 # **How this notebook is graded.** Write each function in its answer cell, replacing
 # `raise NotImplementedError()`. The cell after each answer holds quick checks you can run
-# yourself (restart the kernel and run all cells before you submit). Hidden tests then call your
-# function on inputs you have not seen and compare the results with a reference implementation,
-# shapes exactly and values to a relative error of at most `{{ rel_tolerance }}`. A function that calls other
-# graded functions is graded with correct versions of those substituted, so a mistake costs points
-# only where it is made. Keep the function names and signatures as they are.
+# yourself (restart the kernel and run all cells before you submit); when your result on a
+# check's example matches a common mistake, the check names it and gives a hint. Hidden tests
+# then call your function on inputs you have not seen and compare the results with a reference
+# implementation, shapes exactly and values to a relative error of at most `{{ rel_tolerance }}`.
+# A function that calls other graded functions is graded with correct versions of those
+# substituted, so a mistake costs points only where it is made. Keep the function names and
+# signatures as they are.
 #
 # {{ points_table }}
 
@@ -31,10 +33,18 @@ import numpy as np
 
 # %% author_only=true
 # For the author only: the build leaves this cell out. It binds what the built notebook gets from
-# elsewhere (the given helpers and the graded functions from the reference, the checking helpers,
-# and known(), whose calls the build replaces by the values it computes), so that ruff knows every
-# name and this lesson runs as it is in a kernel that has backprop_course.
-from backprop_course.authoring.author import FD_STEP, REL_TOLERANCE, centred_difference, known, rel_error
+# elsewhere (the given helpers and the graded functions from the reference, the helpers of
+# backprop_checks.py, and known(), whose calls the build replaces by the values it computes), so that
+# ruff knows every name and this lesson runs as it is in a kernel that has backprop_course.
+from backprop_course.authoring.author import (
+    FD_STEP,
+    REL_TOLERANCE,
+    centred_difference,
+    check_result,
+    check_unchanged,
+    known,
+    rel_error,
+)
 from backprop_course.reference import (
     dloss_dyhat,
     mse_loss,
@@ -89,8 +99,7 @@ from backprop_course.reference import (
 X_check = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]])
 w_check = np.array([0.5, -0.25])
 y_hat_check = neuron_forward(X_check, w_check, 0.1)
-assert np.shape(y_hat_check) == (3,), f"expected shape (3,), got {np.shape(y_hat_check)}"
-assert rel_error(y_hat_check, known(neuron_forward, X_check, w_check, 0.1)) <= REL_TOLERANCE
+check_result(y_hat_check, known(neuron_forward, X_check, w_check, 0.1))
 print("neuron_forward: visible checks passed")
 
 # %% [markdown] exercise="mse_loss"
@@ -102,8 +111,8 @@ print("neuron_forward: visible checks passed")
 y_hat_check = np.array([0.2, 0.7, 0.9])
 y_check = np.array([0.0, 1.0, 1.0])
 loss_check = mse_loss(y_hat_check, y_check)
-assert np.ndim(loss_check) == 0, "mse_loss should return one number"
-assert rel_error(loss_check, known(mse_loss, y_hat_check, y_check)) <= REL_TOLERANCE  # (0.04 + 0.09 + 0.01) / 3
+# One number: (0.04 + 0.09 + 0.01) / 3.
+check_result(loss_check, known(mse_loss, y_hat_check, y_check))
 print("mse_loss: visible checks passed")
 
 # %% [markdown] exercise="dloss_dyhat"
@@ -127,8 +136,7 @@ print("mse_loss: visible checks passed")
 y_hat_check = np.array([0.2, 0.7, 0.9])
 y_check = np.array([0.0, 1.0, 1.0])
 dloss_check = dloss_dyhat(y_hat_check, y_check)
-assert np.shape(dloss_check) == (3,), f"expected shape (3,), got {np.shape(dloss_check)}"
-assert rel_error(dloss_check, known(dloss_dyhat, y_hat_check, y_check)) <= REL_TOLERANCE
+check_result(dloss_check, known(dloss_dyhat, y_hat_check, y_check))
 print("dloss_dyhat: visible checks passed")
 
 # %% [markdown] exercise="sigmoid_prime"
@@ -149,7 +157,7 @@ print("dloss_dyhat: visible checks passed")
 
 # %% exercise="sigmoid_prime"
 z_check = np.array([-2.0, 0.0, 3.0])
-assert rel_error(sigmoid_prime(z_check), known(sigmoid_prime, z_check)) <= REL_TOLERANCE
+check_result(sigmoid_prime(z_check), known(sigmoid_prime, z_check))
 assert rel_error(sigmoid_prime(np.array(0.0)), 0.25) <= REL_TOLERANCE  # the slope is largest at z = 0
 z_grid = np.linspace(-4.0, 4.0, 12).reshape(3, 4)
 assert np.shape(sigmoid_prime(z_grid)) == (3, 4), "sigmoid_prime keeps the shape of z"
@@ -179,10 +187,11 @@ X_check = rng_check.normal(size=(5, 3))
 y_check = rng_check.uniform(size=5)
 w_check = rng_check.normal(size=3)
 b_check = 0.3
-dw_check, db_check = neuron_gradients(X_check, y_check, w_check, b_check)
-assert np.shape(dw_check) == (3,), f"dw should have shape (3,), got {np.shape(dw_check)}"
-assert np.ndim(db_check) == 0, f"db should be one number, got shape {np.shape(db_check)}"
+gradients_check = neuron_gradients(X_check, y_check, w_check, b_check)
+check_result(gradients_check, known(neuron_gradients, X_check, y_check, w_check, b_check))
 
+# The same gradients by centred finite differences of the loss: nudge each parameter both ways.
+dw_check, db_check = gradients_check
 b_box = np.array([b_check])  # the bias in a 1-element array, so that it can be nudged in place
 
 
@@ -216,10 +225,12 @@ print("neuron_gradients: visible checks passed")
 # %% exercise="sgd_update"
 param_check = np.array([1.0, -2.0, 0.5])
 grad_check = np.array([0.5, 0.5, -1.0])
+param_before = param_check.copy()
 updated_check = sgd_update(param_check, grad_check, 0.1)
-assert rel_error(updated_check, np.array([0.95, -2.05, 0.6])) <= REL_TOLERANCE
-assert np.array_equal(param_check, [1.0, -2.0, 0.5]), "sgd_update must not modify param"
-assert rel_error(sgd_update(2.0, 4.0, 0.25), 1.0) <= REL_TOLERANCE, "floats work too, for the bias"
+check_result(updated_check, known(sgd_update, param_before, grad_check, 0.1))
+check_unchanged("sgd_update", param_check, param_before)
+# Floats work too, for the bias.
+check_result(sgd_update(2.0, 4.0, 0.25), known(sgd_update, 2.0, 4.0, 0.25))
 print("sgd_update: visible checks passed")
 
 # %% [markdown] exercise="train_neuron"
@@ -242,13 +253,12 @@ rng_check = np.random.default_rng(2)
 X_check = rng_check.normal(size=(20, 2))
 y_check = (X_check[:, 0] - X_check[:, 1] > 0).astype(float)
 w_start, b_start = np.zeros(2), 0.0
-w_check, b_check, losses_check = train_neuron(X_check, y_check, w_start, b_start, 1.0, 30)
-assert len(losses_check) == 30, f"expected 30 losses, got {len(losses_check)}"
+trained_check = train_neuron(X_check, y_check, w_start, b_start, 1.0, 30)
+check_result(trained_check, known(train_neuron, X_check, y_check, w_start, b_start, 1.0, 30))
+w_check, b_check, losses_check = trained_check
 assert losses_check[-1] < losses_check[0], "full-batch training on this easy data should lower the loss"
-last_loss = np.mean((sigmoid(X_check @ w_check + b_check) - y_check) ** 2)
-assert rel_error(losses_check[-1], last_loss) <= REL_TOLERANCE, "the last loss should match the returned parameters"
-_, _, minibatch_losses = train_neuron(X_check, y_check, w_start, b_start, 0.5, 5, batch_size=6, seed=3)
-assert len(minibatch_losses) == 5, "one loss per epoch with mini-batches too"
+minibatch_check = train_neuron(X_check, y_check, w_start, b_start, 0.5, 5, batch_size=6, seed=3)
+check_result(minibatch_check, known(train_neuron, X_check, y_check, w_start, b_start, 0.5, 5, batch_size=6, seed=3))
 print("train_neuron: visible checks passed")
 
 # %% [markdown] id="lesson_training_run"

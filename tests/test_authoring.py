@@ -13,6 +13,8 @@ from backprop_course.authoring.build_time import CheckCodeError, evaluate_check
 from backprop_course.authoring.known import LINE_WIDTH, known, literal
 from backprop_course.authoring.lesson import LessonError
 from backprop_course.contract import SINGLE_NEURON
+from backprop_course.notebook_helpers import Known, check_result
+from backprop_course.numerics import rel_error
 from backprop_course.paths import CourseDir, copy_course
 
 
@@ -34,13 +36,17 @@ def edit_lesson(course: CourseDir, old: str, new: str) -> None:
     0.1, -2.5e-300, 3, np.float64(1 / 3), np.array(0.25), np.arange(5.0) / 7, np.linspace(-1, 1, 40).reshape(5, 8),
     (np.ones(3) / 3, 0.5), {"W1": np.full((2, 60), 1 / 7), "b1": np.zeros(60)}, [1.0, [2.0, 3.0]], ("id", ...),
 ])
-def test_a_literal_evaluates_to_the_same_value_and_keeps_lines_short(value):
+def test_a_literal_evaluates_to_the_same_value_to_its_digits_and_keeps_lines_short(value):
     text = literal(value)
     again = eval(text, {"np": np})  # noqa: S307 - our own literal
     assert type(again) is type(value) or isinstance(value, np.floating)
-    for (_, got), (_, wanted) in zip(_leaves(again), _leaves(value)):
-        assert got is wanted if wanted is Ellipsis else np.array_equal(got, wanted)
-        assert np.shape(got) == np.shape(wanted)
+    pairs = list(zip(_leaves(again), _leaves(value), strict=True))
+    for (where, got), (_, wanted) in pairs:
+        assert np.shape(got) == np.shape(wanted), where
+        if wanted is Ellipsis or isinstance(wanted, str):
+            assert got == wanted
+        else:  # 10 significant digits: at most 5e-10 relative (rel_error halves it), far below the tolerances
+            assert rel_error(got, wanted) <= 2.5e-10, where
     assert max(len(line) for line in text.splitlines()) <= LINE_WIDTH
 
 
@@ -56,11 +62,28 @@ def _leaves(value, path=()):
 
 
 def test_known_calls_are_run_on_the_reference_and_written_as_literals():
-    namespace = {"np": np, "sigmoid_prime": reference.sigmoid_prime}
-    source = "x_check = np.array([0.0, 2.0])\nassert known(sigmoid_prime, x_check)[0] == 0.25\n"
+    namespace = {"np": np, "sigmoid_prime": reference.sigmoid_prime, "check_result": check_result}
+    source = "z_check = np.array([0.0, 2.0])\ncheck_result(sigmoid_prime(z_check), known(sigmoid_prime, z_check))\n"
     written = evaluate_check(source, namespace, "a check", known)
-    assert "known(" not in written and "sigmoid_prime" not in written
-    assert written.startswith("x_check = np.array([0.0, 2.0])\nassert np.array([0.25, 0.10499358540350")
+    assert "known(" not in written
+    assert written.startswith('z_check = np.array([0.0, 2.0])\ncheck_result(sigmoid_prime(z_check), Known(\n'
+                              '    "sigmoid_prime",\n    np.array([0.25, 0.1049935854]),\n    mistakes=[\n'
+                              '        ("sigprime-returns-sigmoid", np.array([0.5, 0.880797078])),\n')
+    value = eval(written.split("check_result(sigmoid_prime(z_check), ", 1)[1].rsplit(")", 1)[0],  # noqa: S307
+                 {"np": np, "Known": Known})
+    assert [mistake for mistake, _ in value.mistakes] == [
+        "sigprime-returns-sigmoid", "sigprime-on-preactivation", "sigprime-applied-twice"]
+
+
+def test_known_keeps_each_mistake_that_differs_from_the_reference_on_the_example_once():
+    # On z = 0 the pre-activation mistake gives 0 * (1 - 0) = 0, which differs; all three are kept.
+    assert len(known(reference.sigmoid_prime, np.zeros(1)).mistakes) == 3
+    # Both loss-not-squared mutants give |y_hat - y| = y_hat - y on this example: kept once.
+    found = known(reference.mse_loss, np.array([1.0, 2.0]), np.array([0.0, 0.0]))
+    assert [mistake for mistake, _ in found.mistakes].count("loss-not-squared") == 1
+    # A partial prediction (params right, losses anything) is kept though it matches the expected result.
+    trained = known(reference.train_mlp, np.ones((3, 2)), np.ones(3), [2, 2, 1], 0.5, 3, seed=1)
+    assert ("train-wrong-loss-history" in [mistake for mistake, _ in trained.mistakes])
 
 
 def test_a_known_call_that_runs_twice_or_never_is_refused():

@@ -115,10 +115,13 @@ def test_a_changed_point_value_is_what_the_solutions_score(changed):
     assert [notebook.autograded_points for notebook in NOTEBOOKS] == [15, 12], "the real contract is untouched"
 
 
-def test_an_added_mistake_is_named_in_the_feedback(changed):
+def test_an_added_mistake_is_named_in_the_feedback_and_by_the_released_check(changed):
     feedback = (changed.feedback / "mistaken" / ASSIGNMENT / "single_neuron.html").read_text()
     assert "[dloss-squared]" in feedback
     assert "not the squared error itself" in feedback
     assert "`dloss-squared`" in (changed.docs / "mistakes.md").read_text()
+    check = cell(changed.release / "single_neuron.ipynb", "check_dloss_dyhat").source
+    assert '("dloss-squared", np.array([' in check, check
+    assert "not the squared error itself" in (changed.release / "backprop_checks.py").read_text()
     scores = notebook_scores(f"sqlite:///{changed.gradebook}")["mistaken"]
     assert scores["single_neuron"].auto_score == 16 - 2  # only dloss_dyhat's values check is lost

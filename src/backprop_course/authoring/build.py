@@ -8,14 +8,19 @@ reference, so none of these facts is typed twice.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
+import sys
+import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 
 from .. import reference
 from ..contract import NOTEBOOKS, Notebook
+from ..helper_module import HELPER_FILE, HELPER_MODULE, helper_module_text
 from ..paths import CourseDir
 from . import markdown
 from .build_time import evaluate_check, run
@@ -46,6 +51,11 @@ def fill_markdown(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells:
 
 def fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells:
     """Check code run on the reference (given cell, answers, checks in order), known() calls as literals."""
+    with helper_module_importable():
+        return _fill_known_values(lesson, notebook, cells)
+
+
+def _fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells:
     namespace: dict = {}
     filled = []
     for cell in cells:
@@ -63,6 +73,22 @@ def fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells
 STEPS = (drop_author_only, fill_markdown, fill_known_values)
 
 
+@contextlib.contextmanager
+def helper_module_importable() -> Iterator[None]:
+    """While the build runs check code, `import backprop_checks` finds the module the assignment ships."""
+    module = types.ModuleType(HELPER_MODULE)
+    previous = sys.modules.get(HELPER_MODULE)
+    sys.modules[HELPER_MODULE] = module  # before its code runs: its dataclass looks itself up there
+    try:
+        exec(compile(helper_module_text(), HELPER_FILE, "exec"), module.__dict__)  # noqa: S102 - our own text
+        yield
+    finally:
+        if previous is None:
+            sys.modules.pop(HELPER_MODULE, None)
+        else:
+            sys.modules[HELPER_MODULE] = previous
+
+
 def lesson_path(course: CourseDir, notebook: Notebook) -> Path:
     return course.lessons / f"{notebook.name}.py"
 
@@ -78,11 +104,14 @@ def build_notebook(course: CourseDir, notebook: Notebook) -> nbformat.NotebookNo
 
 
 def build_source(course: CourseDir) -> list[Path]:
-    """Write every source notebook of the assignment into the course's source folder; their paths."""
+    """Write every source notebook of the assignment, and the helper module beside them, into the
+    course's source folder; their paths."""
     course.source.mkdir(parents=True, exist_ok=True)
     written = []
     for notebook in NOTEBOOKS:
         path = course.source / notebook.filename
         nbformat.write(build_notebook(course, notebook), path)
         written.append(path)
-    return written
+    module = course.source / HELPER_FILE
+    module.write_text(helper_module_text())
+    return [*written, module]

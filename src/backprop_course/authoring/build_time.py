@@ -57,7 +57,7 @@ def run(source: str | ast.Module, namespace: dict, label: str) -> None:
 
 
 def evaluate_check(source: str, namespace: dict, label: str, value_of: Callable[..., Any]) -> str:
-    """Run check code in namespace with known(f, *args) = value_of(f, *args); the code with literals.
+    """Run check code in namespace with known(...) = value_of(...); the code with literals.
 
     Each known() call must run exactly once (not in a loop or a function that runs twice).
     """
@@ -65,10 +65,10 @@ def evaluate_check(source: str, namespace: dict, label: str, value_of: Callable[
     tree = _NumberKnownCalls(calls).visit(ast.parse(source))
     values: dict[int, Any] = {}
 
-    def record(index: int, *args: Any) -> Any:
+    def record(index: int, *args: Any, **kwargs: Any) -> Any:
         if index in values:
             raise CheckCodeError(f"{label}: known() call {index + 1} runs more than once")
-        values[index] = value_of(*args)
+        values[index] = value_of(*args, **kwargs)
         return values[index]
 
     namespace[_RECORDER] = record

@@ -12,30 +12,19 @@ import inspect
 
 import nbformat
 
-from .. import notebook_helpers, numerics, reference
+from .. import reference
 from ..cases import PUBLIC_EXAMPLES
 from ..checks import CHECKS, Check
-from ..contract import FD_STEP, GIVEN_CELL_ID, MANUAL_GRADE_ID, REL_ERROR_FLOOR, REL_TOLERANCE, Notebook
+from ..contract import GIVEN_CELL_ID, MANUAL_GRADE_ID, Notebook
 from ..given import given_code
+from ..helper_module import helper_import
 from .cells import code_cell, markdown_cell
 from .lesson import Lesson, LessonCell
 
 
-def checking_helpers() -> str:
-    """The tolerance and comparison helpers the visible tests use, copied from numerics."""
-    constants = (
-        f"REL_TOLERANCE = {REL_TOLERANCE!r}\nREL_ERROR_FLOOR = {REL_ERROR_FLOOR!r}\nFD_STEP = {FD_STEP!r}\n"
-    )
-    helpers = (numerics.rel_error, numerics.centred_difference, notebook_helpers.assert_implemented)
-    return constants + "\n\n" + "\n\n".join(inspect.getsource(helper) for helper in helpers)
-
-
 def given_source(cell: LessonCell, notebook: Notebook) -> str:
-    """The given cell's code: the lesson's imports, then the given helpers from the reference."""
-    return (
-        cell.source.strip("\n") + "\n\n\n" + given_code(notebook.given)
-        + "\n\n# Helpers for the checks below.\n" + checking_helpers()
-    )
+    """The given cell's code: the lesson's imports, the helper module's, then the given helpers from the reference."""
+    return cell.source.strip("\n") + "\n\n" + helper_import() + "\n\n\n" + given_code(notebook.given)
 
 
 def answer_cell(function_name: str) -> nbformat.NotebookNode:
