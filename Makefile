@@ -57,7 +57,10 @@ postgres-tools:
 lint: $(VENV)/.installed
 	ruff check .
 
-# Regenerate source/ from the authoring module, then release/ and solutions/ from source/.
+# Regenerate source/ from lessons/, release/ and solutions/ from source/, the samples from release/,
+# and docs/mistakes.md from the catalog.
 notebooks: $(VENV)/.installed
 	backprop-course build-source
 	backprop-course generate
+	backprop-course build-samples
+	backprop-course catalog

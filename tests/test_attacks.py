@@ -18,7 +18,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from backprop_course.contract import ASSIGNMENT, NOTEBOOKS, OUTPUT_LIMIT_BYTES, SINGLE_NEURON
+from backprop_course.caps import DEFAULT
+from backprop_course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
 from backprop_course.demo import release
 from backprop_course.nbgrader_apps import nbgrader_batch_log
 from backprop_course.paths import copy_course
@@ -142,7 +143,7 @@ def test_no_autograded_notebook_passes_the_output_cap(attacked):
     for path in course.autograded.rglob("*.ipynb"):
         notebook = nbformat.read(path, as_version=4)
         output_bytes = sum(len(json.dumps(cell.get("outputs", []))) for cell in notebook.cells)
-        assert output_bytes <= OUTPUT_LIMIT_BYTES + 100_000, path
+        assert output_bytes <= DEFAULT.output_bytes + 100_000, path
 
 
 @pytest.mark.parametrize(("student", "mistake"), [

@@ -7,10 +7,11 @@ import copy
 import nbformat
 import pytest
 
-from backprop_course.authoring import BUILDERS
+from backprop_course.authoring.build import build_notebook
 from backprop_course.catalog_docs import catalog_markdown
 from backprop_course.contract import NOTEBOOKS
 from backprop_course.generate import generate
+from backprop_course.helper_module import HELPER_FILE, helper_module_text
 from backprop_course.paths import CourseDir
 from backprop_course.samples import build_samples
 
@@ -41,11 +42,17 @@ def normalised(path) -> dict:
     return notebook
 
 
-def test_source_notebooks_are_what_the_authoring_module_writes():
+def test_source_notebooks_are_what_the_lessons_build():
     course = CourseDir()
-    for name, build in BUILDERS.items():
-        committed = nbformat.read(course.source / f"{name}.ipynb", as_version=4)
-        assert committed == nbformat.from_dict(build()), f"run `make notebooks`: source/{name}.ipynb is stale"
+    for notebook in NOTEBOOKS:
+        committed = nbformat.read(course.source / notebook.filename, as_version=4)
+        built = nbformat.from_dict(build_notebook(course, notebook))
+        assert committed == built, f"run `make notebooks`: source/{notebook.filename} is stale"
+
+
+def test_the_helper_module_beside_the_source_notebooks_is_what_the_package_writes():
+    committed = (CourseDir().source / HELPER_FILE).read_text()
+    assert committed == helper_module_text(), f"run `make notebooks`: source/{HELPER_FILE} is stale"
 
 
 def test_samples_are_what_build_samples_writes(course):
@@ -62,10 +69,13 @@ def test_release_and_solutions_are_what_nbgrader_generates(course):
         for folder in ("release", "solutions")
         for notebook in NOTEBOOKS
     }
+    modules = {folder: (getattr(course, folder) / HELPER_FILE).read_text() for folder in ("release", "solutions")}
     generate(course)
     for (folder, filename), notebook in committed.items():
         regenerated = normalised(getattr(course, folder) / filename)
         assert regenerated == notebook, f"{folder}/{filename} differs from what nbgrader generates from source/"
+    for folder, module in modules.items():
+        assert (getattr(course, folder) / HELPER_FILE).read_text() == module == helper_module_text(), folder
 
 
 def test_the_catalog_page_is_what_the_catalog_writes():

@@ -5,10 +5,17 @@ results and the student's results on them. Most describe the mistake as a "mutan
 function a student making that mistake would have written, and match the student's results
 against it; a few test a property (a shape, a constant ratio). Adding a mistake means adding
 one entry here.
+
+A recogniser may also predict what a student making the mistake returns on one case (a mutant
+can always; a property where the inputs and the reference's result settle it). The notebooks'
+visible checks carry these predictions on their examples as plain numbers, so a student's
+check cell names the mistake offline (authoring/known.py); no recogniser code ships.
 """
 
 from __future__ import annotations
 
+import copy
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +28,10 @@ from .plain import Unsupported, leaves, same_structure, to_plain
 
 Cases = list[tuple]
 Results = list[Any]
-Recogniser = Callable[[Cases, Results, Results], bool]
+Recognise = Callable[[Cases, Results, Results], bool]
+# predict(args, expected): what the mistake returns on one case, as results a function returns
+# (tuples, floats, arrays, dicts), ... standing for a part it cannot tell; [] when it cannot say.
+Predict = Callable[[tuple, Any], list[Any]]
 
 # Looser than the grading tolerance: a mutant written differently from the student's code can
 # round differently, and recognising a mistake only picks the hint, never the score.
@@ -34,7 +44,27 @@ class Mistake:
 
     id: str
     hint: str
-    recognisers: tuple[tuple[str, Recogniser], ...] = ()  # (graded function, recogniser) pairs
+    recognisers: tuple[tuple[str, Recognise], ...] = ()  # (graded function, recogniser) pairs
+
+
+def _cannot_say(args: tuple, expected: Any) -> list[Any]:
+    return []
+
+
+@dataclass(frozen=True)
+class Recogniser:
+    """A recogniser (called like one) that can also predict the mistake's result on one case."""
+
+    recognise: Recognise
+    predict: Predict = _cannot_say
+
+    def __call__(self, cases: Cases, expected: Results, actual: Results) -> bool:
+        return self.recognise(cases, expected, actual)
+
+
+def predictions(recognise: Recognise, args: tuple, expected: Any) -> list[Any]:
+    """What recognise predicts on one case; nothing for a plain property function."""
+    return recognise.predict(args, expected) if isinstance(recognise, Recogniser) else []
 
 
 def _close(actual: Any, expected: Any) -> bool:
@@ -49,17 +79,31 @@ def mutant(function: Callable) -> Recogniser:
     def recognise(cases: Cases, expected: Results, actual: Results) -> bool:
         return all(_close(result, to_plain(function(*args))) for args, result in zip(cases, actual))
 
-    return recognise
+    return Recogniser(recognise, lambda args, expected: [function(*args)])
 
 
-def any_of(*recognisers: Recogniser) -> Recogniser:
+def any_of(*recognisers: Recognise) -> Recogniser:
     def recognise(cases: Cases, expected: Results, actual: Results) -> bool:
         return any(check(cases, expected, actual) for check in recognisers)
 
-    return recognise
+    return Recogniser(recognise, lambda args, expected: [
+        found for check in recognisers for found in predictions(check, args, expected)])
 
 
-def scaled(predicate: Callable[[float], bool]) -> Recogniser:
+def scaled_by(factor: float) -> Recogniser:
+    """Recognise results that are the reference's times factor."""
+    return Recogniser(scaled(_is(factor)), lambda args, expected: [_times(factor, expected)])
+
+
+def _times(factor: float, value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _times(factor, item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_times(factor, item) for item in value)
+    return factor * value
+
+
+def scaled(predicate: Callable[[float], bool]) -> Recognise:
     """Recognise results that are the reference's times one factor per case that predicate accepts."""
 
     def recognise(cases: Cases, expected: Results, actual: Results) -> bool:
@@ -92,7 +136,7 @@ def _examples(args: tuple) -> int:
     return int(np.shape(args[0])[0])
 
 
-def array_with_axis_of_n(where: Callable[[Any], list[Any]]) -> Recogniser:
+def array_with_axis_of_n(where: Callable[[Any], list[Any]]) -> Recognise:
     """Recognise results where a part that where() picks has an axis as long as the example count."""
 
     def recognise(cases: Cases, expected: Results, actual: Results) -> bool:
@@ -148,6 +192,10 @@ def _dw_is_the_bias_gradient(cases: Cases, expected: Results, actual: Results) -
     return True
 
 
+def _bias_gradient_for_dw(args: tuple, expected: Any) -> list[Any]:
+    return [(np.full(np.shape(expected[0]), float(expected[1])), ...)]
+
+
 def _step_ignores_learning_rate(cases: Cases, expected: Results, actual: Results) -> bool:
     """param - actual = c * grad with one c for all cases, although their learning rates differ."""
     factors = []
@@ -182,7 +230,11 @@ def _trained_parameters_unchanged(start: Callable[[tuple], Any]) -> Recogniser:
             for args, got in zip(cases, actual)
         )
 
-    return recognise
+    def predict(args: tuple, expected: Any) -> list[Any]:
+        parameters = start(args)
+        return [(*parameters, ...) if isinstance(parameters, list) else (parameters, ...)]
+
+    return Recogniser(recognise, predict)
 
 
 def _trained(result: list) -> Any:
@@ -198,6 +250,10 @@ def _parameters_right_losses_wrong(cases: Cases, expected: Results, actual: Resu
         if not _close(got[:-1], wanted[:-1]):
             return False
     return any(not _close(got[-1], wanted[-1]) for wanted, got in zip(expected, actual))
+
+
+def _right_parameters_other_losses(args: tuple, expected: Any) -> list[Any]:
+    return [(*expected[:-1], ...)]
 
 
 def _loss_history_of_wrong_length(cases: Cases, expected: Results, actual: Results) -> bool:
@@ -264,6 +320,19 @@ def _sigprime_twice(z):
     return reference.sigmoid_prime(reference.sigmoid(z))
 
 
+def _gradients_bias_per_example(X, y, w, b):
+    z = X @ w + b
+    delta = 2.0 / X.shape[0] * (reference.sigmoid(z) - y) * reference.sigmoid_prime(z)
+    return X.T @ delta, delta
+
+
+def _gradients_broadcast_n_by_n(X, y, w, b):
+    """Predictions and pre-activations as (N, 1) columns against y of shape (N,)."""
+    z = (X @ w + b)[:, None]
+    delta = 2.0 / X.shape[0] * (reference.sigmoid(z) - y) * reference.sigmoid_prime(z)
+    return X.T @ delta, float(np.sum(delta))
+
+
 def _gradients_without_sigprime(X, y, w, b):
     delta = 2.0 / X.shape[0] * (reference.sigmoid(X @ w + b) - y)
     return X.T @ delta, np.sum(delta)
@@ -275,6 +344,12 @@ def _step_ascent(param, grad, learning_rate):
     return param + learning_rate * grad
 
 
+def _step_without_learning_rate(param, grad, learning_rate):
+    if isinstance(param, dict):
+        return {key: param[key] - grad[key] for key in param}
+    return param - grad
+
+
 def _forward_linear_output(X, params):
     a = X
     n_layers = len(params) // 2
@@ -284,8 +359,9 @@ def _forward_linear_output(X, params):
     return a[:, 0]
 
 
-def _backprop(X, y, params, hidden_sigprime: bool = True, per_layer_factor: Callable[[int], float] | None = None):
-    """mlp_gradients with two switches for mistakes of the backward pass."""
+def _backprop(X, y, params, hidden_sigprime: bool = True, per_layer_factor: Callable[[int], float] | None = None,
+              transposed: bool = False, bias_summed: bool = True):
+    """mlp_gradients with switches for mistakes of the backward pass."""
     n_layers = len(params) // 2
     activations, pre_activations = [X], []
     for layer in range(1, n_layers + 1):
@@ -294,8 +370,8 @@ def _backprop(X, y, params, hidden_sigprime: bool = True, per_layer_factor: Call
     delta = (2.0 / X.shape[0] * (activations[-1][:, 0] - y))[:, None] * reference.sigmoid_prime(pre_activations[-1])
     grads = {}
     for layer in range(n_layers, 0, -1):
-        grads[f"W{layer}"] = activations[layer - 1].T @ delta
-        grads[f"b{layer}"] = delta.sum(axis=0)
+        grads[f"W{layer}"] = delta.T @ activations[layer - 1] if transposed else activations[layer - 1].T @ delta
+        grads[f"b{layer}"] = delta.sum(axis=0) if bias_summed else delta
         if layer > 1:
             delta = delta @ params[f"W{layer}"].T
             if hidden_sigprime:
@@ -369,17 +445,19 @@ CATALOG: tuple[Mistake, ...] = (
     Mistake(
         "grad-bias-not-summed",
         "The bias gradient is one number: sum the per-example terms.",
-        (("neuron_gradients", array_with_axis_of_n(lambda result: _item(result, 1))),),
+        (("neuron_gradients", any_of(array_with_axis_of_n(lambda result: _item(result, 1)),
+                                     mutant(_gradients_bias_per_example))),),
     ),
     Mistake(
         "grad-missing-input",
         "dz/dw_j = x_j: the weight gradient needs the inputs in the chain.",
-        (("neuron_gradients", any_of(_dw_is_the_bias_gradient, mutant(_gradients_per_example_for_dw))),),
+        (("neuron_gradients", any_of(Recogniser(_dw_is_the_bias_gradient, _bias_gradient_for_dw),
+                                     mutant(_gradients_per_example_for_dw))),),
     ),
     Mistake(
         "grad-broadcast-n-by-n",
         "An (N, 1) array met an (N,) array and broadcast to (N, N): keep vectors 1-D.",
-        (("neuron_gradients", _n_axis_where_reference_has_none),),
+        (("neuron_gradients", any_of(_n_axis_where_reference_has_none, mutant(_gradients_broadcast_n_by_n))),),
     ),
     Mistake(
         "grad-missing-sigprime",
@@ -389,7 +467,7 @@ CATALOG: tuple[Mistake, ...] = (
     Mistake(
         "grad-sign-flipped",
         "The gradient has the wrong sign.",
-        tuple((name, scaled(_is(-1.0))) for name in _GRADIENT_FUNCTIONS),
+        tuple((name, scaled_by(-1.0)) for name in _GRADIENT_FUNCTIONS),
     ),
     Mistake(
         "grad-scale",
@@ -404,7 +482,8 @@ CATALOG: tuple[Mistake, ...] = (
     Mistake(
         "sgd-ignores-learning-rate",
         "The step must be scaled by learning_rate.",
-        (("sgd_update", _step_ignores_learning_rate), ("sgd_step", _step_ignores_learning_rate)),
+        tuple((name, any_of(_step_ignores_learning_rate, mutant(_step_without_learning_rate)))
+              for name in ("sgd_update", "sgd_step")),
     ),
     Mistake("sgd-mutates-input", "Return a new value: do not modify the parameters passed in."),
     Mistake(
@@ -419,7 +498,8 @@ CATALOG: tuple[Mistake, ...] = (
         "train-wrong-loss-history",
         "losses needs one full-training-set loss per epoch, after that epoch's steps.",
         tuple(
-            (name, any_of(_parameters_right_losses_wrong, _loss_history_of_wrong_length))
+            (name, any_of(Recogniser(_parameters_right_losses_wrong, _right_parameters_other_losses),
+                          _loss_history_of_wrong_length))
             for name in ("train_neuron", "train_mlp")
         ),
     ),
@@ -436,12 +516,14 @@ CATALOG: tuple[Mistake, ...] = (
     Mistake(
         "mlp-grad-transposed",
         "dL/dW_l = a_{l-1}^T delta_l has the shape of W_l: check the transposes.",
-        (("mlp_gradients", _weights_transposed_or_permuted),),
+        (("mlp_gradients", any_of(_weights_transposed_or_permuted,
+                                  mutant(lambda X, y, params: _backprop(X, y, params, transposed=True)))),),
     ),
     Mistake(
         "mlp-grad-bias-not-summed",
         "db_l is the sum of delta_l over the examples (rows).",
-        (("mlp_gradients", array_with_axis_of_n(_bias_gradients)),),
+        (("mlp_gradients", any_of(array_with_axis_of_n(_bias_gradients),
+                                  mutant(lambda X, y, params: _backprop(X, y, params, bias_summed=False)))),),
     ),
     Mistake(
         "mlp-grad-missing-hidden-sigprime",
@@ -477,6 +559,22 @@ LIMITS = ("time-limit", "output-limit", "kernel-died", "memory-limit", "process-
 
 def hint(mistake_id: str) -> str:
     return MISTAKES[mistake_id].hint
+
+
+def mistake_predictions(function_name: str, args: tuple, expected: Any) -> list[tuple[str, Any]]:
+    """(id, result) for what each mistake of function_name predicts on one case, in catalog order."""
+    found = []
+    for mistake in CATALOG:
+        for name, recognise in mistake.recognisers:
+            if name != function_name:
+                continue
+            try:
+                with warnings.catch_warnings(), np.errstate(all="ignore"):
+                    warnings.simplefilter("ignore")
+                    found += [(mistake.id, result) for result in predictions(recognise, copy.deepcopy(args), expected)]
+            except (ValueError, TypeError, IndexError, KeyError, AttributeError, FloatingPointError):
+                continue  # a mutant that cannot run on these arguments predicts nothing here
+    return found
 
 
 def diagnose(function_name: str, cases: Cases, expected: Results, actual: Results) -> str | None:

@@ -45,54 +45,64 @@ def _fixed(*paths: Path) -> Callable[[Any], list[Path]]:
     return lambda result: list(paths)
 
 
+# The points of the check marked REST: the function's points (contract.py) less its other checks'.
+# So a function's points are changed in one place, the contract, and this check takes the change.
+REST = None
+
+
 def _checks(function: str, *specs: tuple) -> tuple[Check, ...]:
-    return tuple(Check(function, *spec) for spec in specs)
+    """The checks of function from (name, points or REST, kind, title[, parts]) specs."""
+    fixed = sum(spec[1] for spec in specs if spec[1] is not REST)
+    rest = GRADED_FUNCTIONS[function].points - fixed
+    if [spec[1] for spec in specs].count(REST) != 1 or rest < 1:
+        raise ValueError(f"{function}: one check takes the points left by the others, and at least 1 is left")
+    return tuple(Check(function, spec[0], rest if spec[1] is REST else spec[1], *spec[2:]) for spec in specs)
 
 
 CHECKS: dict[str, tuple[Check, ...]] = {
-    "neuron_forward": _checks("neuron_forward", ("values", 1, VALUES, "predictions")),
-    "mse_loss": _checks("mse_loss", ("values", 1, VALUES, "loss value")),
+    "neuron_forward": _checks("neuron_forward", ("values", REST, VALUES, "predictions")),
+    "mse_loss": _checks("mse_loss", ("values", REST, VALUES, "loss value")),
     "dloss_dyhat": _checks(
-        "dloss_dyhat", ("shape", 1, STRUCTURE, "shape and type"), ("values", 1, VALUES, "values")
+        "dloss_dyhat", ("shape", 1, STRUCTURE, "shape and type"), ("values", REST, VALUES, "values")
     ),
     "sigmoid_prime": _checks(
-        "sigmoid_prime", ("shape", 1, STRUCTURE, "shape and type"), ("values", 1, VALUES, "values")
+        "sigmoid_prime", ("shape", 1, STRUCTURE, "shape and type"), ("values", REST, VALUES, "values")
     ),
     "neuron_gradients": _checks(
         "neuron_gradients",
         ("shape", 1, STRUCTURE, "shapes and types of (dw, db)"),
-        ("dw", 2, VALUES, "dw values", _fixed((0,))),
+        ("dw", REST, VALUES, "dw values", _fixed((0,))),
         ("db", 1, VALUES, "db value", _fixed((1,))),
     ),
     "sgd_update": _checks(
         "sgd_update",
-        ("values", 1, VALUES, "updated values"),
+        ("values", REST, VALUES, "updated values"),
         ("inputs", 1, INPUTS_KEPT, "param left unchanged"),
     ),
     "train_neuron": _checks(
         "train_neuron",
         ("shape", 1, STRUCTURE, "shapes and types of (w, b, losses)"),
-        ("params", 1, VALUES, "trained w and b", _fixed((0,), (1,))),
+        ("params", REST, VALUES, "trained w and b", _fixed((0,), (1,))),
         ("losses", 1, VALUES, "loss history", _fixed((2,))),
     ),
     "mlp_forward": _checks(
-        "mlp_forward", ("shape", 1, STRUCTURE, "shape and type"), ("values", 1, VALUES, "predictions")
+        "mlp_forward", ("shape", 1, STRUCTURE, "shape and type"), ("values", REST, VALUES, "predictions")
     ),
     "mlp_gradients": _checks(
         "mlp_gradients",
         ("shape", 1, STRUCTURE, "keys and shapes"),
         ("output", 2, VALUES, "output layer's gradients", _output_layer),
-        ("hidden", 2, VALUES, "hidden layers' gradients", _hidden_layers),
+        ("hidden", REST, VALUES, "hidden layers' gradients", _hidden_layers),
     ),
     "sgd_step": _checks(
         "sgd_step",
-        ("values", 1, VALUES, "updated parameters"),
+        ("values", REST, VALUES, "updated parameters"),
         ("inputs", 1, INPUTS_KEPT, "params left unchanged"),
     ),
     "train_mlp": _checks(
         "train_mlp",
         ("shape", 1, STRUCTURE, "shapes and types of (params, losses)"),
-        ("params", 1, VALUES, "trained parameters", _fixed((0,))),
+        ("params", REST, VALUES, "trained parameters", _fixed((0,))),
         ("losses", 1, VALUES, "loss history", _fixed((1,))),
     ),
 }

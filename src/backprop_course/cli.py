@@ -9,9 +9,9 @@ from .paths import CourseDir
 
 
 def _build_source(course: CourseDir, args: argparse.Namespace) -> int:
-    from .authoring import build_source
+    from .authoring.build import build_source
 
-    for path in build_source(course.source):
+    for path in build_source(course):
         print(f"wrote {path.relative_to(course.root)}")
     return 0
 
@@ -96,7 +96,7 @@ def _screenshots(course: CourseDir, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "build-source": (_build_source, "write source/ notebooks from the authoring module"),
+    "build-source": (_build_source, "write source/ notebooks from the lessons in lessons/"),
     "generate": (_generate, "nbgrader generate_assignment and generate_solution"),
     "build-samples": (_build_samples, "write the sample submissions under samples/ from release/"),
     "demo": (_demo, "the whole instructor pipeline on the sample submissions"),

@@ -13,13 +13,6 @@ REL_TOLERANCE = 1e-7
 REL_ERROR_FLOOR = 1e-8
 # Centred finite differences of the loss, used to cross-check gradient code.
 FD_STEP = 1e-5
-# One call of a student's function by the grader may take this long (seconds).
-CALL_TIME_LIMIT = 10.0
-# Limits of one notebook's run in its sandbox: seconds per cell, seconds for all cells, and
-# output bytes kept (the rest is cut with a note). Memory and processes: see sandbox.py.
-CELL_TIME_LIMIT = 120.0
-NOTEBOOK_TIME_LIMIT = 600.0
-OUTPUT_LIMIT_BYTES = 1_000_000
 # The locked cell that defines the helpers students are given (numpy, sigmoid, ...).
 GIVEN_CELL_ID = "given_code"
 
@@ -46,7 +39,6 @@ class Notebook:
     """One notebook of the assignment with its graded functions, in order."""
 
     name: str
-    title: str
     functions: tuple[GradedFunction, ...]
     given: tuple[str, ...]
     manual_points: int = 0
@@ -62,7 +54,6 @@ class Notebook:
 
 SINGLE_NEURON = Notebook(
     name="single_neuron",
-    title="Backpropagation for one sigmoid neuron",
     given=("sigmoid",),
     functions=(
         GradedFunction("neuron_forward", "(X, w, b)", 1),
@@ -77,7 +68,6 @@ SINGLE_NEURON = Notebook(
 
 MULTILAYER = Notebook(
     name="multilayer",
-    title="Challenge: backpropagation through a multi-layer network",
     given=("sigmoid", "sigmoid_prime", "mse_loss", "init_params"),
     manual_points=3,
     functions=(

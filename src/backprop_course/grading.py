@@ -25,11 +25,12 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
 from . import kernel_side, reference
-from .authoring import given_code
 from .caps import DEFAULT, MIB, Limits
 from .cases import hidden_cases, public_example
 from .cgroups import Counters
 from .contract import NOTEBOOKS, Notebook, callees
+from .given import given_code
+from .helper_module import HELPER_FILE, helper_module_text
 from .hidden_tests import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_session import KernelSession, OutputBudget, Run
@@ -43,6 +44,12 @@ GRADING_MARGIN = 10.0
 # How often a notebook's kernel may be started afresh after it died or ran too long.
 MAX_RESTARTS = 3
 KERNEL_SIDE_SOURCE = inspect.getsource(kernel_side)
+# Code that writes the helper module into the kernel's working folder, and how long it may take.
+WRITE_HELPER_MODULE = (
+    f"with open({HELPER_FILE!r}, 'w') as _bp_file:\n    _bp_file.write({helper_module_text()!r})\n"
+    "del _bp_file\nimport importlib as _bp_importlib\n_bp_importlib.invalidate_caches()\ndel _bp_importlib\n"
+)
+HELPER_MODULE_SECONDS = 30.0
 # Failures that the instructor's log names too (the others are the student's ordinary mistakes).
 RUNTIME_FAILURES = ("time-limit", "kernel-died", "memory-limit", "raised-error")
 # Ways a cell can stop its kernel: the kernel is started afresh after each.
@@ -98,6 +105,7 @@ class NotebookGrading:
 
     def grade(self) -> NotebookNode:
         self.session.start()
+        write_helper_module(self.session)
         try:
             self.run_cells()
             if self.notebook is not None:
@@ -182,6 +190,7 @@ class NotebookGrading:
             return False
         self.restarts += 1
         self.session.restart()
+        write_helper_module(self.session)
         if self.replay_deadline is None:
             self.replay_deadline = time.monotonic() + self.limits.notebook_seconds
         for source in self.replay:
@@ -189,6 +198,7 @@ class NotebookGrading:
             run = self.session.run(source, timeout=max(0.0, min(self.limits.cell_seconds, left)))
             if run.status in STOPPED:  # it behaves differently the second time
                 self.session.restart()
+                write_helper_module(self.session)
                 break
         return True
 
@@ -258,6 +268,12 @@ class NotebookGrading:
                 new_output("stream", name="stdout", text=text),
                 new_output("execute_result", data={"text/plain": repr(verdict.points)}, execution_count=None),
             ]
+
+
+def write_helper_module(session: KernelSession) -> None:
+    """Put backprop_checks.py, which the notebooks' given cells import, in the kernel's working
+    folder (in the sandbox an empty private /tmp), as the release has it beside the notebooks."""
+    session.run(WRITE_HELPER_MODULE, timeout=HELPER_MODULE_SECONDS, silent=True)
 
 
 def _load_kernel_side() -> str:

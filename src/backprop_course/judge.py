@@ -11,8 +11,9 @@ from . import reference
 from .catalog import diagnose
 from .checks import CHECKS, INPUTS_KEPT, STRUCTURE, Check
 from .contract import REL_TOLERANCE
+from .notebook_helpers import describe
 from .numerics import rel_error
-from .plain import Unsupported, at, to_plain
+from .plain import at, to_plain
 from .runner import Outcome
 
 # The order in which failures are reported when several cases fail in different ways.
@@ -52,19 +53,6 @@ def expected_results(function_name: str, cases: list[tuple]) -> list[Any]:
     """The reference's plain results on the same cases."""
     function = getattr(reference, function_name)
     return [to_plain(function(*args)) for args in cases]
-
-
-def describe(value: Any) -> str:
-    """The shape or type of a plain value, in words."""
-    if isinstance(value, np.ndarray):
-        return "a float" if value.ndim == 0 else f"an array of shape {value.shape}"
-    if isinstance(value, dict):
-        return f"a dict with keys {sorted(value)}"
-    if isinstance(value, list):
-        return f"a sequence of {len(value)} items"
-    if isinstance(value, Unsupported):
-        return "None" if value.type_name == "NoneType" else f"a {value.type_name}"
-    return "nothing" if value is None else type(value).__name__
 
 
 def compare(expected: Any, actual: Any, where: str, values: bool = True) -> Failure | None:

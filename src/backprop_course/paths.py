@@ -10,7 +10,7 @@ from .contract import ASSIGNMENT, SOLUTION_DIRECTORY
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # What a course directory holds before anything is graded: no gradebook, no outputs.
-COURSE_FILES = ("nbgrader_config.py", "source", "release", "solutions", "samples")
+COURSE_FILES = ("nbgrader_config.py", "lessons", "source", "release", "solutions", "samples")
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,11 @@ class CourseDir:
     """The nbgrader course directory and the folders nbgrader reads and writes in it."""
 
     root: Path = REPO_ROOT
+
+    @property
+    def lessons(self) -> Path:
+        """The lesson sources the notebooks are built from (backprop-course build-source)."""
+        return self.root / "lessons"
 
     @property
     def source(self) -> Path:

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import kernel_side, reference
-from .contract import CALL_TIME_LIMIT, callees
+from .caps import DEFAULT
+from .contract import callees
+
+CALL_TIME_LIMIT = DEFAULT.call_seconds
 
 
 @dataclass

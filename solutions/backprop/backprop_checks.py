@@ -1,0 +1,274 @@
+"""Helpers of the backprop assignment's visible checks (the read-only cell after each answer).
+
+The notebooks import them from this file, which must stay beside them. check_result compares
+your result on a check's example with its known value; when it differs, it names the mistake
+your result matches, if it matches a common one, or says what differs. Needs numpy only.
+Written by the course's tools: do not edit (the graders use their own copy).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+REL_TOLERANCE = 1e-07
+REL_ERROR_FLOOR = 1e-08
+FD_STEP = 1e-05
+# A result within this relative error of what a mistake gives is taken to be that mistake.
+MATCH_TOLERANCE = 1e-06
+# Each mistake id with its hint, as the feedback words it.
+HINTS = {
+    'not-implemented': 'The function still raises NotImplementedError or is missing: write its body.',
+    'raised-error': 'The function raised an exception when called on valid inputs.',
+    'wrong-shape': 'The result has the wrong shape or type; check it against the docstring.',
+    'not-finite': 'The result holds NaN or infinity where the correct result is finite.',
+    'wrong-value': 'The values are wrong, in a way that matches none of the common mistakes.',
+    'loss-sum-not-mean': 'You summed the squared errors: the loss is their mean (divide by N).',
+    'loss-half-factor': 'Our loss has no factor 1/2: it is the plain mean of the squared errors.',
+    'loss-not-squared': 'Square each error before averaging.',
+    'dloss-missing-2': 'The derivative of (y_hat - y)**2 brings down a factor 2.',
+    'dloss-missing-1-over-n': 'The loss is a mean, so its derivative keeps the factor 1/N.',
+    'dloss-sign-flipped': 'Differentiate with respect to y_hat: the term is y_hat - y, not y - y_hat.',
+    'sigprime-returns-sigmoid': 'You returned sigmoid(z); its derivative is sigmoid(z) * (1 - sigmoid(z)).',
+    'sigprime-on-preactivation': 'Apply sigmoid first: use s = sigmoid(z), then s * (1 - s), not z * (1 - z).',
+    'sigprime-applied-twice': 'Pass z itself, not sigmoid(z), to the derivative.',
+    'grad-bias-not-summed': 'The bias gradient is one number: sum the per-example terms.',
+    'grad-missing-input': 'dz/dw_j = x_j: the weight gradient needs the inputs in the chain.',
+    'grad-broadcast-n-by-n': 'An (N, 1) array met an (N,) array and broadcast to (N, N): keep vectors 1-D.',
+    'grad-missing-sigprime': "The chain goes through the activation: multiply by sigmoid'(z).",
+    'grad-sign-flipped': 'The gradient has the wrong sign.',
+    'grad-scale': 'The gradient is off by a constant factor: check 2/N and the sums.',
+    'sgd-ascent': 'Gradient descent steps against the gradient: subtract learning_rate * grad.',
+    'sgd-ignores-learning-rate': 'The step must be scaled by learning_rate.',
+    'sgd-mutates-input': 'Return a new value: do not modify the parameters passed in.',
+    'train-params-not-updated': 'The parameters never change: keep the values your update returns.',
+    'train-wrong-loss-history': "losses needs one full-training-set loss per epoch, after that epoch's steps.",
+    'mlp-forward-no-output-sigmoid': 'Every layer applies the sigmoid, the output layer included.',
+    'mlp-grad-missing-key': 'Return a gradient for every parameter, with the same keys as params.',
+    'mlp-grad-transposed': 'dL/dW_l = a_{l-1}^T delta_l has the shape of W_l: check the transposes.',
+    'mlp-grad-bias-not-summed': 'db_l is the sum of delta_l over the examples (rows).',
+    'mlp-grad-missing-hidden-sigprime': "Hidden deltas need it too: (delta_l W_l^T) * sigmoid'(z_{l-1}).",
+    'mlp-grad-scale-per-layer': 'Apply 2/N once, in the output delta, not again at every layer.',
+    'time-limit': 'The notebook or one of its calls ran past its time limit.',
+    'output-limit': 'The notebook printed more than the output limit; the rest was cut.',
+    'kernel-died': "The notebook's kernel exited or was killed while it ran.",
+    'memory-limit': "The notebook's processes and its files in /tmp used more memory than the sandbox has.",
+    'process-limit': 'The notebook started more processes or threads than the sandbox allows.',
+    'disk-limit': "The notebook filled the sandbox's /tmp, its only writable folder.",
+}
+
+
+def rel_error(actual, expected) -> float:
+    """max(|a - b| / max(floor, |a| + |b|)) over the elements; the shapes must already agree."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if actual.shape != expected.shape:
+        raise ValueError(f"rel_error needs equal shapes, got {actual.shape} and {expected.shape}")
+    if actual.size == 0:
+        return 0.0
+    with np.errstate(invalid="ignore", over="ignore"):
+        scale = np.maximum(REL_ERROR_FLOOR, np.abs(actual) + np.abs(expected))
+        return float(np.max(np.abs(actual - expected) / scale))
+
+
+def centred_difference(loss, x: np.ndarray, step: float) -> np.ndarray:
+    """Gradient of loss() with respect to the array x by centred differences, x restored after."""
+    grad = np.zeros_like(x, dtype=np.float64)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + step
+        upper = loss()
+        x[index] = original - step
+        lower = loss()
+        x[index] = original
+        grad[index] = (upper - lower) / (2.0 * step)
+    return grad
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A value of a type the contract never returns, kept only by its type name."""
+
+    type_name: str
+
+
+def to_plain(value: Any) -> Any:
+    """Plain-data copy of a result: numbers become float64 arrays (0-d for one number),
+    tuples and lists become lists (a list of numbers a 1-d array), dict keys become strings."""
+    if isinstance(value, (bool, np.bool_)):
+        return Unsupported(type(value).__name__)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return np.array(value, dtype=np.float64)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "iuf":
+            return np.array(value, dtype=np.float64)
+        return Unsupported(f"ndarray of {value.dtype}")
+    if isinstance(value, dict):
+        return {str(key): to_plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        items = [to_plain(item) for item in value]
+        if items and all(isinstance(item, np.ndarray) and item.ndim == 0 for item in items):
+            return np.array(items, dtype=np.float64)
+        return items
+    return Unsupported(type(value).__name__)
+
+
+class Known:
+    """A function's known result on a check's example, and what known mistakes give there instead.
+
+    mistakes holds (mistake id, result) pairs; ... in a result stands for any value.
+    """
+
+    def __init__(self, function, expected, mistakes=()):
+        self.function = function
+        self.expected = expected
+        self.mistakes = list(mistakes)
+
+
+class CheckError(AssertionError):
+    """A visible check that failed; the notebook shows its message and the check's line, not a traceback."""
+
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.line = line
+
+    def _render_traceback_(self):  # IPython shows these lines in place of the traceback
+        where = [f"(the check in line {self.line} of this cell)"] if self.line else []
+        return [f"{type(self).__name__}: {self}", *where]
+
+
+def check_result(actual, known):
+    """Stop with what is wrong unless actual is known's result: a known mistake it matches, or what differs."""
+    result = to_plain(actual)
+    difference = first_difference(to_plain(known.expected), result, "the result")
+    if difference is None:
+        return
+    named = []
+    for mistake, predicted in known.mistakes:
+        if mistake not in named and matches(result, predicted):
+            named.append(mistake)
+    if named:
+        which = "a known mistake" if len(named) == 1 else "known mistakes"
+        hints = "; ".join(f"[{mistake}] {HINTS[mistake]}" for mistake in named)
+        raise CheckError(f"{known.function}: your result on this example matches {which}: {hints}", _caller_line())
+    raise CheckError(f"{known.function}: {difference}", _caller_line())
+
+
+def check_unchanged(function_name, argument, before):
+    """Stop unless argument still equals before, its copy from before function_name was called."""
+    if first_difference(to_plain(before), to_plain(argument), "the argument") is not None:
+        mistake = "sgd-mutates-input"
+        message = f"{function_name} changed the argument it was given: [{mistake}] {HINTS[mistake]}"
+        raise CheckError(message, _caller_line())
+
+
+def _caller_line():
+    """The line of the check cell that called the check (two frames up)."""
+    frame = inspect.currentframe()
+    return frame.f_back.f_back.f_lineno if frame and frame.f_back and frame.f_back.f_back else None
+
+
+def first_difference(expected, actual, where):
+    """What first differs between two plain values, in words with its id, or None: structure, then numbers."""
+    if isinstance(expected, np.ndarray):
+        if not isinstance(actual, np.ndarray) or actual.shape != expected.shape:
+            return f"[wrong-shape] {where} should be {describe(expected)}, got {describe(actual)}"
+        if np.all(np.isfinite(expected)) and not np.all(np.isfinite(actual)):
+            return f"[not-finite] {where} holds NaN or infinity"
+        error = rel_error(actual, expected)
+        if error <= REL_TOLERANCE:
+            return None
+        return (f"[wrong-value] {where} differs from the known values: rel_error {error:.3g} is above "
+                f"{REL_TOLERANCE:g}{_ratio(expected, actual)}; yours: {_show(actual)}, expected: {_show(expected)}")
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict) or actual.keys() != expected.keys():
+            return f"[wrong-shape] {where} should be {describe(expected)}, got {describe(actual)}"
+        parts = (first_difference(expected[key], actual[key], f'{where}["{key}"]') for key in sorted(expected))
+    else:
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return f"[wrong-shape] {where} should be {describe(expected)}, got {describe(actual)}"
+        parts = (first_difference(item, other, f"{where}[{index}]")
+                 for index, (item, other) in enumerate(zip(expected, actual)))
+    return next((part for part in parts if part is not None), None)
+
+
+def matches(actual, predicted):
+    """True when the plain value actual is the result predicted, within MATCH_TOLERANCE.
+
+    predicted is a result as a function returns it; ... as one of its items matches anything.
+    """
+    if predicted is Ellipsis:
+        return True
+    if isinstance(predicted, (list, tuple)) and any(item is Ellipsis for item in predicted):
+        return (isinstance(actual, list) and len(actual) == len(predicted)
+                and all(matches(item, part) for item, part in zip(actual, predicted)))
+    return _close(actual, to_plain(predicted))
+
+
+def _close(actual, expected):
+    if isinstance(expected, dict):
+        return (isinstance(actual, dict) and actual.keys() == expected.keys()
+                and all(_close(actual[key], expected[key]) for key in expected))
+    if isinstance(expected, list):
+        return isinstance(actual, list) and len(actual) == len(expected) and all(map(_close, actual, expected))
+    return (isinstance(actual, np.ndarray) and isinstance(expected, np.ndarray) and actual.shape == expected.shape
+            and rel_error(actual, expected) <= MATCH_TOLERANCE)
+
+
+def describe(value):
+    """The shape or type of a plain value, in words."""
+    if isinstance(value, np.ndarray):
+        return "a float" if value.ndim == 0 else f"an array of shape {value.shape}"
+    if isinstance(value, dict):
+        return f"a dict with keys {sorted(value)}"
+    if isinstance(value, list):
+        return f"a sequence of {len(value)} items"
+    if isinstance(value, Unsupported):
+        return "None" if value.type_name == "NoneType" else f"a {value.type_name}"
+    return "nothing" if value is None else type(value).__name__
+
+
+def _ratio(expected, actual):
+    """ ', yours is c times the expected values' when one factor c relates them all, else ''."""
+    usable = np.abs(expected) > 1e-12
+    if not usable.any():
+        return ""
+    ratios = actual[usable] / expected[usable]
+    factor = float(np.median(ratios))
+    if factor == 0.0 or rel_error(actual, factor * expected) > MATCH_TOLERANCE:
+        return ""
+    return f" (yours is {factor:.4g} times the expected values)"
+
+
+def _show(array):
+    return np.array2string(array, precision=4, threshold=8)
+
+
+def assert_implemented(function, *example_args):
+    """Fail while function itself still raises NotImplementedError (its stub is not replaced).
+
+    Everything else is left to the hidden tests: another exception, a wrong result, or a
+    NotImplementedError raised by a function it calls (that one is graded in its own cell).
+    The call runs quietly: what the function prints or warns is not shown here.
+    """
+    import contextlib
+    import io
+    import warnings
+
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(
+            io.StringIO()
+        ):
+            warnings.simplefilter("ignore")
+            function(*example_args)
+    except NotImplementedError as error:
+        innermost = error.__traceback__
+        while innermost.tb_next is not None:
+            innermost = innermost.tb_next
+        if innermost.tb_frame.f_code is getattr(function, "__code__", None):
+            raise AssertionError(f"{function.__name__} is not written yet: replace its NotImplementedError") from None
+    except Exception:
+        pass

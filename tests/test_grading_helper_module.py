@@ -1,0 +1,37 @@
+"""Grading puts backprop_checks.py in the kernel's working folder, before the cells run and after a restart."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from backprop_course.contract import GIVEN_CELL_ID, SINGLE_NEURON
+from backprop_course.grading import grade_notebook, is_graded_test
+from backprop_course.paths import CourseDir
+from backprop_course.samples import answers_from_source, fill_answers
+from backprop_course.sandbox import sandbox_problem
+
+pytestmark = pytest.mark.slow
+
+COURSE = CourseDir()
+KILL_THE_KERNEL = "import os\nos._exit(1)"
+PROBE = "import backprop_checks\nprint('helpers:', backprop_checks.check_result.__name__)"
+
+
+@pytest.mark.parametrize("sandboxed", [
+    pytest.param(True, marks=pytest.mark.skipif(sandbox_problem() is not None, reason=str(sandbox_problem()))),
+    False,
+], ids=["sandboxed", "unsafe"])
+def test_the_cells_import_the_helper_module_before_and_after_the_kernel_restarts(sandboxed):
+    answers = answers_from_source((COURSE.samples / "answers" / "alice.py").read_text())
+    nb = fill_answers(nbformat.read(COURSE.release / SINGLE_NEURON.filename, as_version=4), answers)
+    given = next(index for index, cell in enumerate(nb.cells) if cell.id == GIVEN_CELL_ID)
+    nb.cells[given + 1:given + 1] = [nbformat.v4.new_code_cell(KILL_THE_KERNEL, id="kill"),
+                                     nbformat.v4.new_code_cell(PROBE, id="probe")]
+    grading = grade_notebook(nb, SINGLE_NEURON.name, "alice", sandboxed=sandboxed)
+    cells = {cell.id: cell for cell in grading.nb.cells}
+    assert not [output for output in cells[GIVEN_CELL_ID].outputs if output.output_type == "error"]
+    assert grading.events == ["kernel-died"]
+    assert "helpers: check_result" in "".join(output.get("text", "") for output in cells["probe"].outputs)
+    points = [float(cell.outputs[-1].data["text/plain"]) for cell in grading.nb.cells if is_graded_test(cell)]
+    assert sum(points) == SINGLE_NEURON.autograded_points
