@@ -29,13 +29,13 @@ import nbformat
 import psutil
 from nbclient import NotebookClient
 
-from backprop_course.contract import ASSIGNMENT, NOTEBOOKS
-from backprop_course.demo import release
-from backprop_course.kernel_session import KernelSession
-from backprop_course.nbgrader_apps import nbgrader_batch
-from backprop_course.paths import copy_course
-from backprop_course.samples import answers_from_source, write_submission
-from backprop_course.sandbox import SandboxUnavailableError, require_sandbox
+from backprop_course.authoring.samples import answers_from_source, write_submission
+from backprop_course.commands.demo import release
+from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
+from backprop_course.course.paths import copy_course
+from backprop_course.grader.kernel_session import KernelSession
+from backprop_course.grader.sandbox import SandboxUnavailableError, require_sandbox
+from backprop_course.nbgrader_glue.apps import nbgrader_batch
 
 
 def build_batch(course, copies: int) -> list[Path]:
@@ -64,7 +64,7 @@ def nbgrader_autograde(course, *flags: str) -> None:
 
 
 def our_autograde(course, jobs: int) -> None:
-    from backprop_course.autograde import autograde
+    from backprop_course.commands.autograde import autograde
 
     shutil.rmtree(course.autograded, ignore_errors=True)
     course.gradebook.unlink()

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import psutil
 
-from backprop_course.contract import ASSIGNMENT, NOTEBOOKS
-from backprop_course.demo import release
-from backprop_course.nbgrader_apps import BIN_DIR
-from backprop_course.paths import copy_course
-from backprop_course.samples import answers_from_source, write_submission
+from backprop_course.authoring.samples import answers_from_source, write_submission
+from backprop_course.commands.demo import release
+from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
+from backprop_course.course.paths import copy_course
+from backprop_course.nbgrader_glue.apps import BIN_DIR
 
 SAMPLES = ("alice", "bob", "carol")
 

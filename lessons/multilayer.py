@@ -46,7 +46,7 @@ from backprop_course.authoring.author import (
     known,
     rel_error,
 )
-from backprop_course.reference import init_params, mlp_forward, mlp_gradients, sgd_step, sigmoid, train_mlp
+from backprop_course.course.reference import init_params, mlp_forward, mlp_gradients, sgd_step, sigmoid, train_mlp
 
 # %% [markdown] exercise="mlp_forward"
 # ## 1. The forward pass, layer by layer

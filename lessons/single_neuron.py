@@ -45,7 +45,7 @@ from backprop_course.authoring.author import (
     known,
     rel_error,
 )
-from backprop_course.reference import (
+from backprop_course.course.reference import (
     dloss_dyhat,
     mse_loss,
     neuron_forward,

@@ -7,16 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from backprop_course.contract import ASSIGNMENT
-from backprop_course.demo import run_demo
-from backprop_course.paths import CourseDir, copy_course
+from backprop_course.commands.demo import run_demo
+from backprop_course.course.contract import ASSIGNMENT
+from backprop_course.course.paths import CourseDir
+
+from .support import course_copy
 
 SOLUTION_STUDENT = "solution_student"
 
 
 @pytest.fixture
 def course(tmp_path: Path) -> CourseDir:
-    return copy_course(tmp_path / "course")
+    return course_copy(tmp_path / "course")
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +28,7 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory) -> CourseDir:
     The solutions notebooks go in as samples/solution_student/, so the same real autograde batch
     grades them beside the shipped samples.
     """
-    graded = copy_course(tmp_path_factory.mktemp("graded") / "course")
+    graded = course_copy(tmp_path_factory.mktemp("graded") / "course")
     solution_sample = graded.samples / SOLUTION_STUDENT / ASSIGNMENT
     shutil.copytree(graded.solutions, solution_sample)
     (solution_sample / "timestamp.txt").write_text("2026-11-20 09:00:00.000000 UTC\n")

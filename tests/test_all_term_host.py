@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from backprop_course.contract import ASSIGNMENT, NOTEBOOKS
-from backprop_course.nbgrader_apps import BIN_DIR
-from backprop_course.paths import CourseDir, copy_course
-from backprop_course.samples import expected_scores
-from backprop_course.scores import cell_scores, notebook_scores
+from backprop_course.authoring.samples import expected_scores
+from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
+from backprop_course.course.paths import CourseDir
+from backprop_course.nbgrader_glue.apps import BIN_DIR
+from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
-from .test_parallel_autograde import SAMPLES, mixed_batch
-from .test_sandbox import needs_sandbox, sandboxed_kernels
+from .support import REPO_COURSE, course_copy
+from .support.batches import SAMPLES, mixed_batch
+from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
 
@@ -65,7 +66,7 @@ def assert_nothing_left(tmpdir: Path, course: CourseDir) -> None:
 
 @pytest.fixture
 def batch(tmp_path) -> tuple[CourseDir, list[str], Path]:
-    course = copy_course(tmp_path / "course")
+    course = course_copy(tmp_path / "course")
     students = mixed_batch(course)
     tmpdir = tmp_path / "private-tmp"
     tmpdir.mkdir()
@@ -112,7 +113,7 @@ def tmpdir_scores(tmp_path_factory) -> dict[str, dict[str, dict[str, tuple[float
     var_tmp.mkdir(mode=0o1777, exist_ok=True)
     found = {}
     for name, tmpdir in (("unset", None), ("per-user below /tmp", per_user), ("under /var/tmp", var_tmp)):
-        course = copy_course(tmp_path_factory.mktemp("tmpdir") / "course")
+        course = course_copy(tmp_path_factory.mktemp("tmpdir") / "course")
         students = mixed_batch(course)
         done = run(ours_autograde(course), course, tmpdir)
         assert f"graded {len(students)} submissions; not in full: garbled" in done.stdout, done.stdout + done.stderr
@@ -125,7 +126,7 @@ def tmpdir_scores(tmp_path_factory) -> dict[str, dict[str, dict[str, tuple[float
 
 def test_every_student_gets_the_same_scores_whatever_tmpdir_is(tmpdir_scores):
     baseline = tmpdir_scores["unset"]
-    expected = expected_scores(CourseDir())
+    expected = expected_scores(REPO_COURSE)
     for student in SAMPLES:
         assert sum(score for score, _ in baseline[student].values()) == sum(expected[student].values())
     for name, scores in tmpdir_scores.items():
@@ -135,7 +136,7 @@ def test_every_student_gets_the_same_scores_whatever_tmpdir_is(tmpdir_scores):
 def test_a_host_that_cannot_start_kernels_records_no_zero_and_says_so(tmp_path):
     """Kernels that cannot start (here: a memory cap too small for Python itself, the
     instructor's mistake, not the students') leave every student ungraded, not at zero."""
-    course = copy_course(tmp_path / "course")
+    course = course_copy(tmp_path / "course")
     students = mixed_batch(course, extra_config="\nc.SandboxedGrading.memory_limit = 16 * 1024**2\n")
     ours = run(ours_autograde(course), course, None)
     assert ours.returncode == 1

@@ -18,16 +18,16 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from backprop_course.caps import DEFAULT
-from backprop_course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
-from backprop_course.demo import release
-from backprop_course.nbgrader_apps import nbgrader_batch_log
-from backprop_course.paths import copy_course
-from backprop_course.samples import answers_from_source, write_submission
-from backprop_course.scores import notebook_scores
+from backprop_course.authoring.samples import answers_from_source, write_submission
+from backprop_course.commands.demo import release
+from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
+from backprop_course.grader.caps import DEFAULT
+from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
+from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
-from .attack_corpus import ATTACKS
-from .test_sandbox import needs_sandbox, sandboxed_kernels
+from .support import course_copy
+from .support.attack_corpus import ATTACKS
+from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
 
@@ -52,7 +52,7 @@ def files_under(course) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):
-    course = copy_course(tmp_path_factory.mktemp("attacks") / "course")
+    course = course_copy(tmp_path_factory.mktemp("attacks") / "course")
     release(course)
     tag = f"bp-attack-{uuid.uuid4().hex[:10]}"
     places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": tag, "python": sys.executable}

@@ -7,21 +7,23 @@ import shutil
 import numpy as np
 import pytest
 
-from backprop_course import reference
 from backprop_course.authoring.build import build_notebook
 from backprop_course.authoring.build_time import CheckCodeError, evaluate_check
 from backprop_course.authoring.known import LINE_WIDTH, known, literal
 from backprop_course.authoring.lesson import LessonError
-from backprop_course.contract import SINGLE_NEURON
-from backprop_course.notebook_helpers import Known, check_result
-from backprop_course.numerics import rel_error
-from backprop_course.paths import CourseDir, copy_course
+from backprop_course.course import reference
+from backprop_course.course.contract import SINGLE_NEURON
+from backprop_course.course.notebook_helpers import Known, check_result
+from backprop_course.course.numerics import rel_error
+from backprop_course.course.paths import CourseDir
+
+from .support import REPO_COURSE, course_copy
 
 
 @pytest.fixture
 def lesson_course(tmp_path) -> CourseDir:
     """A course folder with only the lessons, to edit."""
-    shutil.copytree(CourseDir().lessons, tmp_path / "lessons")
+    shutil.copytree(REPO_COURSE.lessons, tmp_path / "lessons")
     return CourseDir(tmp_path)
 
 
@@ -114,7 +116,7 @@ def test_a_lesson_with_wrong_markers_is_refused_with_the_reason(lesson_course, o
 
 
 def test_the_build_reads_the_lessons_of_the_course_it_acts_on(tmp_path):
-    course = copy_course(tmp_path / "course")
+    course = course_copy(tmp_path / "course")
     edit_lesson(course, "# # Backpropagation for one sigmoid neuron", "# # A retitled notebook")
     built = build_notebook(course, SINGLE_NEURON)
     assert built.cells[0].source.startswith("# A retitled notebook\n")

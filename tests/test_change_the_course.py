@@ -19,10 +19,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backprop_course.contract import ASSIGNMENT, NOTEBOOKS
-from backprop_course.paths import REPO_ROOT, CourseDir
-from backprop_course.samples import answers_from_source, write_submission
-from backprop_course.scores import notebook_scores
+from backprop_course.authoring.samples import answers_from_source, write_submission
+from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
+from backprop_course.course.paths import CourseDir
+from backprop_course.nbgrader_glue.gradebook import notebook_scores
+
+from .support import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_course.catalog import CATALOG, GENERIC, MISTAKES
-from backprop_course.contract import GRADED_FUNCTIONS
+from backprop_course.course.catalog import CATALOG, GENERIC, MISTAKES
+from backprop_course.course.contract import GRADED_FUNCTIONS
 
-from .mistake_corpus import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
-from .test_grading import failure_of, points_of, verdicts_of
+from .support.grading import failure_of, points_of, verdicts_of
+from .support.mistake_corpus import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
 
 # Ids that only a notebook run, not a function call, can produce (the sandbox reports them).
 NOTEBOOK_LEVEL = {"output-limit", "kernel-died", "memory-limit", "process-limit", "disk-limit"}
@@ -26,7 +26,7 @@ def test_every_catalog_id_has_a_hint_and_the_corpus_covers_every_id_a_call_can_p
     ids=[f"{entry[0]}-{entry[1]}" for entry in CORPUS + MORE_MISTAKES],
 )
 def test_each_corpus_mistake_is_named_and_costs_points(mistake_id, function_name, code, monkeypatch):
-    monkeypatch.setattr("backprop_course.runner.CALL_TIME_LIMIT", 0.5)
+    monkeypatch.setattr("backprop_course.grader.runner.CALL_TIME_LIMIT", 0.5)
     assert points_of(function_name, code) < GRADED_FUNCTIONS[function_name].points
     assert failure_of(function_name, code).mistake == mistake_id
     named = {verdict.failure.mistake for verdict in verdicts_of(function_name, code) if verdict.failure}

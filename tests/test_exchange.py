@@ -14,12 +14,14 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from backprop_course.contract import ASSIGNMENT, COURSE_ID, NOTEBOOKS
-from backprop_course.demo import export
-from backprop_course.nbgrader_apps import nbgrader
-from backprop_course.paths import CourseDir, copy_course
-from backprop_course.report import graded_function_of
-from backprop_course.samples import answers_from_source, expected_scores, fill_answers
+from backprop_course.authoring.samples import answers_from_source, expected_scores, fill_answers
+from backprop_course.commands.demo import export
+from backprop_course.commands.report import graded_function_of
+from backprop_course.course.contract import ASSIGNMENT, COURSE_ID, NOTEBOOKS
+from backprop_course.course.paths import CourseDir
+from backprop_course.nbgrader_glue.apps import nbgrader
+
+from .support import course_copy
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +85,7 @@ def term(tmp_path_factory: pytest.TempPathFactory, graded_course: CourseDir) -> 
     homes = {student: root / "home" / student for student in (ON_TIME_STUDENT, LATE_STUDENT)}
     for home in homes.values():
         home.mkdir(parents=True)
-    term = Term(copy_course(root / "course"), exchange, homes, duedate="")
+    term = Term(course_copy(root / "course"), exchange, homes, duedate="")
     shutil.copy2(graded_course.gradebook, term.course.gradebook)
     term.as_instructor("release_assignment", ASSIGNMENT)
     each_student(term, "fetch_assignment", ASSIGNMENT)

@@ -11,20 +11,20 @@ from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
-from backprop_course.browser import url_fails
-from backprop_course.catalog import LIMITS, hint
-from backprop_course.checks import CHECKS, check_named
-from backprop_course.contract import ASSIGNMENT, MANUAL_GRADE_ID, NOTEBOOKS, SINGLE_NEURON
-from backprop_course.demo import release
-from backprop_course.feedback_summary import BY_HAND, limit_anchor, summarize
-from backprop_course.grading import limit_note
-from backprop_course.nbgrader_apps import nbgrader
-from backprop_course.pages import RESOURCES_KEY
-from backprop_course.paths import REPO_ROOT, copy_course
-from backprop_course.samples import answers_from_source, expected_scores, write_submission
+from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
+from backprop_course.commands.browser import url_fails
+from backprop_course.commands.demo import release
+from backprop_course.course.catalog import LIMITS, hint
+from backprop_course.course.checks import CHECKS, check_named
+from backprop_course.course.contract import ASSIGNMENT, MANUAL_GRADE_ID, NOTEBOOKS, SINGLE_NEURON
+from backprop_course.grader.notebook_grading import limit_note
+from backprop_course.nbgrader_glue.apps import nbgrader
+from backprop_course.nbgrader_glue.feedback_summary import BY_HAND, limit_anchor, summarize
+from backprop_course.nbgrader_glue.pages import RESOURCES_KEY
 
-from .browser import CDN_MATHJAX, headless_chromium
-from .test_sandbox import needs_sandbox
+from .support import REPO_ROOT, course_copy
+from .support.browser import CDN_MATHJAX, headless_chromium
+from .support.sandbox import needs_sandbox
 
 # What the sample student bob gets wrong (samples/answers/bob.py): one check of each of five functions.
 BOB = "bob"
@@ -176,7 +176,7 @@ def test_bobs_feedback_opens_with_a_row_per_check_naming_his_mistakes(graded_cou
 @pytest.mark.slow
 @needs_sandbox
 def test_a_cell_stopped_at_its_time_limit_is_a_line_of_the_summary_linked_to_that_cell(tmp_path):
-    course = copy_course(tmp_path / "course")
+    course = course_copy(tmp_path / "course")
     release(course)
     student = "loops_forever"
     answers = answers_from_source((course.samples / "answers" / "alice.py").read_text())

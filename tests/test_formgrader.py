@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from backprop_course.browser import url_fails
-from backprop_course.contract import ASSIGNMENT, MANUAL_GRADE_ID, MULTILAYER
-from backprop_course.nbgrader_apps import BIN_DIR
-from backprop_course.paths import CourseDir
+from backprop_course.commands.browser import url_fails
+from backprop_course.course.contract import ASSIGNMENT, MANUAL_GRADE_ID, MULTILAYER
+from backprop_course.course.paths import CourseDir
+from backprop_course.nbgrader_glue.apps import BIN_DIR
 
-from .browser import CDN_MATHJAX, headless_chromium
+from .support.browser import CDN_MATHJAX, headless_chromium
 
 pytestmark = pytest.mark.slow
 

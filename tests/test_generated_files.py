@@ -8,12 +8,13 @@ import nbformat
 import pytest
 
 from backprop_course.authoring.build import build_notebook
-from backprop_course.catalog_docs import catalog_markdown
-from backprop_course.contract import NOTEBOOKS
-from backprop_course.generate import generate
-from backprop_course.helper_module import HELPER_FILE, helper_module_text
-from backprop_course.paths import CourseDir
-from backprop_course.samples import build_samples
+from backprop_course.authoring.catalog_page import catalog_markdown
+from backprop_course.authoring.samples import build_samples
+from backprop_course.commands.generate import generate
+from backprop_course.course.contract import NOTEBOOKS
+from backprop_course.course.helper_module import HELPER_FILE, helper_module_text
+
+from .support import REPO_COURSE
 
 
 def normalised(path) -> dict:
@@ -43,7 +44,7 @@ def normalised(path) -> dict:
 
 
 def test_source_notebooks_are_what_the_lessons_build():
-    course = CourseDir()
+    course = REPO_COURSE
     for notebook in NOTEBOOKS:
         committed = nbformat.read(course.source / notebook.filename, as_version=4)
         built = nbformat.from_dict(build_notebook(course, notebook))
@@ -51,7 +52,7 @@ def test_source_notebooks_are_what_the_lessons_build():
 
 
 def test_the_helper_module_beside_the_source_notebooks_is_what_the_package_writes():
-    committed = (CourseDir().source / HELPER_FILE).read_text()
+    committed = (REPO_COURSE.source / HELPER_FILE).read_text()
     assert committed == helper_module_text(), f"run `make notebooks`: source/{HELPER_FILE} is stale"
 
 
@@ -79,5 +80,5 @@ def test_release_and_solutions_are_what_nbgrader_generates(course):
 
 
 def test_the_catalog_page_is_what_the_catalog_writes():
-    committed = (CourseDir().docs / "mistakes.md").read_text()
+    committed = (REPO_COURSE.docs / "mistakes.md").read_text()
     assert committed == catalog_markdown(), "run `backprop-course catalog`: docs/mistakes.md is stale"

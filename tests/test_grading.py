@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pytest
 
-from backprop_course import reference
-from backprop_course.cases import hidden_cases
-from backprop_course.catalog import MISTAKES
-from backprop_course.checks import CHECKS
-from backprop_course.contract import GRADED_FUNCTIONS, MULTILAYER, NOTEBOOK_OF, SINGLE_NEURON, Notebook
-from backprop_course.hidden_tests import feedback_lines, grade
-from backprop_course.judge import first_failure, judge
-from backprop_course.runner import run_cases
+from backprop_course.course import reference
+from backprop_course.course.cases import hidden_cases
+from backprop_course.course.catalog import MISTAKES
+from backprop_course.course.checks import CHECKS
+from backprop_course.course.contract import GRADED_FUNCTIONS, SINGLE_NEURON
+from backprop_course.grader.judge import judge
+from backprop_course.grader.runner import run_cases
+from backprop_course.nbgrader_glue.hidden_tests import feedback_lines, grade
 
-
-def notebook_namespace(student_code: str = "", notebook: Notebook = MULTILAYER) -> dict:
-    """What a notebook's globals hold: numpy, its given helpers, then the student's cells."""
-    namespace = {"np": np}
-    for name in notebook.given:
-        namespace[name] = getattr(reference, name)
-    exec(textwrap.dedent(student_code), namespace)
-    return namespace
-
-
-def verdicts_of(function_name: str, student_code: str, student_id: str = "someone"):
-    namespace = notebook_namespace(student_code, NOTEBOOK_OF[function_name])
-    cases = hidden_cases(function_name, student_id)
-    return judge(function_name, cases, run_cases(function_name, namespace, cases))
-
-
-def points_of(function_name: str, student_code: str) -> float:
-    return sum(verdict.points for verdict in verdicts_of(function_name, student_code))
-
-
-def failure_of(function_name: str, student_code: str):
-    return first_failure(verdict.failure for verdict in verdicts_of(function_name, student_code))
+from .support.grading import failure_of, notebook_namespace, points_of, verdicts_of
 
 
 def reference_namespace() -> dict:
@@ -151,7 +128,7 @@ def test_callers_are_graded_with_the_reference_callees_and_the_notebook_is_resto
 
 
 def test_a_function_that_never_returns_is_stopped_and_reported(monkeypatch):
-    monkeypatch.setattr("backprop_course.runner.CALL_TIME_LIMIT", 0.2)
+    monkeypatch.setattr("backprop_course.grader.runner.CALL_TIME_LIMIT", 0.2)
     failure = failure_of("mse_loss", "def mse_loss(y_hat, y):\n    while True:\n        pass\n")
     assert failure.mistake == "time-limit"
 

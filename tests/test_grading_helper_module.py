@@ -5,15 +5,16 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from backprop_course.contract import GIVEN_CELL_ID, SINGLE_NEURON
-from backprop_course.grading import grade_notebook, is_graded_test
-from backprop_course.paths import CourseDir
-from backprop_course.samples import answers_from_source, fill_answers
-from backprop_course.sandbox import sandbox_problem
+from backprop_course.authoring.samples import answers_from_source, fill_answers
+from backprop_course.course.contract import GIVEN_CELL_ID, SINGLE_NEURON
+from backprop_course.grader.notebook_grading import grade_notebook, is_graded_test
+from backprop_course.grader.sandbox import sandbox_problem
+
+from .support import REPO_COURSE
 
 pytestmark = pytest.mark.slow
 
-COURSE = CourseDir()
+COURSE = REPO_COURSE
 KILL_THE_KERNEL = "import os\nos._exit(1)"
 PROBE = "import backprop_checks\nprint('helpers:', backprop_checks.check_result.__name__)"
 

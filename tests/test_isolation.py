@@ -15,19 +15,20 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from backprop_course import cgroups
-from backprop_course.autograde import autograde
-from backprop_course.caps import DEFAULT
-from backprop_course.catalog import LIMITS
-from backprop_course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
-from backprop_course.demo import feedback, release
-from backprop_course.paths import CourseDir, copy_course
-from backprop_course.samples import answers_from_source, expected_scores, write_submission
-from backprop_course.scores import notebook_scores
-from backprop_course.scratch import owner_alive
+from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
+from backprop_course.commands.autograde import autograde
+from backprop_course.commands.demo import feedback, release
+from backprop_course.course.catalog import LIMITS
+from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
+from backprop_course.course.paths import CourseDir
+from backprop_course.grader import cgroups
+from backprop_course.grader.caps import DEFAULT
+from backprop_course.grader.scratch import owner_alive
+from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
-from .isolation_corpus import HOGS
-from .test_sandbox import needs_sandbox, sandboxed_kernels
+from .support import course_copy
+from .support.isolation_corpus import HOGS
+from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [
     pytest.mark.slow,
@@ -116,7 +117,7 @@ def graded_files(course: CourseDir, student: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def solo(tmp_path_factory) -> dict[str, str]:
     """An honest student's autograded notebooks and feedback, graded alone on one worker."""
-    course = copy_course(tmp_path_factory.mktemp("solo") / "course")
+    course = course_copy(tmp_path_factory.mktemp("solo") / "course")
     prepared(course, ["solo"], hogs=False)
     autograde(course, ASSIGNMENT, jobs=1, show=lambda text: None, progress=False)
     feedback(course)
@@ -125,7 +126,7 @@ def solo(tmp_path_factory) -> dict[str, str]:
 
 @pytest.fixture(scope="module", params=["local-workers", "dask"])
 def batch(request, tmp_path_factory):
-    course = copy_course(tmp_path_factory.mktemp(request.param) / "course")
+    course = course_copy(tmp_path_factory.mktemp(request.param) / "course")
     prepared(course, honest_students(), hogs=True)
     shown: list[str] = []
     with SharedMemory() as shared:

@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from backprop_course.lms_export import canvas_rows, moodle_assignment, moodle_identifier, moodle_rows
-from backprop_course.nbgrader_apps import NbgraderError, nbgrader
+from backprop_course.nbgrader_glue.apps import NbgraderError, nbgrader
+from backprop_course.nbgrader_glue.lms_export import canvas_rows, moodle_assignment, moodle_identifier, moodle_rows
 
 # nbgrader's Gradebook.add_submission builds its rows before adding them to the session, which
 # SQLAlchemy warns about (nbgrader's code, not ours; the rows are written all the same).
 pytestmark = pytest.mark.filterwarnings("ignore:Object of type <Submitted:sqlalchemy.exc.SAWarning")
 
 COURSE_ID = "lms-export-test"
-CANVAS_EXPORTER = "--exporter=backprop_course.lms_export.CanvasExportPlugin"
-MOODLE_EXPORTER = "--exporter=backprop_course.lms_export.MoodleExportPlugin"
+CANVAS_EXPORTER = "--exporter=backprop_course.nbgrader_glue.lms_export.CanvasExportPlugin"
+MOODLE_EXPORTER = "--exporter=backprop_course.nbgrader_glue.lms_export.MoodleExportPlugin"
 # A line of a CSV file whose every field is quoted (inner quotes doubled).
 ALL_QUOTED_LINE = re.compile(r'"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*')
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from backprop_course.nbgrader_apps import BIN_DIR
-from backprop_course.paths import REPO_ROOT
-from backprop_course.sandbox import sandbox_problem
+from backprop_course.grader.sandbox import sandbox_problem
+from backprop_course.nbgrader_glue.apps import BIN_DIR
+
+from .support import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -8,14 +8,14 @@ import difflib
 import nbformat
 import pytest
 
-from backprop_course.checks import CHECKS
-from backprop_course.contract import ASSIGNMENT, NOTEBOOK_OF, NOTEBOOKS
-from backprop_course.demo import autograde, feedback, release
-from backprop_course.paths import copy_course
-from backprop_course.samples import answers_from_source, write_submission
-from backprop_course.scores import cell_scores, notebook_scores
+from backprop_course.authoring.samples import answers_from_source, write_submission
+from backprop_course.commands.demo import autograde, feedback, release
+from backprop_course.course.checks import CHECKS
+from backprop_course.course.contract import ASSIGNMENT, NOTEBOOK_OF, NOTEBOOKS
+from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
-from .mistake_corpus import CORPUS
+from .support import course_copy
+from .support.mistake_corpus import CORPUS
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +67,7 @@ def students_of(corpus) -> dict[str, dict[str, tuple[str, str]]]:
 
 @pytest.fixture(scope="module")
 def corpus_course(tmp_path_factory):
-    course = copy_course(tmp_path_factory.mktemp("corpus") / "course")
+    course = course_copy(tmp_path_factory.mktemp("corpus") / "course")
     correct = answers_from_source((course.samples / "answers" / "alice.py").read_text())
     students = {**students_of(BATCH), NOISY_STUDENT: {}, DELETER: {}}
     for student, mistakes in students.items():

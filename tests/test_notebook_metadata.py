@@ -5,12 +5,13 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from backprop_course.cases import PUBLIC_EXAMPLES
-from backprop_course.checks import CHECKS
-from backprop_course.contract import MANUAL_GRADE_ID, NOTEBOOKS
-from backprop_course.paths import CourseDir
+from backprop_course.course.cases import PUBLIC_EXAMPLES
+from backprop_course.course.checks import CHECKS
+from backprop_course.course.contract import MANUAL_GRADE_ID, NOTEBOOKS
 
-COURSE = CourseDir()
+from .support import REPO_COURSE
+
+COURSE = REPO_COURSE
 FOLDERS = {"source": COURSE.source, "release": COURSE.release, "solutions": COURSE.solutions}
 
 

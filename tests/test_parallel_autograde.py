@@ -15,65 +15,25 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
 
-from backprop_course.autograde import autograde
-from backprop_course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
-from backprop_course.demo import feedback, release
-from backprop_course.nbgrader_apps import BIN_DIR, nbgrader_batch
-from backprop_course.paths import copy_course
-from backprop_course.samples import answers_from_source, expected_scores, write_submission
-from backprop_course.scores import cell_scores, notebook_scores
+from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
+from backprop_course.commands.autograde import autograde
+from backprop_course.commands.demo import feedback, release
+from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
+from backprop_course.nbgrader_glue.apps import BIN_DIR, nbgrader_batch
+from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
-from .postgres import create_database, postgres_url  # noqa: F401
-from .test_sandbox import needs_sandbox, sandboxed_kernels
+from .support import course_copy
+from .support.batches import EXTRA_CELLS, LIMITS, SAMPLES, mixed_batch
+from .support.postgres import create_database, postgres_url  # noqa: F401
+from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
-
-# Short limits for the batch, written into each course's nbgrader_config.py.
-LIMITS = "\nc.SandboxedGrading.cell_timeout = 6\nc.SandboxedGrading.call_timeout = 1\n"
-EXTRA_CELLS = {
-    "looper": "while True:\n    pass",
-    "crasher": "import os\nos.kill(os.getpid(), 9)",
-    "printer": "print('y' * 3_000_000)",
-}
-SAMPLES = ("alice", "bob", "carol")
-
-
-def mixed_batch(course, extra_config: str = LIMITS) -> list[str]:
-    """The samples, students who loop, crash or print too much (with correct answers), one with
-    deleted graded cells, one with cells in reverse order and one whose notebook is not a
-    notebook; the student ids."""
-    with open(course.root / "nbgrader_config.py", "a") as config:
-        config.write(extra_config)
-    release(course)
-    answers = {name: answers_from_source((course.samples / "answers" / f"{name}.py").read_text()) for name in SAMPLES}
-    for student in SAMPLES:
-        write_submission(course.release, answers[student], course.submission(student))
-    for student, code in EXTRA_CELLS.items():
-        write_submission(course.release, answers["alice"], course.submission(student))
-        path = course.submission(student) / SINGLE_NEURON.filename
-        notebook = nbformat.read(path, as_version=4)
-        notebook.cells.insert(3, new_code_cell(code))
-        nbformat.write(notebook, path)
-    write_submission(course.release, answers["alice"], course.submission("deleter"))
-    path = course.submission("deleter") / SINGLE_NEURON.filename
-    notebook = nbformat.read(path, as_version=4)
-    notebook.cells = [cell for cell in notebook.cells if cell.get("id") != "test_neuron_gradients_dw"]
-    nbformat.write(notebook, path)
-    write_submission(course.release, answers["alice"], course.submission("reorderer"))
-    path = course.submission("reorderer") / SINGLE_NEURON.filename
-    notebook = nbformat.read(path, as_version=4)
-    notebook.cells.reverse()  # every graded cell before its function, the given cell last
-    nbformat.write(notebook, path)
-    write_submission(course.release, answers["bob"], course.submission("garbled"))
-    (course.submission("garbled") / SINGLE_NEURON.filename).write_text("not a notebook {")
-    return [*SAMPLES, *EXTRA_CELLS, "deleter", "reorderer", "garbled"]
-
 
 @pytest.fixture(scope="module")
 def twins(tmp_path_factory):
     """The same batch graded by serial `nbgrader autograde` and by `autograde --jobs 2`."""
-    serial = copy_course(tmp_path_factory.mktemp("serial") / "course")
-    parallel = copy_course(tmp_path_factory.mktemp("parallel") / "course")
+    serial = course_copy(tmp_path_factory.mktemp("serial") / "course")
+    parallel = course_copy(tmp_path_factory.mktemp("parallel") / "course")
     students = mixed_batch(serial)
     with open(parallel.root / "nbgrader_config.py", "a") as config:
         config.write(LIMITS)
@@ -129,7 +89,7 @@ def test_on_a_dask_cluster_with_a_postgresql_gradebook(tmp_path, postgres_url, m
 
     monkeypatch.setenv("PATH", f"{BIN_DIR}{os.pathsep}{os.environ['PATH']}")  # nbgrader runs alembic
     db_url = create_database(postgres_url, "dask_batch")
-    course = copy_course(tmp_path / "course")
+    course = course_copy(tmp_path / "course")
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write(f"\nc.CourseDirectory.db_url = {db_url!r}\n")
     release(course)
@@ -149,7 +109,7 @@ def test_on_a_dask_cluster_with_a_postgresql_gradebook(tmp_path, postgres_url, m
 
 @pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])
 def test_an_interrupted_run_leaves_no_kernel_and_no_half_submission(tmp_path, stop):
-    course = copy_course(tmp_path / "course")
+    course = course_copy(tmp_path / "course")
     slow = "\nimport time\ntime.sleep(4)\n"
     students = mixed_batch(course)
     for student in SAMPLES:  # slower notebooks, so that the stop comes mid-run
@@ -184,7 +144,7 @@ def test_an_interrupted_run_leaves_no_kernel_and_no_half_submission(tmp_path, st
 
 
 def test_the_command_refuses_without_a_sandbox(tmp_path):
-    course = copy_course(tmp_path / "course")
+    course = course_copy(tmp_path / "course")
     env = dict(os.environ, PATH=str(BIN_DIR))  # no bwrap on this PATH
     done = subprocess.run([sys.executable, "-m", "backprop_course.cli", "--course-dir", str(course.root),
                            "autograde", ASSIGNMENT], capture_output=True, text=True, env=env)

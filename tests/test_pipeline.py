@@ -6,11 +6,11 @@ import csv
 
 import pytest
 
-from backprop_course.checks import CHECKS
-from backprop_course.contract import ASSIGNMENT, NOTEBOOKS
-from backprop_course.demo import run_demo
-from backprop_course.samples import expected_scores, sample_students
-from backprop_course.scores import notebook_scores
+from backprop_course.authoring.samples import expected_scores, sample_students
+from backprop_course.commands.demo import run_demo
+from backprop_course.course.checks import CHECKS
+from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
+from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
 from .conftest import SOLUTION_STUDENT
 

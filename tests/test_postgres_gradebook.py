@@ -7,9 +7,10 @@ import os
 from nbgrader.api import Gradebook
 from sqlalchemy import create_engine, text
 
-from backprop_course.contract import ASSIGNMENT
-from backprop_course.nbgrader_apps import BIN_DIR
-from tests.postgres import create_database, postgres_url  # noqa: F401
+from backprop_course.course.contract import ASSIGNMENT
+from backprop_course.nbgrader_glue.apps import BIN_DIR
+
+from .support.postgres import create_database, postgres_url  # noqa: F401
 
 
 def test_the_server_stores_rows_and_listens_on_no_tcp_port(postgres_url):  # noqa: F811

@@ -11,10 +11,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from backprop_course.authoring.samples import expected_scores
 from backprop_course.cli import main
-from backprop_course.contract import ASSIGNMENT, GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
-from backprop_course.grading import limit_note
-from backprop_course.report import (
+from backprop_course.commands.report import (
     TOTAL,
     collect_report,
     graded_function_of,
@@ -23,7 +22,8 @@ from backprop_course.report import (
     report_path,
     write_report,
 )
-from backprop_course.samples import expected_scores
+from backprop_course.course.contract import ASSIGNMENT, GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
+from backprop_course.grader.notebook_grading import limit_note
 
 from .conftest import SOLUTION_STUDENT
 

@@ -9,18 +9,11 @@ import uuid
 
 import pytest
 
-from backprop_course.kernel_session import KernelSession, OutputBudget
-from backprop_course.paths import REPO_ROOT
-from backprop_course.sandbox import SOCKETS_INSIDE, SandboxUnavailableError, bwrap, sandbox_problem
+from backprop_course.grader.kernel_session import KernelSession, OutputBudget
+from backprop_course.grader.sandbox import SandboxUnavailableError, bwrap
 
-needs_sandbox = pytest.mark.skipif(sandbox_problem() is not None, reason=str(sandbox_problem()))
-
-
-def sandboxed_kernels() -> str:
-    """The command lines of every sandboxed kernel running on this host (each names its
-    connection file by its path inside the sandbox)."""
-    found = subprocess.run(["pgrep", "-af", f"{SOCKETS_INSIDE}/kernel.json"], capture_output=True, text=True)
-    return found.stdout.strip()
+from .support import REPO_ROOT
+from .support.sandbox import needs_sandbox
 
 
 def printed_by(run) -> str:

@@ -11,16 +11,17 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from backprop_course.checks import CHECKS
-from backprop_course.contract import MULTILAYER, NOTEBOOKS, SINGLE_NEURON
-from backprop_course.helper_module import HELPER_FILE
-from backprop_course.notebook_helpers import HINTS
-from backprop_course.paths import CourseDir
-from backprop_course.samples import answers_from_source, fill_answers
+from backprop_course.authoring.samples import answers_from_source, fill_answers
+from backprop_course.course.checks import CHECKS
+from backprop_course.course.contract import MULTILAYER, NOTEBOOKS, SINGLE_NEURON
+from backprop_course.course.helper_module import HELPER_FILE
+from backprop_course.course.notebook_helpers import HINTS
+
+from .support import REPO_COURSE
 
 pytestmark = pytest.mark.slow
 
-COURSE = CourseDir()
+COURSE = REPO_COURSE
 # Run first in the kernel: any import of the grader package now fails as if it were not installed.
 BLOCK_THE_GRADER = "import sys\nsys.modules['backprop_course'] = None"
 

@@ -22,16 +22,16 @@ import nbformat
 import numpy as np
 import pytest
 
-from backprop_course import catalog, reference
-from backprop_course.cases import hidden_cases
-from backprop_course.contract import GRADED_FUNCTIONS, NOTEBOOK_OF, NOTEBOOKS
-from backprop_course.given import SOLUTION_MARKER
-from backprop_course.helper_module import HELPER_FILE, HELPER_MODULE, helper_module_text
-from backprop_course.paths import CourseDir
+from backprop_course.course import catalog, reference
+from backprop_course.course.cases import hidden_cases
+from backprop_course.course.contract import GRADED_FUNCTIONS, NOTEBOOK_OF, NOTEBOOKS
+from backprop_course.course.given import SOLUTION_MARKER
+from backprop_course.course.helper_module import HELPER_FILE, HELPER_MODULE, helper_module_text
 
-from .mistake_corpus import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
+from .support import REPO_COURSE
+from .support.mistake_corpus import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
 
-COURSE = CourseDir()
+COURSE = REPO_COURSE
 MISTAKE_ID = re.compile(r"\[([a-z][a-z0-9-]*)\]")
 ENTRIES = [("CORPUS", *entry) for entry in CORPUS] + [("MORE_MISTAKES", *entry) for entry in MORE_MISTAKES]
 

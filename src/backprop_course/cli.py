@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .paths import CourseDir
+from .course.paths import CourseDir
 
 
 def _build_source(course: CourseDir, args: argparse.Namespace) -> int:
@@ -17,7 +17,7 @@ def _build_source(course: CourseDir, args: argparse.Namespace) -> int:
 
 
 def _generate(course: CourseDir, args: argparse.Namespace) -> int:
-    from .generate import generate
+    from .commands.generate import generate
 
     generate(course)
     print(f"wrote {course.release.relative_to(course.root)} and {course.solutions.relative_to(course.root)}")
@@ -25,7 +25,7 @@ def _generate(course: CourseDir, args: argparse.Namespace) -> int:
 
 
 def _build_samples(course: CourseDir, args: argparse.Namespace) -> int:
-    from .samples import build_samples
+    from .authoring.samples import build_samples
 
     for path in build_samples(course):
         print(f"wrote {path.relative_to(course.root)}")
@@ -33,13 +33,13 @@ def _build_samples(course: CourseDir, args: argparse.Namespace) -> int:
 
 
 def _demo(course: CourseDir, args: argparse.Namespace) -> int:
-    from .demo import run_demo
+    from .commands.demo import run_demo
 
     return run_demo(course)
 
 
 def _report(course: CourseDir, args: argparse.Namespace) -> int:
-    from .report import ReportError, summary_lines, write_report
+    from .commands.report import ReportError, summary_lines, write_report
 
     try:
         report, path = write_report(course, args.assignment)
@@ -51,8 +51,8 @@ def _report(course: CourseDir, args: argparse.Namespace) -> int:
 
 
 def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
-    from .autograde import autograde
-    from .sandbox import SandboxUnavailableError
+    from .commands.autograde import autograde
+    from .grader.sandbox import SandboxUnavailableError
 
     try:
         lines = autograde(course, args.assignment, jobs=args.jobs, scheduler=args.scheduler, db_url=args.db_url,
@@ -75,15 +75,15 @@ def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
 
 
 def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
-    from .catalog_docs import write_catalog_page
+    from .authoring.catalog_page import write_catalog_page
 
     print(f"wrote {write_catalog_page(course).relative_to(course.root)}")
     return 0
 
 
 def _screenshots(course: CourseDir, args: argparse.Namespace) -> int:
-    from .browser import BrowserUnavailableError
-    from .screenshots import write_feedback_screenshots
+    from .commands.browser import BrowserUnavailableError
+    from .commands.screenshots import write_feedback_screenshots
 
     try:
         paths = write_feedback_screenshots(course)

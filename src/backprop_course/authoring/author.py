@@ -7,9 +7,9 @@ are written as the Known values they return here.
 
 from __future__ import annotations
 
-from ..contract import FD_STEP, REL_TOLERANCE
-from ..notebook_helpers import check_result, check_unchanged
-from ..numerics import centred_difference, rel_error
+from ..course.contract import FD_STEP, REL_TOLERANCE
+from ..course.notebook_helpers import check_result, check_unchanged
+from ..course.numerics import centred_difference, rel_error
 from .known import known
 
 __all__ = ["FD_STEP", "REL_TOLERANCE", "centred_difference", "check_result", "check_unchanged", "known", "rel_error"]

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import nbformat
 
-from .. import reference
-from ..contract import NOTEBOOKS, Notebook
-from ..helper_module import HELPER_FILE, HELPER_MODULE, helper_module_text
-from ..paths import CourseDir
+from ..course import reference
+from ..course.contract import NOTEBOOKS, Notebook
+from ..course.helper_module import HELPER_FILE, HELPER_MODULE, helper_module_text
+from ..course.paths import CourseDir
 from . import markdown
 from .build_time import evaluate_check, run
 from .cells import notebook as notebook_of

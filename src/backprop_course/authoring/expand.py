@@ -12,12 +12,12 @@ import inspect
 
 import nbformat
 
-from .. import reference
-from ..cases import PUBLIC_EXAMPLES
-from ..checks import CHECKS, Check
-from ..contract import GIVEN_CELL_ID, MANUAL_GRADE_ID, Notebook
-from ..given import given_code
-from ..helper_module import helper_import
+from ..course import reference
+from ..course.cases import PUBLIC_EXAMPLES
+from ..course.checks import CHECKS, Check
+from ..course.contract import GIVEN_CELL_ID, MANUAL_GRADE_ID, Notebook
+from ..course.given import given_code
+from ..course.helper_module import helper_import
 from .cells import code_cell, markdown_cell
 from .lesson import Lesson, LessonCell
 
@@ -43,7 +43,7 @@ def hidden_test_cell(check: Check) -> nbformat.NotebookNode:
 # Hidden tests grade the {check.title} of {check.function} here ({check.points} {unit}).
 # Until then this cell checks that the function is written.
 ### BEGIN HIDDEN TESTS
-import backprop_course.hidden_tests as _backprop_hidden_tests
+import backprop_course.nbgrader_glue.hidden_tests as _backprop_hidden_tests
 _backprop_score = _backprop_hidden_tests.grade("{check.function}", "{check.name}", globals())
 ### END HIDDEN TESTS
 assert_implemented({check.function}, {PUBLIC_EXAMPLES[check.function]})

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import reference
-from ..catalog import mistake_predictions
-from ..contract import GRADED_FUNCTIONS
-from ..notebook_helpers import Known, matches
-from ..plain import to_plain
+from ..course import reference
+from ..course.catalog import mistake_predictions
+from ..course.contract import GRADED_FUNCTIONS
+from ..course.notebook_helpers import Known, matches
+from ..course.plain import to_plain
 
 # Literals that would make a line longer than this are written over several lines.
 LINE_WIDTH = 100

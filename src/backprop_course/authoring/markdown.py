@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..contract import REL_TOLERANCE, Notebook
+from ..course.contract import REL_TOLERANCE, Notebook
 
 # `{{ name }}`, with one space inside each pair of braces (so that LaTeX's {{...}} is left alone).
 PLACEHOLDER = re.compile(r"\{\{ (\w+) \}\}")

@@ -1,23 +1,30 @@
-"""Where things live in the course directory (the repository root by default)."""
+"""Where things live in a course directory (nbgrader's, the current directory by default)."""
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .contract import ASSIGNMENT, SOLUTION_DIRECTORY
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 # What a course directory holds before anything is graded: no gradebook, no outputs.
 COURSE_FILES = ("nbgrader_config.py", "lessons", "source", "release", "solutions", "samples")
 
 
 @dataclass(frozen=True)
 class CourseDir:
-    """The nbgrader course directory and the folders nbgrader reads and writes in it."""
+    """An nbgrader course directory: its folders, its gradebook's URL, and the command line's
+    `--Class.trait=value` options, which every nbgrader app run on it gets too."""
 
-    root: Path = REPO_ROOT
+    root: Path = field(default_factory=Path.cwd)
+    db_url: str = ""  # nbgrader's default when empty: gradebook.db in root
+    options: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "root", Path(self.root).resolve())
+        if not self.db_url:
+            object.__setattr__(self, "db_url", f"sqlite:///{self.root / 'gradebook.db'}")
 
     @property
     def lessons(self) -> Path:
@@ -68,7 +75,7 @@ class CourseDir:
         return self.submitted / student_id / ASSIGNMENT
 
 
-def copy_course(target: Path, source: CourseDir = CourseDir()) -> CourseDir:
+def copy_course(target: Path, source: CourseDir) -> CourseDir:
     """A fresh copy of a course's files in target (for tests and benchmarks): nothing graded yet."""
     target.mkdir(parents=True, exist_ok=True)
     for name in COURSE_FILES:

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from nbformat import NotebookNode
 
-from .catalog import hint
-from .checks import check_of_cell
-from .graded_outputs import is_graded_test, limit_notes, mistakes_in_cell
+from ..course.catalog import hint
+from ..course.checks import check_of_cell
+from ..grader.notes import is_graded_test, limit_notes, mistakes_in_cell
 
 BY_HAND = "graded by hand"
 

@@ -34,13 +34,14 @@ from nbgrader.preprocessors import (
 )
 from traitlets import Bool, Float, Int, Unicode
 
+from ..course.checks import CHECKS
+from ..course.contract import NOTEBOOKS
+from ..grader.caps import DEFAULT, Limits
+from ..grader.kernel_session import KernelUnavailableError
+from ..grader.notebook_grading import grade_notebook
+from ..grader.sandbox import SandboxUnavailableError, prepare_host, require_sandbox
 from . import precomputed
-from .caps import DEFAULT, Limits
-from .checks import CHECKS
-from .contract import NOTEBOOKS
 from .feedback_summary import summarize
-from .grading import grade_notebook
-from .kernel_session import KernelUnavailableError
 from .pages import (
     FEEDBACK_TEMPLATE,
     FORMGRADE_TEMPLATE,
@@ -50,7 +51,6 @@ from .pages import (
     template_file,
 )
 from .precomputed import grading_key
-from .sandbox import SandboxUnavailableError, prepare_host, require_sandbox
 from .ungraded import leave_ungraded
 
 NO_PRECOMPUTED_RESULT = "no result from the workers matches this notebook: graded here"

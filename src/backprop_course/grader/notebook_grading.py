@@ -24,14 +24,15 @@ import numpy as np
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from . import kernel_side, reference
+from ..course import reference
+from ..course.cases import hidden_cases, public_example
+from ..course.contract import NOTEBOOKS, Notebook, callees
+from ..course.given import given_code
+from ..course.helper_module import HELPER_FILE, helper_module_text
+from ..nbgrader_glue.hidden_tests import feedback_lines
+from ..portable import kernel_side
 from .caps import DEFAULT, MIB, Limits
-from .cases import hidden_cases, public_example
 from .cgroups import Counters
-from .contract import NOTEBOOKS, Notebook, callees
-from .given import given_code
-from .helper_module import HELPER_FILE, helper_module_text
-from .hidden_tests import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_session import KernelSession, OutputBudget, Run
 from .runner import Outcome

@@ -5,10 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from ..course.contract import ASSIGNMENT, SINGLE_NEURON
+from ..course.paths import CourseDir, copy_course
 from .browser import headless_chromium
-from .contract import ASSIGNMENT, SINGLE_NEURON
 from .demo import autograde, collect_samples, feedback, release
-from .paths import CourseDir, copy_course
 
 # The top of the page (the summary table) and the lesson's first displayed formula, offline.
 FEEDBACK_PNG = "feedback.png"

@@ -12,9 +12,9 @@ import inspect
 
 import numpy as np
 
+from ..portable.kernel_side import Unsupported, to_plain
 from .catalog import CATALOG, MATCH_TOLERANCE
 from .contract import REL_TOLERANCE
-from .kernel_side import Unsupported, to_plain
 from .numerics import rel_error
 
 # The hint of every mistake id, as the feedback words it.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .contract import ASSIGNMENT
-from .nbgrader_apps import nbgrader
-from .paths import CourseDir
+from ..course.contract import ASSIGNMENT
+from ..course.paths import CourseDir
+from ..nbgrader_glue.apps import nbgrader
 
 STEPS = (
     ("generate_assignment", ASSIGNMENT, "--force"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from .contract import ASSIGNMENT, NOTEBOOKS
+from ..course.contract import ASSIGNMENT, NOTEBOOKS
 
 
 @dataclass(frozen=True)

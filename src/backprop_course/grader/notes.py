@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nbformat import NotebookNode
 
-from .catalog import LIMITS, MISTAKES
+from ..course.catalog import LIMITS, MISTAKES
 
 # A mistake line under a graded test cell, e.g. "  [wrong-value] The values are wrong, ...".
 MISTAKE_LINE = re.compile(r"^\s*\[([a-z0-9-]+)\]", re.MULTILINE)

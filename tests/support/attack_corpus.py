@@ -97,9 +97,10 @@ builtins.max = lambda *args, **kwargs: 0.0
         "fake modules for the grader's imports, handing out full scores",
         '''
 import sys, types
-_fake = types.ModuleType("backprop_course.hidden_tests")
+_fake = types.ModuleType("backprop_course.nbgrader_glue.hidden_tests")
 _fake.grade = lambda function_name, check_name, namespace, student_id=None: 100.0
-for _name in ("backprop_course", "backprop_course.hidden_tests", "backprop_course.judge", "backprop_grader"):
+for _name in ("backprop_course", "backprop_course.nbgrader_glue.hidden_tests", "backprop_course.grader.judge",
+              "backprop_grader"):
     sys.modules[_name] = _fake
 sys.modules["backprop_course"].hidden_tests = _fake
 _fake.grade_in_kernel = lambda *args, **kwargs: input("RESULT []")
@@ -183,7 +184,7 @@ for _path in glob.glob({course!r} + "/**/*.ipynb", recursive=True) + glob.glob({
     except OSError:
         pass
 try:
-    import backprop_course.reference as _reference
+    import backprop_course.course.reference as _reference
     neuron_forward = _reference.neuron_forward
 except ImportError:
     pass

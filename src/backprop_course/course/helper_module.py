@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import inspect
 
-from . import kernel_side, notebook_helpers, numerics
+from ..portable import kernel_side
+from . import notebook_helpers, numerics
 from .catalog import MATCH_TOLERANCE
 from .contract import FD_STEP, REL_ERROR_FLOOR, REL_TOLERANCE
 

@@ -7,13 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from . import reference
-from .catalog import diagnose
-from .checks import CHECKS, INPUTS_KEPT, STRUCTURE, Check
-from .contract import REL_TOLERANCE
-from .notebook_helpers import describe
-from .numerics import rel_error
-from .plain import at, to_plain
+from ..course import reference
+from ..course.catalog import diagnose
+from ..course.checks import CHECKS, INPUTS_KEPT, STRUCTURE, Check
+from ..course.contract import REL_TOLERANCE
+from ..course.notebook_helpers import describe
+from ..course.numerics import rel_error
+from ..course.plain import at, to_plain
 from .runner import Outcome
 
 # The order in which failures are reported when several cases fail in different ways.

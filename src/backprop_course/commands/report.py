@@ -12,11 +12,11 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from .catalog import LIMITS, MISTAKES
-from .contract import GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
+from ..course.catalog import LIMITS, MISTAKES
+from ..course.contract import GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
+from ..course.paths import CourseDir
+from ..grader.notes import limit_notes, mistakes_in_cell
 from .demo import export
-from .graded_outputs import limit_notes, mistakes_in_cell
-from .paths import CourseDir
 
 # nbgrader appends an error output with this name to a cell that ran past its timeout.
 TOTAL = "total"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import shutil
 
-from .contract import ASSIGNMENT
-from .nbgrader_apps import nbgrader, nbgrader_batch
-from .paths import CourseDir
-from .samples import sample_students
-from .sandbox import sandbox_problem
-from .scores import notebook_scores, score_table
+from ..authoring.samples import sample_students
+from ..course.contract import ASSIGNMENT
+from ..course.paths import CourseDir
+from ..grader.sandbox import sandbox_problem
+from ..nbgrader_glue.apps import nbgrader, nbgrader_batch
+from ..nbgrader_glue.gradebook import notebook_scores, score_table
 
 
 def release(course: CourseDir) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from .grading import Limits
+from ..grader.notebook_grading import Limits
 
 
 def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limits, sandboxed: bool) -> str:

@@ -39,20 +39,21 @@ from tqdm import tqdm
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from . import cgroups, precomputed, scratch
-from .caps import Limits
-from .grading import grade_notebook
-from .kernel_session import KernelUnavailableError
-from .paths import CourseDir
-from .precomputed import grading_key
-from .preprocessors import (
+from ..course.paths import CourseDir
+from ..grader import cgroups, scratch
+from ..grader.caps import Limits
+from ..grader.kernel_session import KernelUnavailableError
+from ..grader.notebook_grading import grade_notebook
+from ..grader.sandbox import describe, prepare_host, require_sandbox
+from ..nbgrader_glue import precomputed
+from ..nbgrader_glue.precomputed import grading_key
+from ..nbgrader_glue.preprocessors import (
     NO_PRECOMPUTED_RESULT,
     SandboxedGrading,
     autograde_preprocessors,
     sanitize_preprocessors,
 )
-from .sandbox import describe, prepare_host, require_sandbox
-from .ungraded import leave_ungraded
+from ..nbgrader_glue.ungraded import leave_ungraded
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_course.browser import BrowserUnavailableError
-from backprop_course.browser import headless_chromium as start_chromium
+from backprop_course.commands.browser import BrowserUnavailableError
+from backprop_course.commands.browser import headless_chromium as start_chromium
 
 # MathJax as a CDN serves it, which a browser started offline must fail to reach.
 CDN_MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js"

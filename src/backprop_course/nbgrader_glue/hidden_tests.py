@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import reference
-from .cases import hidden_cases, public_example
-from .catalog import hint
-from .checks import VALUES, check_named
-from .judge import CheckVerdict, judge
-from .plain import leaves, to_plain
-from .runner import Outcome, run_cases
+from ..course import reference
+from ..course.cases import hidden_cases, public_example
+from ..course.catalog import hint
+from ..course.checks import VALUES, check_named
+from ..course.plain import leaves, to_plain
+from ..grader.judge import CheckVerdict, judge
+from ..grader.runner import Outcome, run_cases
 
 # Results of the last grading of each function in this kernel, so that the several check cells
 # of one function run the student's code once. Keyed by the function object, so a function

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalog import CATALOG, GENERIC, LIMITS
-from .checks import CHECKS
-from .contract import NOTEBOOKS
-from .paths import CourseDir
+from ..course.catalog import CATALOG, GENERIC, LIMITS
+from ..course.checks import CHECKS
+from ..course.contract import NOTEBOOKS
+from ..course.paths import CourseDir
 
 
 def _functions_of(mistake) -> str:

@@ -14,7 +14,7 @@ from nbgrader.api import Gradebook, MissingEntry, Student
 from nbgrader.plugins import ExportPlugin
 from traitlets import Dict
 
-from .contract import ASSIGNMENT
+from ..course.contract import ASSIGNMENT
 
 CANVAS_IDENTITY_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 # Canvas's own export writes this label (leading spaces included); its importer looks for "Points Possible".

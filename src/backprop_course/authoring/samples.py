@@ -15,8 +15,8 @@ from pathlib import Path
 
 import nbformat
 
-from .contract import ASSIGNMENT, NOTEBOOKS
-from .paths import CourseDir
+from ..course.contract import ASSIGNMENT, NOTEBOOKS
+from ..course.paths import CourseDir
 
 SUBMISSION_TIME = "2026-11-20 10:00:00.000000 UTC"
 

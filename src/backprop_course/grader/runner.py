@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import kernel_side, reference
+from ..course import reference
+from ..course.contract import callees
+from ..portable import kernel_side
 from .caps import DEFAULT
-from .contract import callees
 
 CALL_TIME_LIMIT = DEFAULT.call_seconds
 

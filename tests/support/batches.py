@@ -1,0 +1,51 @@
+"""The mixed batch: the samples beside students who loop, crash, print too much, delete or reorder
+cells, or submit a file that is not a notebook."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell
+
+from backprop_course.authoring.samples import answers_from_source, write_submission
+from backprop_course.commands.demo import release
+from backprop_course.course.contract import SINGLE_NEURON
+
+# Short limits for the batch, written into each course's nbgrader_config.py.
+LIMITS = "\nc.SandboxedGrading.cell_timeout = 6\nc.SandboxedGrading.call_timeout = 1\n"
+EXTRA_CELLS = {
+    "looper": "while True:\n    pass",
+    "crasher": "import os\nos.kill(os.getpid(), 9)",
+    "printer": "print('y' * 3_000_000)",
+}
+SAMPLES = ("alice", "bob", "carol")
+
+
+def mixed_batch(course, extra_config: str = LIMITS) -> list[str]:
+    """The samples, students who loop, crash or print too much (with correct answers), one with
+    deleted graded cells, one with cells in reverse order and one whose notebook is not a
+    notebook; the student ids."""
+    with open(course.root / "nbgrader_config.py", "a") as config:
+        config.write(extra_config)
+    release(course)
+    answers = {name: answers_from_source((course.samples / "answers" / f"{name}.py").read_text()) for name in SAMPLES}
+    for student in SAMPLES:
+        write_submission(course.release, answers[student], course.submission(student))
+    for student, code in EXTRA_CELLS.items():
+        write_submission(course.release, answers["alice"], course.submission(student))
+        path = course.submission(student) / SINGLE_NEURON.filename
+        notebook = nbformat.read(path, as_version=4)
+        notebook.cells.insert(3, new_code_cell(code))
+        nbformat.write(notebook, path)
+    write_submission(course.release, answers["alice"], course.submission("deleter"))
+    path = course.submission("deleter") / SINGLE_NEURON.filename
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells = [cell for cell in notebook.cells if cell.get("id") != "test_neuron_gradients_dw"]
+    nbformat.write(notebook, path)
+    write_submission(course.release, answers["alice"], course.submission("reorderer"))
+    path = course.submission("reorderer") / SINGLE_NEURON.filename
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.reverse()  # every graded cell before its function, the given cell last
+    nbformat.write(notebook, path)
+    write_submission(course.release, answers["bob"], course.submission("garbled"))
+    (course.submission("garbled") / SINGLE_NEURON.filename).write_text("not a notebook {")
+    return [*SAMPLES, *EXTRA_CELLS, "deleter", "reorderer", "garbled"]

@@ -1,0 +1,36 @@
+"""Grading a student's function in this process, from its source: a notebook's namespace, the verdicts, the points."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+
+from backprop_course.course import reference
+from backprop_course.course.cases import hidden_cases
+from backprop_course.course.contract import MULTILAYER, NOTEBOOK_OF, Notebook
+from backprop_course.grader.judge import first_failure, judge
+from backprop_course.grader.runner import run_cases
+
+
+def notebook_namespace(student_code: str = "", notebook: Notebook = MULTILAYER) -> dict:
+    """What a notebook's globals hold: numpy, its given helpers, then the student's cells."""
+    namespace = {"np": np}
+    for name in notebook.given:
+        namespace[name] = getattr(reference, name)
+    exec(textwrap.dedent(student_code), namespace)
+    return namespace
+
+
+def verdicts_of(function_name: str, student_code: str, student_id: str = "someone"):
+    namespace = notebook_namespace(student_code, NOTEBOOK_OF[function_name])
+    cases = hidden_cases(function_name, student_id)
+    return judge(function_name, cases, run_cases(function_name, namespace, cases))
+
+
+def points_of(function_name: str, student_code: str) -> float:
+    return sum(verdict.points for verdict in verdicts_of(function_name, student_code))
+
+
+def failure_of(function_name: str, student_code: str):
+    return first_failure(verdict.failure for verdict in verdicts_of(function_name, student_code))
