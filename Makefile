@@ -17,6 +17,7 @@ demo: sandbox $(VENV)/.installed
 	backprop-course demo
 
 test: $(VENV)/.installed browser sandbox-tools postgres-tools
+	lint-imports
 	python -m pytest
 
 # Headless Chromium for the formgrader test, from Debian. Never fails the build: without a

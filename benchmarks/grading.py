@@ -59,7 +59,7 @@ def nbgrader_autograde(course, *flags: str) -> None:
     shutil.rmtree(course.autograded, ignore_errors=True)
     course.gradebook.unlink()
     release(course)
-    failed = nbgrader_batch("autograde", ASSIGNMENT, "--force", *flags, course_dir=course.root)
+    failed = nbgrader_batch("autograde", ASSIGNMENT, "--force", *flags, course=course)
     assert not failed, failed
 
 

@@ -67,7 +67,7 @@ def attacked(tmp_path_factory):
         notebook.cells.append(new_code_cell(attack.cell(**places)))
         nbformat.write(notebook, path)
     before = files_under(course)
-    failed, log = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *LIMITS, course_dir=course.root)
+    failed, log = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *LIMITS, course=course)
     graded_at = hashlib.sha256(course.gradebook.read_bytes()).hexdigest()
     time.sleep(DETACHED_WAIT)
     return {

@@ -46,11 +46,11 @@ class Term:
         """Run `nbgrader ARGS` in the student's home folder under the student's id; return its log."""
         home = self.homes[student]
         options = [f"--course={COURSE_ID}", f"--student={student}", *self.exchange_options(home)]
-        result = nbgrader(*args, *options, course_dir=home)
+        result = nbgrader(*args, *options, course=CourseDir(home))
         return result.stdout + result.stderr
 
     def as_instructor(self, *args: str) -> str:
-        result = nbgrader(*args, *self.exchange_options(), course_dir=self.course.root)
+        result = nbgrader(*args, *self.exchange_options(), course=self.course)
         return result.stdout + result.stderr
 
 

@@ -17,7 +17,7 @@ from backprop_course.commands.demo import release
 from backprop_course.course.catalog import LIMITS, hint
 from backprop_course.course.checks import CHECKS, check_named
 from backprop_course.course.contract import ASSIGNMENT, MANUAL_GRADE_ID, NOTEBOOKS, SINGLE_NEURON
-from backprop_course.grader.notebook_grading import limit_note
+from backprop_course.grader.notes import limit_note
 from backprop_course.nbgrader_glue.apps import nbgrader
 from backprop_course.nbgrader_glue.feedback_summary import BY_HAND, limit_anchor, summarize
 from backprop_course.nbgrader_glue.pages import RESOURCES_KEY
@@ -186,8 +186,8 @@ def test_a_cell_stopped_at_its_time_limit_is_a_line_of_the_summary_linked_to_tha
     notebook.cells.append(nbformat.v4.new_code_cell("while True:\n    pass\n"))
     nbformat.write(notebook, path)
     only = f"--student={student}"
-    nbgrader("autograde", ASSIGNMENT, "--force", only, "--SandboxedGrading.cell_timeout=3", course_dir=course.root)
-    nbgrader("generate_feedback", ASSIGNMENT, "--force", only, course_dir=course.root)
+    nbgrader("autograde", ASSIGNMENT, "--force", only, "--SandboxedGrading.cell_timeout=3", course=course)
+    nbgrader("generate_feedback", ASSIGNMENT, "--force", only, course=course)
     page = course.feedback / student / ASSIGNMENT / f"{SINGLE_NEURON.name}.html"
     soup = BeautifulSoup(page.read_text(), "html.parser")
     (line,) = soup.select("#limits li.limit-note")

@@ -10,9 +10,10 @@ from backprop_course.course.cases import hidden_cases
 from backprop_course.course.catalog import MISTAKES
 from backprop_course.course.checks import CHECKS
 from backprop_course.course.contract import GRADED_FUNCTIONS, SINGLE_NEURON
+from backprop_course.grader.feedback import feedback_lines
 from backprop_course.grader.judge import judge
 from backprop_course.grader.runner import run_cases
-from backprop_course.nbgrader_glue.hidden_tests import feedback_lines, grade
+from backprop_course.nbgrader_glue.hidden_tests import grade
 
 from .support.grading import failure_of, notebook_namespace, points_of, verdicts_of
 

@@ -6,8 +6,9 @@ import nbformat
 import pytest
 
 from backprop_course.authoring.samples import answers_from_source, fill_answers
+from backprop_course.course.cells import is_graded_test
 from backprop_course.course.contract import GIVEN_CELL_ID, SINGLE_NEURON
-from backprop_course.grader.notebook_grading import grade_notebook, is_graded_test
+from backprop_course.grader.notebook_grading import grade_notebook
 from backprop_course.grader.sandbox import sandbox_problem
 
 from .support import REPO_COURSE

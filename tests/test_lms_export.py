@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
+from backprop_course.course.paths import CourseDir
 from backprop_course.nbgrader_glue.apps import NbgraderError, nbgrader
 from backprop_course.nbgrader_glue.lms_export import canvas_rows, moodle_assignment, moodle_identifier, moodle_rows
 
@@ -190,7 +191,7 @@ def test_moodle_identifier_and_assignment():
 
 @pytest.mark.slow
 def test_canvas_export_command(course_dir):
-    nbgrader("export", CANVAS_EXPORTER, "--to", "canvas.csv", course_dir=course_dir)
+    nbgrader("export", CANVAS_EXPORTER, "--to", "canvas.csv", course=CourseDir(course_dir))
     assert read_csv(course_dir / "canvas.csv") == CANVAS_EXPECTED
     lines = (course_dir / "canvas.csv").read_bytes().decode("utf-8").split("\r\n")
     assert lines[-1] == ""
@@ -201,7 +202,7 @@ def test_canvas_export_command(course_dir):
 @pytest.mark.slow
 def test_moodle_export_command_defaults_to_the_course_assignment(course_dir):
     before = datetime.now(UTC)
-    nbgrader("export", MOODLE_EXPORTER, "--to", "moodle.csv", course_dir=course_dir)
+    nbgrader("export", MOODLE_EXPORTER, "--to", "moodle.csv", course=CourseDir(course_dir))
     after = datetime.now(UTC)
     assert_worksheet(read_csv(course_dir / "moodle.csv"), MOODLE_EXPECTED_BACKPROP, before, after)
     lines = (course_dir / "moodle.csv").read_text(encoding="utf-8").splitlines()
@@ -211,7 +212,8 @@ def test_moodle_export_command_defaults_to_the_course_assignment(course_dir):
 @pytest.mark.slow
 def test_moodle_export_command_of_another_assignment(course_dir):
     before = datetime.now(UTC)
-    result = nbgrader("export", MOODLE_EXPORTER, "--to", "warmup.csv", "--assignment", "warmup", course_dir=course_dir)
+    result = nbgrader("export", MOODLE_EXPORTER, "--to", "warmup.csv", "--assignment", "warmup",
+                      course=CourseDir(course_dir))
     after = datetime.now(UTC)
     expected = [
         MOODLE_HEADER,
@@ -230,7 +232,8 @@ def test_moodle_export_command_of_another_assignment(course_dir):
 def test_moodle_export_command_refuses_two_assignments(course_dir):
     with pytest.raises(NbgraderError, match="ERROR] A Moodle grading worksheet is for one assignment") as error:
         nbgrader(
-            "export", MOODLE_EXPORTER, "--to", "both.csv", "--assignment=['warmup','backprop']", course_dir=course_dir
+            "export", MOODLE_EXPORTER, "--to", "both.csv", "--assignment=['warmup','backprop']",
+            course=CourseDir(course_dir),
         )
     assert "Traceback" not in str(error.value)
     assert not (course_dir / "both.csv").exists()
@@ -239,5 +242,5 @@ def test_moodle_export_command_refuses_two_assignments(course_dir):
 @pytest.mark.slow
 def test_canvas_export_command_names_an_unknown_assignment(course_dir):
     with pytest.raises(NbgraderError, match="ERROR] No such assignment: backprop2"):
-        nbgrader("export", CANVAS_EXPORTER, "--to", "x.csv", "--assignment", "backprop2", course_dir=course_dir)
+        nbgrader("export", CANVAS_EXPORTER, "--to", "x.csv", "--assignment", "backprop2", course=CourseDir(course_dir))
     assert not (course_dir / "x.csv").exists()

@@ -39,7 +39,7 @@ def twins(tmp_path_factory):
         config.write(LIMITS)
     release(parallel)
     shutil.copytree(serial.submitted, parallel.submitted)  # the very same files
-    failed = nbgrader_batch("autograde", ASSIGNMENT, "--force", course_dir=serial.root)
+    failed = nbgrader_batch("autograde", ASSIGNMENT, "--force", course=serial)
     lines = autograde(parallel, ASSIGNMENT, jobs=2, show=lambda text: None, progress=False)
     for course in (serial, parallel):
         feedback(course)

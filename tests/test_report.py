@@ -23,7 +23,7 @@ from backprop_course.commands.report import (
     write_report,
 )
 from backprop_course.course.contract import ASSIGNMENT, GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
-from backprop_course.grader.notebook_grading import limit_note
+from backprop_course.grader.notes import limit_note
 
 from .conftest import SOLUTION_STUDENT
 

@@ -1,4 +1,12 @@
-"""The `backprop-course` command: a thin layer over the instructor verbs."""
+"""The `backprop-course` command: a thin layer over the instructor verbs.
+
+    backprop-course [--course-dir DIR] COMMAND [ARGS] [--Class.trait=value ...]
+
+Every command acts on an nbgrader course directory: the current one by default, as nbgrader's
+own apps do. Its nbgrader_config.py is read, and the `--Class.trait=value` options go on top of
+it, here and in every nbgrader app a command runs (for example `--CourseDirectory.db_url=...`,
+`--SandboxedGrading.cell_timeout=60`, `--SandboxedGrading.unsafe=True`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import argparse
 from pathlib import Path
 
 from .course.paths import CourseDir
+from .nbgrader_glue.course_config import is_option, open_course
 
 
 def _build_source(course: CourseDir, args: argparse.Namespace) -> int:
@@ -51,27 +60,21 @@ def _report(course: CourseDir, args: argparse.Namespace) -> int:
 
 
 def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
-    from .commands.autograde import autograde
+    from .commands.autograde import autograde, summary
     from .grader.sandbox import SandboxUnavailableError
 
     try:
-        lines = autograde(course, args.assignment, jobs=args.jobs, scheduler=args.scheduler, db_url=args.db_url,
-                          unsafe=args.unsafe, progress=not args.no_progress)
+        lines = autograde(course, args.assignment, jobs=args.jobs, scheduler=args.scheduler,
+                          progress=not args.no_progress)
     except SandboxUnavailableError as error:
         print(f"backprop-course autograde: refusing to grade without a sandbox: {error}")
         return 2
     except KeyboardInterrupt:
         print("backprop-course autograde: stopped; every kernel is stopped and no submission is half-recorded")
         return 130
-    ungraded = [line.student for line in lines.values() if line.host_failed]
-    partial = [line.student for line in lines.values() if not line.recorded_in_full and not line.host_failed]
-    summary = f"graded {len(lines) - len(ungraded)} submissions"
-    if partial:
-        summary += f"; not in full: {', '.join(partial)}"
-    if ungraded:
-        summary += f"; not graded, the grading host failed (run autograde again): {', '.join(ungraded)}"
-    print(summary)
-    return 1 if partial or ungraded else 0
+    text, code = summary(lines)
+    print(text)
+    return code
 
 
 def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
@@ -113,25 +116,42 @@ COMMAND_ARGUMENTS = {
         (("assignment",), {"help": "the assignment to grade, e.g. backprop"}),
         (("--jobs", "-j"), {"type": int, "default": None, "help": "notebooks graded at once (default: the cores)"}),
         (("--scheduler",), {"default": None, "help": "grade on a Dask cluster: its scheduler's address"}),
-        (("--db-url",), {"default": None, "help": "the gradebook (SQLAlchemy URL, e.g. postgresql://...)"}),
-        (("--unsafe",), {"action": "store_true", "help": "no sandbox: only for submissions you trust"}),
+        (("--db-url",), {"default": None, "help": "the gradebook (SQLAlchemy URL, e.g. postgresql://...); "
+                                                  "the same as --CourseDirectory.db_url=URL"}),
+        (("--unsafe",), {"action": "store_true", "help": "no sandbox, only for submissions you trust; the same as "
+                                                          "--SandboxedGrading.unsafe=True"}),
         (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
     ],
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="backprop-course", description=__doc__)
-    parser.add_argument("--course-dir", type=Path, default=None, help="course directory (default: this repository)")
+    parser = argparse.ArgumentParser(prog="backprop-course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--course-dir", type=Path, default=None,
+                        help="the nbgrader course directory (default: the current directory)")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (_, help_text) in COMMANDS.items():
         command = commands.add_parser(name, help=help_text)
         for flags, keywords in COMMAND_ARGUMENTS.get(name, []):
             command.add_argument(*flags, **keywords)
-    args = parser.parse_args(argv)
-    course = CourseDir(args.course_dir.resolve()) if args.course_dir else CourseDir()
+    args, rest = parser.parse_known_args(argv)
+    unknown = [argument for argument in rest if not is_option(argument)]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    options = [*rest, *shorthand_options(args)]
     handler, _ = COMMANDS[args.command]
-    return handler(course, args)
+    return handler(open_course(args.course_dir, options), args)
+
+
+def shorthand_options(args: argparse.Namespace) -> list[str]:
+    """The --Class.trait=value options that --db-url and --unsafe stand for."""
+    options = []
+    if getattr(args, "db_url", None):
+        options.append(f"--CourseDirectory.db_url={args.db_url}")
+    if getattr(args, "unsafe", False):
+        options.append("--SandboxedGrading.unsafe=True")
+    return options
 
 
 if __name__ == "__main__":

@@ -52,8 +52,8 @@ def postgres_problem() -> str | None:
             "no PostgreSQL server programs (initdb, pg_ctl, postgres) on PATH or under "
             "/usr/lib/postgresql/*/bin: run `make postgres-tools` or install Debian's postgresql"
         )
-    if importlib.util.find_spec("psycopg2") is None:
-        return "the PostgreSQL driver psycopg2 is not installed: pip install -e '.[dev]'"
+    if importlib.util.find_spec("psycopg") is None:
+        return "the PostgreSQL driver psycopg (3) is not installed: pip install -e '.[dev]'"
     if os.geteuid() == 0 and shutil.which("setpriv") is None:
         return "running as root without setpriv, so PostgreSQL (which refuses root) cannot run as nobody"
     return None
@@ -69,7 +69,7 @@ def _as_server_user(command: list[str | Path]) -> list[str]:
 def _url(sockets: Path, database: str) -> str:
     # The port is given so that a PGPORT in the environment cannot pick another socket name.
     url = URL.create(
-        "postgresql+psycopg2", username=SUPERUSER, port=PORT, database=database, query={"host": str(sockets)}
+        "postgresql", username=SUPERUSER, port=PORT, database=database, query={"host": str(sockets)}
     )
     return url.render_as_string(hide_password=False)
 

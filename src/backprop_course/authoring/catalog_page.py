@@ -7,6 +7,7 @@ from pathlib import Path
 from ..course.catalog import CATALOG, GENERIC, LIMITS
 from ..course.checks import CHECKS
 from ..course.contract import NOTEBOOKS
+from ..course.mistake_ids import TIME_LIMIT
 from ..course.paths import CourseDir
 
 
@@ -43,7 +44,7 @@ def catalog_markdown() -> str:
     for mistake in CATALOG:
         where = "any function" if mistake.id in GENERIC else _functions_of(mistake)
         if mistake.id in LIMITS:
-            where = "the notebook run" if mistake.id != "time-limit" else "any call, or the notebook run"
+            where = "the notebook run" if mistake.id != TIME_LIMIT else "any call, or the notebook run"
         if mistake.id == "sgd-mutates-input":
             where = "`sgd_update`, `sgd_step` (inputs check)"
         lines.append(f"| `{mistake.id}` | {where} | {mistake.hint} |")

@@ -14,6 +14,7 @@ import nbformat
 
 from ..course import reference
 from ..course.cases import PUBLIC_EXAMPLES
+from ..course.cells import answer_id
 from ..course.checks import CHECKS, Check
 from ..course.contract import GIVEN_CELL_ID, MANUAL_GRADE_ID, Notebook
 from ..course.given import given_code
@@ -29,7 +30,7 @@ def given_source(cell: LessonCell, notebook: Notebook) -> str:
 
 def answer_cell(function_name: str) -> nbformat.NotebookNode:
     source = inspect.getsource(getattr(reference, function_name))
-    return code_cell(f"answer_{function_name}", source, solution=True)
+    return code_cell(answer_id(function_name), source, solution=True)
 
 
 def hidden_test_cell(check: Check) -> nbformat.NotebookNode:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import nbformat
 
+from ..course.cells import answer_id
+from ..course.cells import grade_id as cell_grade_id
 from ..course.contract import ASSIGNMENT, NOTEBOOKS
 from ..course.paths import CourseDir
 
@@ -27,7 +29,7 @@ def answers_from_source(python_source: str) -> dict[str, str]:
     answers = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
-            answers[f"answer_{node.name}"] = ast.get_source_segment(python_source, node)
+            answers[answer_id(node.name)] = ast.get_source_segment(python_source, node)
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
             for target in node.targets:
                 answers[target.id] = node.value.value.strip("\n")
@@ -38,7 +40,7 @@ def fill_answers(notebook: nbformat.NotebookNode, answers: dict[str, str]) -> nb
     """A copy of notebook whose cells with a grade_id in answers hold the given source."""
     filled = nbformat.from_dict(json.loads(json.dumps(notebook)))
     for cell in filled.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        grade_id = cell_grade_id(cell)
         if grade_id in answers:
             cell.source = answers[grade_id]
     return filled

@@ -8,12 +8,12 @@ from ..authoring.samples import sample_students
 from ..course.contract import ASSIGNMENT
 from ..course.paths import CourseDir
 from ..grader.sandbox import sandbox_problem
-from ..nbgrader_glue.apps import nbgrader, nbgrader_batch
+from ..nbgrader_glue.apps import export, nbgrader, nbgrader_batch
 from ..nbgrader_glue.gradebook import notebook_scores, score_table
 
 
 def release(course: CourseDir) -> None:
-    nbgrader("generate_assignment", ASSIGNMENT, "--force", course_dir=course.root)
+    nbgrader("generate_assignment", ASSIGNMENT, "--force", course=course)
 
 
 def collect_samples(course: CourseDir) -> None:
@@ -25,20 +25,16 @@ def collect_samples(course: CourseDir) -> None:
 
 
 def autograde(course: CourseDir) -> None:
-    _report_failed("autograde", nbgrader_batch("autograde", ASSIGNMENT, "--force", course_dir=course.root))
+    _report_failed("autograde", nbgrader_batch("autograde", ASSIGNMENT, "--force", course=course))
 
 
 def feedback(course: CourseDir) -> None:
-    _report_failed("feedback", nbgrader_batch("generate_feedback", ASSIGNMENT, "--force", course_dir=course.root))
+    _report_failed("feedback", nbgrader_batch("generate_feedback", ASSIGNMENT, "--force", course=course))
 
 
 def _report_failed(step: str, students: list[str]) -> None:
     for student in students:
         print(f"      {step}: nbgrader could not process the submission of {student} (see nbgrader's log)")
-
-
-def export(course: CourseDir) -> None:
-    nbgrader("export", "--to", str(course.grades_csv), course_dir=course.root)
 
 
 PIPELINE = [
@@ -59,7 +55,7 @@ def run_demo(course: CourseDir) -> int:
         print(f"[{number}/{len(PIPELINE)}] {title}", flush=True)
         step(course)
     print()
-    print(score_table(notebook_scores(f"sqlite:///{course.gradebook}")))
+    print(score_table(notebook_scores(course.db_url)))
     print()
     print(f"grades: {course.grades_csv.relative_to(course.root)}; "
           f"feedback: {course.feedback.relative_to(course.root)}/<student>/{ASSIGNMENT}/")

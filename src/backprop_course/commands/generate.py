@@ -24,4 +24,4 @@ def generate(course: CourseDir) -> None:
     with tempfile.TemporaryDirectory(prefix="backprop-generate-") as scratch:
         db_url = f"--CourseDirectory.db_url=sqlite:///{Path(scratch) / 'gradebook.db'}"
         for step in STEPS:
-            nbgrader(*step, db_url, course_dir=course.root)
+            nbgrader(*step, db_url, course=course)

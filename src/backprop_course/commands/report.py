@@ -16,7 +16,7 @@ from ..course.catalog import LIMITS, MISTAKES
 from ..course.contract import GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
 from ..course.paths import CourseDir
 from ..grader.notes import limit_notes, mistakes_in_cell
-from .demo import export
+from ..nbgrader_glue.apps import export
 
 # nbgrader appends an error output with this name to a cell that ran past its timeout.
 TOTAL = "total"
@@ -118,11 +118,11 @@ def maximum_points(assignment) -> dict[str, float]:
 def collect_report(course: CourseDir, assignment: str) -> AssignmentReport:
     """Read scores from the gradebook and mistake ids from the autograded notebooks."""
     students: dict[str, StudentResult] = {}
-    with Gradebook(f"sqlite:///{course.gradebook}") as gradebook:
+    with Gradebook(course.db_url) as gradebook:
         try:
             max_points = maximum_points(gradebook.find_assignment(assignment))
         except MissingEntry as error:
-            raise ReportError(f"assignment {assignment!r} is not in {course.gradebook}") from error
+            raise ReportError(f"assignment {assignment!r} is not in the gradebook {course.gradebook_name}") from error
         for student in gradebook.students:
             try:
                 submission = gradebook.find_submission(assignment, student.id)
@@ -143,7 +143,7 @@ def collect_report(course: CourseDir, assignment: str) -> AssignmentReport:
                     result.mistakes += mistakes_in_notebook(nbformat.read(path, as_version=4))
             students[student.id] = result
     if not students:
-        raise ReportError(f"assignment {assignment!r} has no submissions in {course.gradebook}")
+        raise ReportError(f"assignment {assignment!r} has no submissions in the gradebook {course.gradebook_name}")
     return AssignmentReport(assignment, dict(sorted(students.items())), max_points)
 
 

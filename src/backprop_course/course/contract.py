@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .cells import answer_id, test_id
+
 COURSE_ID = "backprop-course"
 ASSIGNMENT = "backprop"
 SOLUTION_DIRECTORY = "solutions"
@@ -27,11 +29,11 @@ class GradedFunction:
 
     @property
     def answer_id(self) -> str:
-        return f"answer_{self.name}"
+        return answer_id(self.name)
 
     @property
     def test_id(self) -> str:
-        return f"test_{self.name}"
+        return test_id(self.name)
 
 
 @dataclass(frozen=True)

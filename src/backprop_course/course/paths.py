@@ -6,6 +6,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from .contract import ASSIGNMENT, SOLUTION_DIRECTORY
 
 # What a course directory holds before anything is graded: no gradebook, no outputs.
@@ -25,6 +27,11 @@ class CourseDir:
         object.__setattr__(self, "root", Path(self.root).resolve())
         if not self.db_url:
             object.__setattr__(self, "db_url", f"sqlite:///{self.root / 'gradebook.db'}")
+
+    @property
+    def gradebook_name(self) -> str:
+        """The gradebook's URL with any password hidden, for messages."""
+        return make_url(self.db_url).render_as_string(hide_password=True)
 
     @property
     def lessons(self) -> Path:

@@ -11,6 +11,16 @@ from ..course import reference
 from ..course.catalog import diagnose
 from ..course.checks import CHECKS, INPUTS_KEPT, STRUCTURE, Check
 from ..course.contract import REL_TOLERANCE
+from ..course.mistake_ids import (
+    KERNEL_DIED,
+    MEMORY_LIMIT,
+    NOT_FINITE,
+    NOT_IMPLEMENTED,
+    RAISED_ERROR,
+    TIME_LIMIT,
+    WRONG_SHAPE,
+    WRONG_VALUE,
+)
 from ..course.notebook_helpers import describe
 from ..course.numerics import rel_error
 from ..course.plain import at, to_plain
@@ -18,18 +28,18 @@ from .runner import Outcome
 
 # The order in which failures are reported when several cases fail in different ways.
 CHECK_ORDER = (
-    "not-implemented",
-    "kernel-died",
-    "memory-limit",
-    "time-limit",
-    "raised-error",
-    "wrong-shape",
-    "not-finite",
-    "wrong-value",
+    NOT_IMPLEMENTED,
+    KERNEL_DIED,
+    MEMORY_LIMIT,
+    TIME_LIMIT,
+    RAISED_ERROR,
+    WRONG_SHAPE,
+    NOT_FINITE,
+    WRONG_VALUE,
     "sgd-mutates-input",
 )
 # Failures of the result itself, which the catalog may explain more precisely.
-DIAGNOSABLE = ("wrong-shape", "not-finite", "wrong-value")
+DIAGNOSABLE = (WRONG_SHAPE, NOT_FINITE, WRONG_VALUE)
 
 
 @dataclass(frozen=True)
@@ -59,23 +69,23 @@ def compare(expected: Any, actual: Any, where: str, values: bool = True) -> Fail
     """The first difference between two plain values: structure first, then (if asked) numbers."""
     if isinstance(expected, np.ndarray):
         if not isinstance(actual, np.ndarray) or actual.shape != expected.shape:
-            return Failure("wrong-shape", f"{where} should be {describe(expected)}, got {describe(actual)}")
+            return Failure(WRONG_SHAPE, f"{where} should be {describe(expected)}, got {describe(actual)}")
         if not values:
             return None
         if np.all(np.isfinite(expected)) and not np.all(np.isfinite(actual)):
-            return Failure("not-finite", f"{where} holds NaN or infinity")
+            return Failure(NOT_FINITE, f"{where} holds NaN or infinity")
         if rel_error(actual, expected) > REL_TOLERANCE:
-            return Failure("wrong-value", f"{where} has wrong values (rel_error above {REL_TOLERANCE:g})")
+            return Failure(WRONG_VALUE, f"{where} has wrong values (rel_error above {REL_TOLERANCE:g})")
         return None
     if isinstance(expected, dict):
         if not isinstance(actual, dict) or actual.keys() != expected.keys():
-            return Failure("wrong-shape", f"{where} should be {describe(expected)}, got {describe(actual)}")
+            return Failure(WRONG_SHAPE, f"{where} should be {describe(expected)}, got {describe(actual)}")
         return first_failure(
             compare(expected[key], actual[key], f'{where}["{key}"]', values) for key in sorted(expected)
         )
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
-            return Failure("wrong-shape", f"{where} should be {describe(expected)}, got {describe(actual)}")
+            return Failure(WRONG_SHAPE, f"{where} should be {describe(expected)}, got {describe(actual)}")
         return first_failure(
             compare(item, other, f"{where}[{index}]", values)
             for index, (item, other) in enumerate(zip(expected, actual))
@@ -91,7 +101,7 @@ def first_failure(failures) -> Failure | None:
 
 def _rank(failure: Failure) -> int:
     """Position in CHECK_ORDER; a mistake the catalog recognised ranks with wrong values."""
-    return CHECK_ORDER.index(failure.mistake if failure.mistake in CHECK_ORDER else "wrong-value")
+    return CHECK_ORDER.index(failure.mistake if failure.mistake in CHECK_ORDER else WRONG_VALUE)
 
 
 def _where(path: tuple) -> str:

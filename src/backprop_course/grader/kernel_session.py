@@ -16,6 +16,7 @@ import zmq
 from jupyter_client.manager import KernelManager
 from nbformat.v4 import output_from_msg
 
+from ..course.mistake_ids import KERNEL_DIED, TIME_LIMIT
 from . import scratch
 from .caps import DEFAULT, Limits
 from .cgroups import Counters
@@ -159,7 +160,7 @@ class KernelSession:
         """
         client = self.client
         if client is None or not self.is_alive():
-            return Run("kernel-died")
+            return Run(KERNEL_DIED)
         msg_id = client.execute(code, silent=silent, store_history=not silent, allow_stdin=answer is not None,
                                 stop_on_error=False)
         run = Run("ok")
@@ -173,13 +174,13 @@ class KernelSession:
         while not (idle and replied):
             now = time.monotonic()
             if now >= deadline:
-                run.status = "time-limit"
+                run.status = TIME_LIMIT
                 return run
             ready = dict(poller.poll(1000 * min(deadline - now, LIVENESS_INTERVAL)))
             if not ready or now - last_check > LIVENESS_INTERVAL:
                 last_check = now
                 if not self.is_alive():
-                    run.status = "kernel-died"
+                    run.status = KERNEL_DIED
                     return run
             for name, channel in sockets.items():
                 if channel.socket not in ready:

@@ -15,26 +15,33 @@ Steps, in order:
 
 from __future__ import annotations
 
-import inspect
 import logging
 import time
-import warnings
 
-import numpy as np
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from ..course import reference
 from ..course.cases import hidden_cases, public_example
+from ..course.cells import grade_id, is_graded_test
 from ..course.contract import NOTEBOOKS, Notebook, callees
 from ..course.given import given_code
-from ..course.helper_module import HELPER_FILE, helper_module_text
-from ..nbgrader_glue.hidden_tests import feedback_lines
+from ..course.mistake_ids import (
+    DISK_LIMIT,
+    KERNEL_DIED,
+    MEMORY_LIMIT,
+    OUTPUT_LIMIT,
+    PROCESS_LIMIT,
+    RAISED_ERROR,
+    TIME_LIMIT,
+)
 from ..portable import kernel_side
 from .caps import DEFAULT, MIB, Limits
 from .cgroups import Counters
+from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
+from .kernel_calls import answer_call, kernel_side_code, read_outcomes, write_helper_module
 from .kernel_session import KernelSession, OutputBudget, Run
+from .notes import LIMIT_MESSAGES, limit_note
 from .runner import Outcome
 
 log = logging.getLogger(__name__)
@@ -44,40 +51,12 @@ log = logging.getLogger(__name__)
 GRADING_MARGIN = 10.0
 # How often a notebook's kernel may be started afresh after it died or ran too long.
 MAX_RESTARTS = 3
-KERNEL_SIDE_SOURCE = inspect.getsource(kernel_side)
-# Code that writes the helper module into the kernel's working folder, and how long it may take.
-WRITE_HELPER_MODULE = (
-    f"with open({HELPER_FILE!r}, 'w') as _bp_file:\n    _bp_file.write({helper_module_text()!r})\n"
-    "del _bp_file\nimport importlib as _bp_importlib\n_bp_importlib.invalidate_caches()\ndel _bp_importlib\n"
-)
-HELPER_MODULE_SECONDS = 30.0
 # Failures that the instructor's log names too (the others are the student's ordinary mistakes).
-RUNTIME_FAILURES = ("time-limit", "kernel-died", "memory-limit", "raised-error")
+RUNTIME_FAILURES = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT, RAISED_ERROR)
 # Ways a cell can stop its kernel: the kernel is started afresh after each.
-STOPPED = ("time-limit", "kernel-died", "memory-limit")
+STOPPED = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT)
 # /tmp counts as full when less than this is left of it.
 DISK_SLACK = 1 * MIB
-
-LIMIT_MESSAGES = {
-    "time-limit": "this cell ran longer than {seconds:g} s and was stopped",
-    "kernel-died": "the kernel died while this cell ran (it exited, crashed or was killed)",
-    "memory-limit": "this cell passed the sandbox's memory cap of {memory:g} MiB, its /tmp included",
-    "process-limit": "this cell reached the sandbox's cap of {processes} processes and threads",
-    "disk-limit": "this cell filled the sandbox's /tmp ({disk:g} MiB)",
-    "output-limit": "the notebook's output passed {limit} bytes; the rest is cut",
-    "not-run": "not run: the notebook used up its {seconds:g} s",
-}
-
-
-def limit_note(mistake: str, message: str) -> NotebookNode:
-    """An error output naming a limit by its id, for the student's feedback and the report."""
-    return new_output("error", ename=mistake, evalue=message, traceback=[f"[{mistake}] {message}"])
-
-
-def is_graded_test(cell: NotebookNode) -> bool:
-    nbgrader = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and nbgrader.get("grade", False) and not nbgrader.get("solution", False)
-
 
 def notebook_named(name: str) -> Notebook | None:
     return next((notebook for notebook in NOTEBOOKS if notebook.name == name), None)
@@ -127,23 +106,23 @@ class NotebookGrading:
                 continue
             left = self.deadline - time.monotonic()
             if left <= 0:
-                cell.outputs = [limit_note("time-limit", self.message("not-run", self.limits.notebook_seconds))]
+                cell.outputs = [limit_note(TIME_LIMIT, self.message("not-run", self.limits.notebook_seconds))]
                 if not self.out_of_time:
                     self.out_of_time = True
-                    self.note("time-limit", f"cell {index} and those after it not run: notebook time used up")
+                    self.note(TIME_LIMIT, f"cell {index} and those after it not run: notebook time used up")
                 continue
             seconds = min(self.limits.cell_seconds, left)
             before = self.session.counters()
             run = self.session.run(cell.source, timeout=seconds, budget=self.budget)
             cell.outputs, cell.execution_count = run.outputs, run.execution_count
-            if run.output_cut and "output-limit" not in self.events:  # noted once, where the cut begins
+            if run.output_cut and OUTPUT_LIMIT not in self.events:  # noted once, where the cut begins
                 limit = self.limits.output_bytes
-                cell.outputs.append(limit_note("output-limit", self.message("output-limit")))
-                self.note("output-limit", f"cell {index} passed the output limit of {limit} bytes")
+                cell.outputs.append(limit_note(OUTPUT_LIMIT, self.message(OUTPUT_LIMIT)))
+                self.note(OUTPUT_LIMIT, f"cell {index} passed the output limit of {limit} bytes")
             caps = self.caps_hit(before, run)
             stopped = run.status
-            if stopped == "kernel-died" and "memory-limit" in caps:
-                stopped = "memory-limit"  # the kernel was stopped for the sandbox's memory
+            if stopped == KERNEL_DIED and MEMORY_LIMIT in caps:
+                stopped = MEMORY_LIMIT  # the kernel was stopped for the sandbox's memory
             for cap in caps:
                 if cap != stopped and cap not in self.events:  # a cap the cell survived: noted once
                     cell.outputs.append(limit_note(cap, self.message(cap)))
@@ -151,7 +130,7 @@ class NotebookGrading:
             if stopped in STOPPED:
                 cell.execution_count = None  # whether the kernel announced it before it stopped is chance
                 message = self.message(stopped, seconds)
-                if stopped == "memory-limit":
+                if stopped == MEMORY_LIMIT:
                     message += "; the kernel was stopped"
                 cell.outputs.append(limit_note(stopped, message))
                 self.note(stopped, f"cell {index}: {message}")
@@ -172,12 +151,12 @@ class NotebookGrading:
         hit = []
         if (after.oom_kills > before.oom_kills or after.memory_hits > before.memory_hits
                 or any(error.startswith("MemoryError") for error in errors)):
-            hit.append("memory-limit")
+            hit.append(MEMORY_LIMIT)
         if after.process_hits > before.process_hits:
-            hit.append("process-limit")
+            hit.append(PROCESS_LIMIT)
         if (after.shmem_bytes >= self.limits.disk_bytes - DISK_SLACK
                 or any("[Errno 28]" in error for error in errors)):
-            hit.append("disk-limit")
+            hit.append(DISK_LIMIT)
         return hit
 
     def note(self, mistake: str, message: str) -> None:
@@ -219,7 +198,7 @@ class NotebookGrading:
         results: list[str] = []
         allowed = [name for name in callees(function_name) if name not in self.notebook.given]
         code = (
-            f"{_load_kernel_side()}\n"
+            f"{kernel_side_code()}\n"
             f"__backprop_grader__.grade_in_kernel(globals(), {function_name!r}, {allowed!r}, "
             f"{self.given_source()!r}, {list(self.notebook.given)!r}, {kernel_side.dumps(cases)!r}, "
             f"{self.limits.call_seconds!r})\n"
@@ -229,19 +208,19 @@ class NotebookGrading:
         run = self.session.run(code, timeout=timeout, answer=lambda prompt: self.answer(prompt, allowed, results),
                                silent=True)
         if results:
-            outcomes = _outcomes(results[-1], len(cases))
+            outcomes = read_outcomes(results[-1], len(cases))
             if outcomes is not None:
                 return outcomes
-        if run.status in ("time-limit", "kernel-died"):
+        if run.status in (TIME_LIMIT, KERNEL_DIED):
             status, message = run.status, f"the kernel died while {function_name} was called"
-            if status == "time-limit":
+            if status == TIME_LIMIT:
                 message = f"grading {function_name} ran longer than {timeout:g} s"
-            elif "memory-limit" in self.caps_hit(before, run):
-                status = "memory-limit"
+            elif MEMORY_LIMIT in self.caps_hit(before, run):
+                status = MEMORY_LIMIT
                 message = f"{function_name} passed the sandbox's memory cap of {self.limits.memory_bytes / MIB:g} MiB"
             self.start_afresh()
             return [Outcome(error=status, message=message)] * len(cases)
-        return [Outcome(error="raised-error", message="the grader got no result back from the kernel")] * len(cases)
+        return [Outcome(error=RAISED_ERROR, message="the grader got no result back from the kernel")] * len(cases)
 
     def given_source(self) -> str:
         return "import numpy as np\n\n" + given_code(self.notebook.given)
@@ -258,7 +237,7 @@ class NotebookGrading:
     # ----- 3. verdicts into the graded cells --------------------------------------------------
 
     def write_verdicts(self, verdicts: list[CheckVerdict]) -> None:
-        cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in self.nb.cells
+        cells = {grade_id(cell): cell for cell in self.nb.cells
                  if is_graded_test(cell)}
         for verdict in verdicts:
             cell = cells.get(verdict.check.grade_id)
@@ -269,67 +248,6 @@ class NotebookGrading:
                 new_output("stream", name="stdout", text=text),
                 new_output("execute_result", data={"text/plain": repr(verdict.points)}, execution_count=None),
             ]
-
-
-def write_helper_module(session: KernelSession) -> None:
-    """Put backprop_checks.py, which the notebooks' given cells import, in the kernel's working
-    folder (in the sandbox an empty private /tmp), as the release has it beside the notebooks."""
-    session.run(WRITE_HELPER_MODULE, timeout=HELPER_MODULE_SECONDS, silent=True)
-
-
-def _load_kernel_side() -> str:
-    """Code that defines __backprop_grader__ in the kernel from kernel_side.py's source."""
-    return (
-        "import sys as _bp_sys, types as _bp_types\n"
-        "__backprop_grader__ = _bp_types.ModuleType('backprop_grader')\n"
-        "_bp_sys.modules['backprop_grader'] = __backprop_grader__\n"
-        f"exec(compile({KERNEL_SIDE_SOURCE!r}, 'backprop_grader', 'exec'), __backprop_grader__.__dict__)\n"
-        "del _bp_sys, _bp_types"
-    )
-
-
-def _outcomes(text: str, count: int) -> list[Outcome] | None:
-    """The outcomes the kernel sent, checked to be plain data of the right form, else None."""
-    try:
-        found = kernel_side.loads(text)
-    except kernel_side.WireError:
-        return None
-    if not isinstance(found, list) or len(found) != count:
-        return None
-    outcomes = []
-    for item in found:
-        if not isinstance(item, dict) or set(item) != {"value", "error", "message", "mutated_inputs"}:
-            return None
-        if item["error"] not in (None, "not-implemented", "raised-error", "time-limit"):
-            return None
-        value = item["value"] if item["value"] is None or kernel_side.is_plain(item["value"]) else None
-        if item["error"] is None and value is None:
-            return None
-        outcomes.append(Outcome(value=value, error=item["error"], message=str(item["message"])[:300],
-                                mutated_inputs=item["mutated_inputs"] is True))
-    return outcomes
-
-
-def answer_call(text: str, allowed: list[str]) -> str:
-    """The reference's answer to a callee's call from the kernel, as a wire message."""
-    try:
-        request = kernel_side.loads(text)
-    except kernel_side.WireError as error:
-        return kernel_side.dumps({"sequence": None, "error": f"unreadable call: {error}"})
-    if not isinstance(request, dict) or not isinstance(request.get("args"), list) or not isinstance(
-        request.get("kwargs"), dict
-    ):
-        return kernel_side.dumps({"sequence": None, "error": "malformed call"})
-    sequence, name = request.get("sequence"), request.get("name")
-    if name not in allowed:
-        return kernel_side.dumps({"sequence": sequence, "error": f"{name} is not answered while grading"})
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            value = getattr(reference, name)(*request["args"], **request["kwargs"])
-        return kernel_side.dumps({"sequence": sequence, "value": value})
-    except Exception as error:  # noqa: BLE001 - the student's arguments may be anything
-        return kernel_side.dumps({"sequence": sequence, "error": f"{type(error).__name__}: {error}"[:300]})
 
 
 def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed: bool = True,

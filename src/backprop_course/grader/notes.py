@@ -1,4 +1,5 @@
-"""What the grader wrote into an autograded notebook, read back: mistake ids and limit notes."""
+"""The notes the grader writes into a notebook (a limit met, under its cell) and reads back from
+an autograded one (limit notes and the mistake ids under graded cells)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,32 @@ import re
 from dataclasses import dataclass
 
 from nbformat import NotebookNode
+from nbformat.v4 import new_output
 
 from ..course.catalog import LIMITS, MISTAKES
+from ..course.cells import is_graded_test
+from ..course.mistake_ids import DISK_LIMIT, KERNEL_DIED, MEMORY_LIMIT, OUTPUT_LIMIT, PROCESS_LIMIT, TIME_LIMIT
 
 # A mistake line under a graded test cell, e.g. "  [wrong-value] The values are wrong, ...".
 MISTAKE_LINE = re.compile(r"^\s*\[([a-z0-9-]+)\]", re.MULTILINE)
 # ANSI colour codes in error tracebacks, stripped before matching mistake lines.
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+LIMIT_MESSAGES = {
+    TIME_LIMIT: "this cell ran longer than {seconds:g} s and was stopped",
+    KERNEL_DIED: "the kernel died while this cell ran (it exited, crashed or was killed)",
+    MEMORY_LIMIT: "this cell passed the sandbox's memory cap of {memory:g} MiB, its /tmp included",
+    PROCESS_LIMIT: "this cell reached the sandbox's cap of {processes} processes and threads",
+    DISK_LIMIT: "this cell filled the sandbox's /tmp ({disk:g} MiB)",
+    OUTPUT_LIMIT: "the notebook's output passed {limit} bytes; the rest is cut",
+    "not-run": "not run: the notebook used up its {seconds:g} s",
+}
+
+
+def limit_note(mistake: str, message: str) -> NotebookNode:
+    """An error output naming a limit by its id, for the student's feedback and the report."""
+    return new_output("error", ename=mistake, evalue=message, traceback=[f"[{mistake}] {message}"])
 
 
 @dataclass(frozen=True)
@@ -21,12 +41,6 @@ class LimitNote:
 
     mistake: str
     message: str
-
-
-def is_graded_test(cell: NotebookNode) -> bool:
-    """A graded cell that is not an answer: the grader writes its output, the student cannot."""
-    nbgrader = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and nbgrader.get("grade", False) and not nbgrader.get("solution", False)
 
 
 def output_text(output: NotebookNode) -> str:

@@ -69,3 +69,13 @@ def cell_scores(db_url: str, student_id: str) -> dict[str, tuple[float, float]]:
             for notebook in submission.notebooks
             for grade in notebook.grades
         }
+
+
+def submission_scores(db_url: str, assignment: str, student: str) -> dict[str, tuple[float, float]]:
+    """(score, max score) per notebook of one student's submission (none when there is none)."""
+    with Gradebook(db_url) as gradebook:
+        try:
+            submission = gradebook.find_submission(assignment, student)
+        except MissingEntry:
+            return {}
+        return {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks}

@@ -34,6 +34,7 @@ from nbgrader.preprocessors import (
 )
 from traitlets import Bool, Float, Int, Unicode
 
+from ..course.cells import answer_id, grade_id
 from ..course.checks import CHECKS
 from ..course.contract import NOTEBOOKS
 from ..grader.caps import DEFAULT, Limits
@@ -181,18 +182,14 @@ class RestoreGradedCells(NbGraderPreprocessor):
         return nb, resources
 
 
-def _grade_id(cell) -> str | None:
-    return cell.metadata.get("nbgrader", {}).get("grade_id")
-
-
-def _position_of(nb, grade_id: str) -> int | None:
-    return next((index for index, cell in enumerate(nb.cells) if _grade_id(cell) == grade_id), None)
+def _position_of(nb, wanted: str) -> int | None:
+    return next((index for index, cell in enumerate(nb.cells) if grade_id(cell) == wanted), None)
 
 
 def _after_function(nb, function: str) -> int:
     """The index just after the last cell of function's answer or graded cells, else the end."""
-    own = {f"answer_{function}"} | {check.grade_id for check in CHECKS[function]}
-    found = [index for index, cell in enumerate(nb.cells) if _grade_id(cell) in own]
+    own = {answer_id(function)} | {check.grade_id for check in CHECKS[function]}
+    found = [index for index, cell in enumerate(nb.cells) if grade_id(cell) in own]
     return found[-1] + 1 if found else len(nb.cells)
 
 
