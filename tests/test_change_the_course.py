@@ -74,11 +74,11 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> CourseDir:
     edit(course.lessons / "single_neuron.py", 'print("mse_loss: visible checks passed")',
          f'{NEW_CHECK}\nprint("mse_loss: visible checks passed")')
     # 3. a point value: the contract
-    edit(copy / "src/backprop_course/contract.py", 'GradedFunction("dloss_dyhat", "(y_hat, y)", 2)',
+    edit(copy / "src/backprop_course/course/contract.py", 'GradedFunction("dloss_dyhat", "(y_hat, y)", 2)',
          'GradedFunction("dloss_dyhat", "(y_hat, y)", 3)')
     # 4. a mistake: the catalog
-    catalog = copy / "src/backprop_course/catalog.py"
-    edit(catalog, '    Mistake("time-limit",', NEW_MISTAKE + '    Mistake("time-limit",')
+    catalog = copy / "src/backprop_course/course/catalog.py"
+    edit(catalog, '    Mistake(TIME_LIMIT,', NEW_MISTAKE + '    Mistake(TIME_LIMIT,')
 
     imported = run(copy, "python", "-c", "import backprop_course; print(backprop_course.__file__)")
     assert Path(imported.strip()).is_relative_to(copy / "src"), "the commands must import the copy's package"

@@ -9,7 +9,9 @@ import uuid
 
 import pytest
 
-from backprop_course.grader.kernel_session import KernelSession, OutputBudget
+from backprop_course.grader import scratch
+from backprop_course.grader.caps import Limits
+from backprop_course.grader.kernel_session import KernelSession, KernelUnavailableError, OutputBudget
 from backprop_course.grader.sandbox import SandboxUnavailableError, bwrap
 
 from .support import REPO_ROOT
@@ -119,3 +121,17 @@ def test_without_bubblewrap_the_sandbox_refuses_with_what_to_install(monkeypatch
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(SandboxUnavailableError, match="apt-get install bubblewrap"):
         bwrap()
+
+
+@needs_sandbox
+def test_a_kernel_starts_after_a_run_folder_was_removed():
+    """A process that grades again after a run ended (its folder, with the font list, removed)."""
+    run_in_sandbox("pass")
+    scratch.remove_run_folder()
+    assert "started" in run_in_sandbox("print('started')")
+
+
+@needs_sandbox
+def test_a_kernel_that_cannot_start_says_why():
+    with pytest.raises(KernelUnavailableError, match="the sandbox says: .*(MemoryError|Error|memory)"):
+        KernelSession(sandboxed=True, limits=Limits(memory_bytes=16 * 1024**2)).start()

@@ -21,7 +21,7 @@ def catalog_markdown() -> str:
     lines = [
         "# The mistake catalog",
         "",
-        "Generated from `src/backprop_course/catalog.py` by `backprop-course catalog`; do not edit by hand.",
+        "Generated from `src/backprop_course/course/catalog.py` by `backprop-course catalog`; do not edit by hand.",
         "",
         "Each graded function's points are split over checks, one graded test cell each. A check",
         "fails on the first problem found over the hidden cases, in this order: the function is",
@@ -51,7 +51,7 @@ def catalog_markdown() -> str:
     lines += [
         "",
         "To add a mistake, add one `Mistake` entry to `CATALOG` with its recogniser, a submission",
-        "that makes it to `tests/mistake_corpus.py`, and regenerate this page.",
+        "that makes it to `tests/support/mistake_corpus.py`, and regenerate this page.",
         "",
     ]
     return "\n".join(lines)

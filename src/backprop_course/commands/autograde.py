@@ -78,7 +78,9 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
             workers.close()
     finally:
         scratch.remove_run_folder()
-        cgroups.sweep()  # the groups of a worker that was killed while it graded
+        # what a worker that was killed while it graded left: its control groups and sockets
+        cgroups.sweep()
+        scratch.sweep()
     return recorder.lines
 
 

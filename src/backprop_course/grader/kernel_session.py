@@ -93,10 +93,12 @@ class KernelSession:
                 self._start()
                 return
             except Exception as error:  # noqa: BLE001 - whatever stopped it, it is the host's
+                why = self.sandbox.probe() if attempt == START_ATTEMPTS and self.sandbox is not None else ""
                 self.close()
                 if attempt == START_ATTEMPTS:
                     raise KernelUnavailableError(
                         f"no kernel could start ({START_ATTEMPTS} attempts): {type(error).__name__}: {error}"
+                        + (f"; the sandbox says: {why}" if why else "")
                     ) from error
                 time.sleep(attempt * START_PAUSE)
 

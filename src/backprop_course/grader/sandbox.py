@@ -113,18 +113,24 @@ def python_dirs() -> list[str]:
     return sorted(path for path in dirs if os.path.isdir(path))
 
 
-@cache
+_font_list: list[Path | None] = []  # the one built in the current run folder, once tried
+
+
 def matplotlib_font_list() -> Path | None:
-    """matplotlib's font list, built once per grading process in its run folder, or None.
+    """matplotlib's font list, built once per run folder of this process, or None.
 
     A fresh sandbox has an empty /tmp, where matplotlib would scan the system's fonts again on
     every import (about 0.35 s per notebook); a copy made outside, read-only inside, spares that.
+    It lives in the run folder, so a new one is built when that folder was removed.
     """
+    if _font_list and (_font_list[0] is None or _font_list[0].exists()):
+        return _font_list[0]
     folder = scratch.new_folder("matplotlib-")
     built = subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], capture_output=True,
                            env={**os.environ, "MPLCONFIGDIR": str(folder)}, timeout=120)
     found = sorted(folder.glob("fontlist-*.json"))
-    return found[0] if built.returncode == 0 and found else None
+    _font_list[:] = [found[0] if built.returncode == 0 and found else None]
+    return _font_list[0]
 
 
 def die_with_parent() -> None:
@@ -181,6 +187,17 @@ class Sandbox:
             self.slot.release()
             self.slot = None
         shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+    def probe(self) -> str:
+        """What the sandbox prints when its Python starts and imports the kernel (the end of it),
+        to say why a kernel would not start; run only after one failed to."""
+        try:
+            done = subprocess.run(self.command([sys.executable, "-c", "import ipykernel.kernelapp"]),
+                                  capture_output=True, text=True, timeout=60, preexec_fn=self.before_exec)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return f"{type(error).__name__}: {error}"
+        said = (done.stderr or done.stdout).strip().splitlines()
+        return " / ".join(said[-3:]) if said else f"it exits with {done.returncode}"
 
     def command(self, kernel_cmd: list[str]) -> list[str]:
         """kernel_cmd wrapped in bwrap and prlimit (and, for root, run as the sandbox's uid)."""

@@ -49,36 +49,42 @@ class Graded:
     host_failed: bool = False  # no kernel could start: not the student's doing, nothing to record
 
 
-_stopping = False  # set in a worker process told to stop
+_grading = False  # a worker process is grading a notebook right now
 
 
 def _worker_started(run_folder: Path) -> None:
     """In each worker process: its folders go inside the run's folder; Ctrl-C is the main
-    process's to handle; SIGTERM stops the job at hand (its kernel is stopped on the way out) and
-    every job after it."""
+    process's to handle; SIGTERM ends the worker, after stopping the kernel of the notebook it
+    is grading, if any."""
     scratch.adopt(run_folder)
-
-    def stop(signum, frame):
-        global _stopping
-        _stopping = True
-        raise SystemExit(1)
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(signum, frame):
+    if _grading:
+        raise SystemExit(1)  # unwinds through the grading, which stops its kernel; grade_job then exits
+    os._exit(1)
 
 
 def grade_job(job: Job) -> Graded:
     """Grade one notebook in a fresh kernel (this runs in a worker)."""
+    global _grading
     start = time.perf_counter()
-    if _stopping:
-        return Graded(job, None, error="the run was stopped")
+    _grading = True
     try:
         nb = nbformat.reads(job.source, as_version=4)
         grading = grade_notebook(nb, job.notebook, job.student, sandboxed=job.sandboxed, limits=job.limits)
+    except SystemExit:
+        # Told to stop. The pool would try to send this back, on a queue that may be broken for
+        # good (a worker was killed): the kernel is already stopped, so leave at once.
+        os._exit(1)
     except KernelUnavailableError as error:
         return Graded(job, None, error=str(error), seconds=time.perf_counter() - start, host_failed=True)
     except Exception as error:  # noqa: BLE001 - reported for this notebook; nbgrader grades it again
         return Graded(job, None, error=f"{type(error).__name__}: {error}", seconds=time.perf_counter() - start)
+    finally:
+        _grading = False
     return Graded(job, nbformat.writes(grading.nb), tuple(grading.events), seconds=time.perf_counter() - start)
 
 
