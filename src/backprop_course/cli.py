@@ -60,7 +60,7 @@ def _report(course: CourseDir, args: argparse.Namespace) -> int:
 
 
 def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
-    from .commands.autograde import autograde, summary
+    from .commands.autograde import AssignmentMissingError, autograde, summary
     from .grader.sandbox import SandboxUnavailableError
 
     try:
@@ -68,6 +68,9 @@ def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
                           progress=not args.no_progress)
     except SandboxUnavailableError as error:
         print(f"backprop-course autograde: refusing to grade without a sandbox: {error}")
+        return 2
+    except AssignmentMissingError as error:
+        print(f"backprop-course autograde: {error}")
         return 2
     except KeyboardInterrupt:
         print("backprop-course autograde: stopped; every kernel is stopped and no submission is half-recorded")

@@ -22,6 +22,7 @@ import warnings
 from collections import Counter
 from collections.abc import Callable
 
+from nbgrader.api import MissingEntry
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
@@ -29,12 +30,14 @@ from tqdm import tqdm
 
 from ..course.paths import CourseDir
 from ..grader import cgroups, scratch
-from ..grader.caps import Limits
 from ..grader.sandbox import describe, prepare_host, require_sandbox
-from ..grader.workers import DaskWorkers, Graded, LocalWorkers
+from ..grader.workers import DaskWorkers, LocalWorkers
+from ..nbgrader_glue.bulk_writer import BulkWriter
 from ..nbgrader_glue.course_config import course_config
+from ..nbgrader_glue.notebook_pipeline import Context, NotebookResult, grade_submitted
 from ..nbgrader_glue.preprocessors import SandboxedGrading, autograde_preprocessors
-from ..nbgrader_glue.recorder import Recorder, StudentLine, sanitized_jobs, submissions
+from ..nbgrader_glue.recorder import Recorder, StudentLine, jobs_for, submissions
+from ..nbgrader_glue.snapshot import take_snapshot
 
 MAX_TRIES = 3  # a notebook whose worker dies is graded again, up to this many times in all
 
@@ -51,8 +54,8 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
     if not unsafe:
         require_sandbox()
     store = scratch.new_folder("precomputed-")
-    # The recording run's grading is done (the workers'), and its metadata check already ran
-    # among the sanitize steps: the check that nbgrader repeats after grading is left out.
+    # Where nbgrader's own Autograde records a student, the grading is done (the workers'), and
+    # its metadata check already ran among the sanitize steps: the repeated check is left out.
     config = course_config(course, **{
         "Autograde.autograde_preprocessors": autograde_preprocessors(check_metadata_again=False),
         "SandboxedGrading.precomputed": str(store),
@@ -66,15 +69,27 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
             if not unsafe:  # the run's first line says what each sandbox gets, whatever ran before it
                 for line in prepare_host(limits) or [f"sandbox: {describe(limits)}"]:
                     show(line)
-            workers = DaskWorkers(scheduler) if scheduler else LocalWorkers(jobs or os.cpu_count() or 1)
-            recorder = Recorder(api, assignment, store, show, stopped=lambda: Stop.requested)
+            try:
+                snapshot = take_snapshot(api.coursedir.db_url, assignment, api.coursedir.course_id)
+            except MissingEntry:
+                raise AssignmentMissingError(f"the assignment {assignment!r} is not in the gradebook "
+                                             f"{course.gradebook_name}: release it first "
+                                             f"(nbgrader generate_assignment {assignment})") from None
+            context = Context(config, snapshot, limits, not unsafe)
+            workers = (DaskWorkers(scheduler, grade_submitted, context) if scheduler
+                       else LocalWorkers(jobs or os.cpu_count() or 1, grade_submitted, context))
+            writer = BulkWriter(api.coursedir, config, assignment)
+            recorder = Recorder(api, writer, assignment, store, show, stopped=lambda: Stop.requested)
             with _stopping_on_signals():
                 try:
-                    _run(api, assignment, limits, not unsafe, workers, recorder, progress)
+                    _run(api, assignment, workers, recorder, progress)
+                    recorder.flush()
                 except BaseException:
                     workers.close(cancel=True)
                     recorder.roll_back()
                     raise
+                finally:
+                    writer.close()
             workers.close()
     finally:
         scratch.remove_run_folder()
@@ -84,29 +99,33 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
     return recorder.lines
 
 
-def _run(api: NbGraderAPI, assignment: str, limits: Limits, sandboxed: bool, workers, recorder, progress: bool):
+class AssignmentMissingError(RuntimeError):
+    """The assignment to grade is not in the gradebook: it was never released."""
+
+
+def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progress: bool) -> None:
     jobs_of, waiting = {}, {}
     for student, paths in submissions(api.coursedir, assignment).items():
-        jobs, problems = sanitized_jobs(api.config, api.coursedir, assignment, student, paths, limits, sandboxed)
-        recorder.lines[student] = StudentLine(student, problems=problems)
+        jobs = jobs_for(student, paths)
+        recorder.lines[student] = StudentLine(student)
         waiting[student] = len(jobs)
         jobs_of.update({workers.submit(job): job for job in jobs})
         if not jobs:
             recorder.record(student)
     bar = tqdm(total=len(jobs_of), unit="notebook", disable=not progress, leave=False)
-    tries: Counter[str] = Counter()
+    tries: Counter[tuple[str, str]] = Counter()
     while jobs_of:
         for future in workers.as_completed(list(jobs_of)):
             job = jobs_of.pop(future)
             try:
-                graded = future.result()
+                result = future.result()
             except workers.lost as error:  # its worker died: not the student's doing
-                tries[job.key] += 1
-                if tries[job.key] < MAX_TRIES:
+                tries[job.student, job.notebook] += 1
+                if tries[job.student, job.notebook] < MAX_TRIES:
                     jobs_of[workers.submit(job)] = job
                     break  # wait again, for the new future too
-                graded = Graded(job, None, error=f"its worker died {MAX_TRIES} times: {error}", host_failed=True)
-            recorder.keep(graded)
+                result = NotebookResult(job, error=f"its worker died {MAX_TRIES} times: {error}", host_failed=True)
+            recorder.keep(result)
             bar.update()
             waiting[job.student] -= 1
             if waiting[job.student] == 0:

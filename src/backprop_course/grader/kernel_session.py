@@ -20,11 +20,13 @@ from ..course.mistake_ids import KERNEL_DIED, TIME_LIMIT
 from . import scratch
 from .caps import DEFAULT, Limits
 from .cgroups import Counters
+from .forked_kernel import ForkedKernelManager, forking
 from .sandbox import Sandbox, SandboxedKernelManager, die_with_parent
 
 # How often a silent kernel is checked for being still alive (seconds).
 LIVENESS_INTERVAL = 0.25
 STARTUP_TIMEOUT = 60.0
+READY_RETRY = 0.05  # seconds before kernel_info is asked again (its IOPub message may be lost)
 # Output written straight to the file descriptors (os.write, C code) is not captured: it would
 # interleave with what Python prints differently on every run. No input history is kept.
 KERNEL_ARGUMENTS = ["--IPKernelApp.capture_fd_output=False", "--HistoryManager.enabled=False"]
@@ -105,8 +107,11 @@ class KernelSession:
     def _start(self) -> None:
         if self.sandboxed:
             self.sandbox = Sandbox(self.limits)
-            self.manager = SandboxedKernelManager(kernel_name="python3")
-            self.manager.use(self.sandbox)
+            if forking():
+                self.manager = ForkedKernelManager(self.sandbox, KERNEL_ARGUMENTS)
+            else:
+                self.manager = SandboxedKernelManager(kernel_name="python3")
+                self.manager.use(self.sandbox)
             # The kernel works in its private /tmp; this folder is only where bwrap starts.
             cwd, before_exec = scratch.run_folder(), self.sandbox.before_exec
         else:
@@ -119,7 +124,7 @@ class KernelSession:
                                   preexec_fn=before_exec)
         self.client = self.manager.client()
         self.client.start_channels()
-        self.client.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        self.wait_for_ready(STARTUP_TIMEOUT)
         if self.sandbox is not None:
             self.sandbox.seal()
 
@@ -135,6 +140,32 @@ class KernelSession:
         if self.sandbox is not None:
             self.sandbox.close()
             self.sandbox = None
+
+    def wait_for_ready(self, timeout: float) -> None:
+        """Until the kernel answers kernel_info on its shell channel and reports on its IOPub
+        channel (so that no output of the first cell is lost to a subscription still joining).
+
+        jupyter_client's own wait ends with 0.2 s of silence on IOPub, a fifth of a forked
+        kernel's start; this ends as soon as both channels have answered.
+        """
+        client, deadline = self.client, time.monotonic() + timeout
+        asked: set[str] = set()
+        replied = reported = False
+        while time.monotonic() < deadline:
+            asked.add(client.kernel_info())  # again and again: IOPub drops what it gets before it joins
+            sent = time.monotonic()
+            while time.monotonic() - sent < READY_RETRY:
+                if client.shell_channel.msg_ready():
+                    replied |= client.shell_channel.get_msg(timeout=0)["parent_header"].get("msg_id") in asked
+                elif client.iopub_channel.msg_ready():
+                    reported |= client.iopub_channel.get_msg(timeout=0)["parent_header"].get("msg_id") in asked
+                else:
+                    time.sleep(0.002)
+                if replied and reported:
+                    return
+            if not self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+        raise RuntimeError(f"Kernel did not respond in {timeout:g} seconds")
 
     def restart(self) -> None:
         self.close()

@@ -29,6 +29,8 @@ from .caps import describe as describe_caps
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 SOCKETS_INSIDE = "/run/kernel"  # the sockets folder, as the sandbox sees it
 MATPLOTLIB_DIR = "/tmp/matplotlib"
+# The environment of the sandbox's processes (bwrap clears the grader's).
+SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "MPLCONFIGDIR": MATPLOTLIB_DIR}
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 PROCESS_MARGIN = 8  # the uid's process cap above the control group's, which then counts every hit
 # Every namespace but the user one, which root does not need and which would hide the uids.
@@ -199,8 +201,24 @@ class Sandbox:
         said = (done.stderr or done.stdout).strip().splitlines()
         return " / ".join(said[-3:]) if said else f"it exits with {done.returncode}"
 
+    def rlimits(self) -> dict[str, int]:
+        """The per-process limits of the sandbox's processes (prlimit's names)."""
+        limits = self.limits
+        # With a control group, its own process cap is the one reached (and counted) first.
+        processes = limits.processes + (PROCESS_MARGIN if self.group is not None else 0)
+        return {"as": limits.memory_bytes, "nproc": processes, "nofile": limits.open_files, "cpu": limits.cpu_seconds}
+
     def command(self, kernel_cmd: list[str]) -> list[str]:
         """kernel_cmd wrapped in bwrap and prlimit (and, for root, run as the sandbox's uid)."""
+        # As root, bwrap builds the sandbox with root's rights (it can read a Python under /root)
+        # and the kernel then drops to the sandbox's own uid inside it.
+        identity = ([] if self.uid is None else
+                    ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", "--inh-caps=-all"])
+        caps = ["prlimit", *(f"--{name}={value}" for name, value in self.rlimits().items()), "--"]
+        return [*self.bwrap_command(), *identity, *caps, *kernel_cmd]
+
+    def bwrap_command(self, info_fd: int | None = None) -> list[str]:
+        """bubblewrap's part of the command, up to and including its `--`."""
         visible = [path for path in [*SYSTEM_DIRS, *python_dirs()] if os.path.exists(path)]
         # bwrap would make the folders above a bound path (/root, /work) readable by root only.
         parents = sorted(
@@ -211,36 +229,25 @@ class Sandbox:
             binds += ["--perms", "0755", "--dir", parent]
         for path in visible:
             binds += ["--ro-bind", path, path]
-        limits = self.limits
-        # As root, bwrap builds the sandbox with root's rights (it can read a Python under /root)
-        # and the kernel then drops to the sandbox's own uid inside it.
-        identity = ([] if self.uid is None else
-                    ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", "--inh-caps=-all"])
-        # With a control group, its own process cap is the one reached (and counted) first.
-        processes = limits.processes + (PROCESS_MARGIN if self.group is not None else 0)
-        caps = ["prlimit", f"--as={limits.memory_bytes}", f"--nproc={processes}",
-                f"--nofile={limits.open_files}", f"--cpu={limits.cpu_seconds}", "--"]
-        sandbox = [
+        return [
             bwrap(),
             *namespaces(),
             "--die-with-parent",
             "--new-session",
+            *(["--info-fd", str(info_fd)] if info_fd is not None else []),
             "--proc", "/proc",
             "--dev", "/dev",
             # first: it would hide what is bound below /tmp
-            "--size", str(limits.disk_bytes), "--perms", "1777", "--tmpfs", "/tmp",
+            "--size", str(self.limits.disk_bytes), "--perms", "1777", "--tmpfs", "/tmp",
             *_font_list_binds(),
             *binds,
             "--perms", "0755", "--dir", "/run",
             "--bind", str(self.socket_dir), SOCKETS_INSIDE,
             "--chdir", "/tmp",
             "--clearenv",
-            "--setenv", "PATH", "/usr/bin:/bin",
-            "--setenv", "HOME", "/tmp",
-            "--setenv", "MPLCONFIGDIR", MATPLOTLIB_DIR,
+            *(part for name, value in SANDBOX_ENV.items() for part in ("--setenv", name, value)),
             "--",
         ]  # fmt: skip
-        return [*sandbox, *identity, *caps, *kernel_cmd]
 
 
 def _font_list_binds() -> list[str]:

@@ -52,7 +52,7 @@ def acquire(first_uid: int, count: int, lock_dir: Path = LOCK_DIR) -> Slot:
 
 
 def processes_of(uid: int) -> list[int]:
-    """The processes running under uid (real, effective, saved or filesystem uid), from /proc."""
+    """The live processes running under uid (real, effective, saved or filesystem uid), from /proc."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -60,10 +60,9 @@ def processes_of(uid: int) -> list[int]:
         with contextlib.suppress(OSError):  # gone meanwhile
             # The status file, not the folder's owner: a process that made itself non-dumpable
             # has a folder owned by root.
-            status = (entry / "status").read_text()
-            uids = next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1:]
-            if str(uid) in uids:
-                found.append(int(entry.name))
+            status = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+            if str(uid) in status["Uid"].split() and not status["State"].strip().startswith("Z"):
+                found.append(int(entry.name))  # a zombie holds nothing but its pid, and init reaps it
     return found
 
 

@@ -28,11 +28,15 @@ def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limi
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def save(folder: Path, key: str, graded: NotebookNode, events: list[str]) -> Path:
-    """Store the outputs of graded's code cells under key."""
+def record_of(graded: NotebookNode, events: list[str]) -> dict:
+    """The outputs and execution counts of graded's code cells, and the limits it met."""
     code_cells = [cell for cell in graded.cells if cell.cell_type == "code"]
-    record = {"outputs": [cell.outputs for cell in code_cells],
-              "execution_counts": [cell.execution_count for cell in code_cells], "events": events}
+    return {"outputs": [cell.outputs for cell in code_cells],
+            "execution_counts": [cell.execution_count for cell in code_cells], "events": events}
+
+
+def save(folder: Path, key: str, record: dict) -> Path:
+    """Store a grading's record under key."""
     path = Path(folder) / f"{key}.json"
     partial = path.with_suffix(".partial")
     partial.write_text(json.dumps(record))

@@ -1,27 +1,34 @@
-"""The single writer of `backprop-course autograde`: worker results in, nbgrader's own Autograde
-run per student, which takes them instead of grading again (SandboxedGrading.precomputed), out
-come the gradebook rows, autograded notebooks and feedback of `nbgrader autograde`."""
+"""The single writer of `backprop-course autograde`: worker results in; out come the gradebook
+rows, autograded notebooks and feedback of `nbgrader autograde`.
+
+A student whose notebooks are exactly the assignment's and all came back graded is recorded in
+bulk, with others, in one transaction per batch (bulk_writer.py). Any other student (a notebook
+that is missing, extra, or that nbgrader's steps could not read) is recorded by nbgrader's own
+Autograde, which takes the workers' gradings instead of grading again (SandboxedGrading.precomputed)
+and says what went wrong as `nbgrader autograde` would.
+"""
 
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
+from nbgrader.api import SubmittedAssignment
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import CheckCellMetadata
-from traitlets.config import Config
 
-from ..grader.caps import Limits
-from ..grader.workers import Graded, Job
 from . import precomputed
+from .bulk_writer import BulkWriter, StudentRecord
 from .gradebook import submission_scores
-from .precomputed import grading_key
-from .preprocessors import NO_PRECOMPUTED_RESULT, sanitize_preprocessors
+from .notebook_pipeline import Job, NotebookResult
+from .preprocessors import NO_PRECOMPUTED_RESULT
 from .ungraded import leave_ungraded
+
+BATCH_STUDENTS = 50  # students per transaction, at most
+BATCH_SECONDS = 2.0  # and the longest a graded student waits to be recorded
 
 
 @dataclass
@@ -31,7 +38,7 @@ class StudentLine:
     student: str
     scores: dict[str, tuple[float, float]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    recorded_in_full: bool = False  # nbgrader recorded every notebook of the submission
+    recorded_in_full: bool = False  # every notebook of the submission was recorded
     host_failed: bool = False  # left ungraded: the grading host could not grade it (run again)
 
     def __str__(self) -> str:
@@ -50,55 +57,71 @@ def submissions(coursedir: CourseDirectory, assignment: str) -> dict[str, list[P
     return found
 
 
-def sanitized_jobs(config: Config, coursedir: CourseDirectory, assignment: str, student: str,
-                   paths: list[Path], limits: Limits, sandboxed: bool) -> tuple[list[Job], list[str]]:
-    """The student's notebooks as nbgrader's sanitize steps leave them; and the ones that failed.
-
-    The metadata check is left to nbgrader's own run: it changes nothing, and it is the most
-    expensive step (a JSON schema validation of every cell).
-    """
-    steps = [step(config=config) for step in sanitize_preprocessors() if step is not CheckCellMetadata]
-    jobs, problems = [], []
-    for path in paths:
-        resources = {"unique_key": path.stem, "output_files_dir": f"{path.stem}_files",
-                     "nbgrader": {"student": student, "assignment": assignment, "notebook": path.stem,
-                                  "db_url": coursedir.db_url}}
-        try:
-            nb = nbformat.read(path, as_version=4)
-            for step in steps:
-                nb, resources = step.preprocess(nb, resources)
-        except Exception as error:  # noqa: BLE001 - nbgrader reports it again when it records
-            problems.append(f"{path.name}: {type(error).__name__}: {str(error)[:120]}")
-            continue
-        key = grading_key(nb, student, path.stem, limits, sandboxed)
-        jobs.append(Job(student, path.stem, nbformat.writes(nb), key, limits, sandboxed))
-    return jobs, problems
+def jobs_for(student: str, paths: list[Path]) -> list[Job]:
+    """A job per submitted notebook: its text as the student submitted it."""
+    return [Job(student, path.stem, path.read_text(encoding="utf-8", errors="replace")) for path in paths]
 
 
 class Recorder:
-    """The single writer: stores worker results, runs nbgrader's Autograde per student."""
+    """The single writer (see the module's docstring)."""
 
-    def __init__(self, api: NbGraderAPI, assignment: str, store: Path, show: Callable[[str], None],
-                 stopped: Callable[[], bool]):
-        self.api, self.assignment, self.store, self.show, self.stopped = api, assignment, store, show, stopped
+    def __init__(self, api: NbGraderAPI, writer: BulkWriter, assignment: str, store: Path,
+                 show: Callable[[str], None], stopped: Callable[[], bool]):
+        self.api, self.writer, self.assignment, self.store = api, writer, assignment, store
+        self.show, self.stopped = show, stopped
         self.lines: dict[str, StudentLine] = {}
-        self.recording: str | None = None
+        self.results: dict[str, list[NotebookResult]] = {}
+        self.pending: list[StudentRecord] = []
+        self.since = time.monotonic()
+        self.recording: str | None = None  # the student nbgrader's own Autograde is recording
 
-    def keep(self, graded: Graded) -> None:
-        line = self.lines[graded.job.student]
-        line.host_failed |= graded.host_failed
-        if graded.notebook_json is None:
-            line.problems.append(f"{graded.job.notebook}: {graded.error}")
-            return
-        nb = nbformat.reads(graded.notebook_json, as_version=4)
-        precomputed.save(self.store, graded.job.key, nb, list(graded.events))
-        line.problems += [f"{graded.job.notebook}: {event}" for event in dict.fromkeys(graded.events)]
+    def keep(self, result: NotebookResult) -> None:
+        line = self.lines[result.job.student]
+        line.host_failed |= result.host_failed
+        self.results.setdefault(result.job.student, []).append(result)
+        if result.error is not None:
+            line.problems.append(f"{result.job.notebook}: {result.error}")
+        line.problems += [f"{result.job.notebook}: {event}" for event in dict.fromkeys(result.events)]
 
     def record(self, student: str) -> None:
-        line = self.lines[student]
+        """The student's notebooks are all back: record them (in the next batch, or at once)."""
+        line, results = self.lines[student], self.results.pop(student, [])
         if line.host_failed:  # nothing is recorded for them, not even a zero: the next run grades them
-            self.show(str(line) + f"  ({'; '.join(line.problems)})")
+            self.show(str(line))
             return
+        if results and all(result.autograded is not None for result in results) and (
+                {result.job.notebook for result in results} == self.writer.notebook_names):
+            self.pending.append(StudentRecord(student, tuple(sorted(results, key=lambda r: r.job.notebook))))
+            if len(self.pending) >= BATCH_STUDENTS or time.monotonic() - self.since >= BATCH_SECONDS:
+                self.flush()
+            return
+        self.flush()  # keep the order of the lines
+        for result in results:
+            if result.record is not None:
+                precomputed.save(self.store, result.key, result.record)
+        self._by_nbgrader(student)
+
+    def flush(self) -> None:
+        """Record the batch of students waiting, in one transaction."""
+        batch, self.pending, self.since = self.pending, [], time.monotonic()
+        if not batch:
+            return
+        self.writer.write(batch)
+        for record in batch:
+            line = self.lines[record.student]
+            line.recorded_in_full = True
+            line.scores = self._scores(record.student)
+            self.show(str(line))
+        self.writer.done_reading()
+
+    def _scores(self, student: str) -> dict[str, tuple[float, float]]:
+        submission = (self.writer.db.query(SubmittedAssignment)
+                      .filter(SubmittedAssignment.assignment == self.writer.assignment_row,
+                              SubmittedAssignment.student_id == student).one())
+        return {notebook.name: (notebook.score, notebook.max_score) for notebook in submission.notebooks}
+
+    def _by_nbgrader(self, student: str) -> None:
+        line = self.lines[student]
         self.recording = student
         result = self.api.autograde(self.assignment, student, force=True, create=True)
         if self.stopped():  # nbgrader's API catches KeyboardInterrupt like any other exception
@@ -115,7 +138,9 @@ class Recorder:
         self.show(str(line))
 
     def roll_back(self) -> None:
-        """Remove the submission being recorded when the run stopped: no student is left half-written."""
+        """When the run stopped: the batch being written was rolled back (BulkWriter.write), and
+        the student nbgrader was recording is taken out, so that no student is left half-written."""
+        self.pending = []
         student, self.recording = self.recording, None
         if student is None:
             return

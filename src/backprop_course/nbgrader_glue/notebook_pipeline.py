@@ -1,0 +1,154 @@
+"""One submitted notebook through nbgrader's own autograde steps, as a worker runs it: sanitize
+(reading the instructor's cells from the assignment's snapshot), grade in the sandbox,
+post-process, and read the grades back, without writing any gradebook.
+
+What comes back is plain data: the autograded notebook as nbgrader writes it, each graded
+cell's score and each answer cell's comment (as SaveAutoGrades would store them), and the
+grading's outputs (for nbgrader's own run, where a student needs it, see recorder.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbgrader import utils
+from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, NbGraderPreprocessor, SaveAutoGrades
+from traitlets.config import Config
+
+from ..grader.caps import Limits
+from ..grader.kernel_session import KernelUnavailableError
+from ..grader.notebook_grading import grade_notebook
+from . import precomputed
+from .preprocessors import SandboxedGrading
+from .snapshot import Snapshot, snapshot_url
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every job of a run shares, sent to each worker once: the configuration (with the
+    steps nbgrader runs) and the assignment's snapshot."""
+
+    config: Config
+    snapshot: Snapshot
+    limits: Limits
+    sandboxed: bool
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submitted notebook to grade: plain data, no paths."""
+
+    student: str
+    notebook: str
+    submitted: str  # the notebook file's text, as the student submitted it
+
+
+@dataclass(frozen=True)
+class CellGrade:
+    """What SaveAutoGrades stores for one cell: a graded cell's score, an answer's comment."""
+
+    grade_id: str
+    is_grade: bool
+    auto_score: float | None = None
+    is_commented: bool = False
+    auto_comment: str | None = None
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    """What a worker sends back: the autograded notebook and its grades, or why there is none."""
+
+    job: Job
+    autograded: str | None = None  # the notebook file nbgrader would write, as text
+    grades: tuple[CellGrade, ...] = ()
+    record: dict | None = None  # the grading's outputs, for nbgrader's own run (precomputed.py)
+    key: str = ""
+    events: tuple[str, ...] = ()
+    error: str | None = None
+    host_failed: bool = False  # no kernel could start: not the student's doing, nothing to record
+    seconds: float = 0.0
+    steps: dict = field(default_factory=dict)  # seconds per stage, for the benchmarks
+
+
+class ReadGrades(NbGraderPreprocessor):
+    """In the place of SaveAutoGrades: the same scores and comments, into resources, not a gradebook."""
+
+    def preprocess(self, nb, resources):
+        grades = []
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            is_grade, commented = utils.is_grade(cell), utils.is_solution(cell) or utils.is_task(cell)
+            if not (is_grade or commented):
+                continue
+            score = utils.determine_grade(cell, self.log)[0] if is_grade else None
+            comment = None
+            if commented and cell.metadata.nbgrader.get("checksum", None) == utils.compute_checksum(cell) and (
+                    not utils.is_task(cell)):
+                comment = "No response."
+            grades.append(CellGrade(grade_id, is_grade, score, commented, comment))
+        resources["backprop_grades"] = tuple(grades)
+        return nb, resources
+
+
+def exporter(config: Config, steps: list) -> NotebookExporter:
+    """nbgrader's own exporter for its autograde passes, with steps as its only preprocessors."""
+    quiet = copy.deepcopy(config)
+    quiet.Exporter.default_preprocessors = []
+    found = NotebookExporter(config=quiet)
+    for step in steps:
+        found.register_preprocessor(step)
+    return found
+
+
+def _exporters(context: Context) -> tuple[NotebookExporter, NotebookExporter]:
+    """The sanitize pass's exporter, and the one of the steps after grading (with the grades read
+    instead of saved, and neither late penalties nor the repeated metadata check: the writer
+    does the first, the sanitize pass did the second)."""
+    cached = _cache.get(id(context))
+    if cached is None:
+        config = context.config
+        after = [step for step in config.Autograde.autograde_preprocessors
+                 if step not in (SandboxedGrading, AssignLatePenalties, CheckCellMetadata)]
+        after = [ReadGrades if step is SaveAutoGrades else step for step in after]
+        cached = _cache[id(context)] = (context, exporter(config, config.Autograde.sanitize_preprocessors),
+                                        exporter(config, after))
+    return cached[1], cached[2]
+
+
+# The exporters of each context this process has seen (the context is kept, so its id stays its own).
+_cache: dict[int, tuple[Context, NotebookExporter, NotebookExporter]] = {}
+
+
+def grade_submitted(job: Job, context: Context) -> NotebookResult:
+    """Run one submitted notebook through the autograde steps (see the module's docstring)."""
+    start = time.perf_counter()
+    steps = {}
+    sanitize, after = _exporters(context)
+    resources = {"unique_key": job.notebook, "output_files_dir": f"{job.notebook}_files",
+                 "nbgrader": {"student": job.student, "assignment": context.snapshot.assignment,
+                              "notebook": job.notebook, "db_url": snapshot_url(context.snapshot)}}
+    try:
+        nb = nbformat.reads(job.submitted, as_version=4)
+        sanitized, resources = sanitize.from_notebook_node(nb, resources)
+        nb = nbformat.reads(sanitized, as_version=4)  # as nbgrader reads it back for its second pass
+    except Exception as error:  # noqa: BLE001 - nbgrader's own run reports it for this student
+        return NotebookResult(job, error=f"{type(error).__name__}: {str(error)[:200]}")
+    steps["sanitize"] = time.perf_counter() - start
+    key = precomputed.grading_key(nb, job.student, job.notebook, context.limits, context.sandboxed)
+    try:
+        grading = grade_notebook(nb, job.notebook, job.student, sandboxed=context.sandboxed, limits=context.limits)
+    except KernelUnavailableError as error:
+        return NotebookResult(job, key=key, error=str(error), host_failed=True, seconds=time.perf_counter() - start)
+    except Exception as error:  # noqa: BLE001 - reported for this notebook; nbgrader grades it again
+        return NotebookResult(job, key=key, error=f"{type(error).__name__}: {error}",
+                              seconds=time.perf_counter() - start)
+    steps["grade"] = time.perf_counter() - start - steps["sanitize"]
+    record = precomputed.record_of(grading.nb, list(grading.events))
+    autograded, resources = after.from_notebook_node(grading.nb, resources)
+    steps["after"] = time.perf_counter() - start - steps["sanitize"] - steps["grade"]
+    return NotebookResult(job, autograded, resources["backprop_grades"], record, key, tuple(grading.events),
+                          seconds=time.perf_counter() - start, steps=steps)
