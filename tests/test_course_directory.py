@@ -95,7 +95,7 @@ def test_class_trait_options_reach_the_grading(tmp_path):
 
 def test_installed_without_editable_mode_it_works_from_any_course_directory(tmp_path):
     target = tmp_path / "installed"
-    installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                                 "--target", str(target), str(REPO_ROOT)], capture_output=True, text=True, timeout=600)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     env = dict(os.environ, PYTHONPATH=str(target))

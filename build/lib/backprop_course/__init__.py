@@ -1,0 +1,1 @@
+"""backprop-course: an nbgrader assignment that teaches backpropagation, and its grader."""

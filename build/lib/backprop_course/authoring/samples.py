@@ -1,0 +1,78 @@
+"""Sample submissions: release notebooks with a student's answers written into the answer cells.
+
+A student's answers are a Python file, samples/answers/<student>.py: each graded function is
+defined there under its contract name, and any other answer cell (the learning-rate plot and
+discussion) is a string named after the cell's grade_id. build_samples writes
+samples/<student>/<assignment>/*.ipynb and timestamp.txt from release/, the way a student who
+fetched the release and edited it would submit them.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import nbformat
+
+from ..course.cells import answer_id
+from ..course.cells import grade_id as cell_grade_id
+from ..course.contract import ASSIGNMENT, NOTEBOOKS
+from ..course.paths import CourseDir
+
+SUBMISSION_TIME = "2026-11-20 10:00:00.000000 UTC"
+
+
+def answers_from_source(python_source: str) -> dict[str, str]:
+    """Cell sources keyed by grade_id: answer_<name> for each function, the id for each string."""
+    tree = ast.parse(python_source)
+    answers = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            answers[answer_id(node.name)] = ast.get_source_segment(python_source, node)
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            for target in node.targets:
+                answers[target.id] = node.value.value.strip("\n")
+    return answers
+
+
+def fill_answers(notebook: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """A copy of notebook whose cells with a grade_id in answers hold the given source."""
+    filled = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    for cell in filled.cells:
+        grade_id = cell_grade_id(cell)
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return filled
+
+
+def write_submission(release_dir: Path, answers: dict[str, str], target: Path, timestamp: str = SUBMISSION_TIME):
+    """Write a student's submission of every notebook of release_dir into target."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for notebook in NOTEBOOKS:
+        release_notebook = nbformat.read(release_dir / notebook.filename, as_version=4)
+        path = target / notebook.filename
+        nbformat.write(fill_answers(release_notebook, answers), path)
+        written.append(path)
+    (target / "timestamp.txt").write_text(timestamp + "\n")
+    return written
+
+
+def sample_students(course: CourseDir) -> list[str]:
+    """The students with a submission under samples/."""
+    return sorted(path.parent.name for path in course.samples.glob(f"*/{ASSIGNMENT}") if path.is_dir())
+
+
+def build_samples(course: CourseDir) -> list[Path]:
+    """Write samples/<student>/<assignment>/ for every answers file under samples/answers/."""
+    written = []
+    for answers_file in sorted((course.samples / "answers").glob("*.py")):
+        answers = answers_from_source(answers_file.read_text())
+        written += write_submission(course.release, answers, course.samples / answers_file.stem / ASSIGNMENT)
+    return written
+
+
+def expected_scores(course: CourseDir) -> dict[str, dict[str, float]]:
+    """What each sample student should score per notebook, as samples/expected_scores.json says."""
+    return json.loads((course.samples / "expected_scores.json").read_text())

@@ -1,0 +1,158 @@
+"""The `backprop-course` command: a thin layer over the instructor verbs.
+
+    backprop-course [--course-dir DIR] COMMAND [ARGS] [--Class.trait=value ...]
+
+Every command acts on an nbgrader course directory: the current one by default, as nbgrader's
+own apps do. Its nbgrader_config.py is read, and the `--Class.trait=value` options go on top of
+it, here and in every nbgrader app a command runs (for example `--CourseDirectory.db_url=...`,
+`--SandboxedGrading.cell_timeout=60`, `--SandboxedGrading.unsafe=True`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .course.paths import CourseDir
+from .nbgrader_glue.course_config import is_option, open_course
+
+
+def _build_source(course: CourseDir, args: argparse.Namespace) -> int:
+    from .authoring.build import build_source
+
+    for path in build_source(course):
+        print(f"wrote {path.relative_to(course.root)}")
+    return 0
+
+
+def _generate(course: CourseDir, args: argparse.Namespace) -> int:
+    from .commands.generate import generate
+
+    generate(course)
+    print(f"wrote {course.release.relative_to(course.root)} and {course.solutions.relative_to(course.root)}")
+    return 0
+
+
+def _build_samples(course: CourseDir, args: argparse.Namespace) -> int:
+    from .authoring.samples import build_samples
+
+    for path in build_samples(course):
+        print(f"wrote {path.relative_to(course.root)}")
+    return 0
+
+
+def _demo(course: CourseDir, args: argparse.Namespace) -> int:
+    from .commands.demo import run_demo
+
+    return run_demo(course)
+
+
+def _report(course: CourseDir, args: argparse.Namespace) -> int:
+    from .commands.report import ReportError, summary_lines, write_report
+
+    try:
+        report, path = write_report(course, args.assignment)
+    except ReportError as error:
+        print(f"backprop-course report: {error}")
+        return 1
+    print("\n".join(summary_lines(report, path, course)))
+    return 0
+
+
+def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
+    from .commands.autograde import autograde, summary
+    from .grader.sandbox import SandboxUnavailableError
+
+    try:
+        lines = autograde(course, args.assignment, jobs=args.jobs, scheduler=args.scheduler,
+                          progress=not args.no_progress)
+    except SandboxUnavailableError as error:
+        print(f"backprop-course autograde: refusing to grade without a sandbox: {error}")
+        return 2
+    except KeyboardInterrupt:
+        print("backprop-course autograde: stopped; every kernel is stopped and no submission is half-recorded")
+        return 130
+    text, code = summary(lines)
+    print(text)
+    return code
+
+
+def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
+    from .authoring.catalog_page import write_catalog_page
+
+    print(f"wrote {write_catalog_page(course).relative_to(course.root)}")
+    return 0
+
+
+def _screenshots(course: CourseDir, args: argparse.Namespace) -> int:
+    from .commands.browser import BrowserUnavailableError
+    from .commands.screenshots import write_feedback_screenshots
+
+    try:
+        paths = write_feedback_screenshots(course)
+    except BrowserUnavailableError as error:
+        print(f"backprop-course screenshots: {error}")
+        return 1
+    for path in paths:
+        print(f"wrote {path.relative_to(course.root)}")
+    return 0
+
+
+COMMANDS = {
+    "build-source": (_build_source, "write source/ notebooks from the lessons in lessons/"),
+    "generate": (_generate, "nbgrader generate_assignment and generate_solution"),
+    "build-samples": (_build_samples, "write the sample submissions under samples/ from release/"),
+    "demo": (_demo, "the whole instructor pipeline on the sample submissions"),
+    "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
+    "autograde": (_autograde, "grade all submissions concurrently (nbgrader autograde, one gradebook writer)"),
+    "report": (_report, "HTML report of scores and mistakes (reports/ASSIGNMENT.html) and nbgrader export"),
+    "screenshots": (_screenshots, "grade the samples afresh; screenshots of a feedback page in docs/ (needs Chromium)"),
+}
+
+# Arguments of the commands that take any: {command: [(flags, add_argument's keywords)]}.
+COMMAND_ARGUMENTS = {
+    "report": [(("assignment",), {"help": "the assignment to report on, e.g. backprop"})],
+    "autograde": [
+        (("assignment",), {"help": "the assignment to grade, e.g. backprop"}),
+        (("--jobs", "-j"), {"type": int, "default": None, "help": "notebooks graded at once (default: the cores)"}),
+        (("--scheduler",), {"default": None, "help": "grade on a Dask cluster: its scheduler's address"}),
+        (("--db-url",), {"default": None, "help": "the gradebook (SQLAlchemy URL, e.g. postgresql://...); "
+                                                  "the same as --CourseDirectory.db_url=URL"}),
+        (("--unsafe",), {"action": "store_true", "help": "no sandbox, only for submissions you trust; the same as "
+                                                          "--SandboxedGrading.unsafe=True"}),
+        (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
+    ],
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="backprop-course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--course-dir", type=Path, default=None,
+                        help="the nbgrader course directory (default: the current directory)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, (_, help_text) in COMMANDS.items():
+        command = commands.add_parser(name, help=help_text)
+        for flags, keywords in COMMAND_ARGUMENTS.get(name, []):
+            command.add_argument(*flags, **keywords)
+    args, rest = parser.parse_known_args(argv)
+    unknown = [argument for argument in rest if not is_option(argument)]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    options = [*rest, *shorthand_options(args)]
+    handler, _ = COMMANDS[args.command]
+    return handler(open_course(args.course_dir, options), args)
+
+
+def shorthand_options(args: argparse.Namespace) -> list[str]:
+    """The --Class.trait=value options that --db-url and --unsafe stand for."""
+    options = []
+    if getattr(args, "db_url", None):
+        options.append(f"--CourseDirectory.db_url={args.db_url}")
+    if getattr(args, "unsafe", False):
+        options.append("--SandboxedGrading.unsafe=True")
+    return options
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""Instructor verb `autograde`: grade a class concurrently, then record it with nbgrader's own
+Autograde, one student at a time, in this process: the only writer of the gradebook.
+
+Steps, as a pipeline:
+1. find the submissions and sanitize each notebook here, with nbgrader's own sanitize steps
+   (they read the gradebook's copy of the instructor's cells);
+2. grade the notebooks concurrently in workers (grader/workers.py: processes on this machine, or
+   a Dask cluster), each in a fresh sandboxed kernel; a notebook whose worker dies is graded again;
+3. as each student's notebooks come back, the recorder (nbgrader_glue/recorder.py) stores them
+   and runs nbgrader's Autograde for that student, which writes the gradebook rows, autograded
+   notebooks and logs exactly as `nbgrader autograde` would.
+An interrupted run removes the submission it was recording, so the gradebook holds only whole
+students, and stops every kernel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import warnings
+from collections import Counter
+from collections.abc import Callable
+
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.exc import SAWarning
+from tqdm import tqdm
+
+from ..course.paths import CourseDir
+from ..grader import cgroups, scratch
+from ..grader.caps import Limits
+from ..grader.sandbox import describe, prepare_host, require_sandbox
+from ..grader.workers import DaskWorkers, Graded, LocalWorkers
+from ..nbgrader_glue.course_config import course_config
+from ..nbgrader_glue.preprocessors import SandboxedGrading, autograde_preprocessors
+from ..nbgrader_glue.recorder import Recorder, StudentLine, sanitized_jobs, submissions
+
+MAX_TRIES = 3  # a notebook whose worker dies is graded again, up to this many times in all
+
+
+def autograde(course: CourseDir, assignment: str, jobs: int | None = None, scheduler: str | None = None,
+              show: Callable[[str], None] = print, progress: bool = True) -> dict[str, StudentLine]:
+    """Grade every submission of assignment (see the module's docstring); a line per student.
+
+    The gradebook, the limits and whether to use the sandbox are the course's configuration
+    (its nbgrader_config.py and command-line options).
+    """
+    grading = SandboxedGrading(config=course_config(course))
+    unsafe, limits = grading.unsafe, grading.limits()
+    if not unsafe:
+        require_sandbox()
+    store = scratch.new_folder("precomputed-")
+    # The recording run's grading is done (the workers'), and its metadata check already ran
+    # among the sanitize steps: the check that nbgrader repeats after grading is left out.
+    config = course_config(course, **{
+        "Autograde.autograde_preprocessors": autograde_preprocessors(check_metadata_again=False),
+        "SandboxedGrading.precomputed": str(store),
+    })
+    try:
+        with warnings.catch_warnings():
+            # nbgrader's add_submission trips SQLAlchemy 2's autoflush warnings on every student.
+            warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
+            api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+            api.coursedir.root = str(course.root)
+            if not unsafe:  # the run's first line says what each sandbox gets, whatever ran before it
+                for line in prepare_host(limits) or [f"sandbox: {describe(limits)}"]:
+                    show(line)
+            workers = DaskWorkers(scheduler) if scheduler else LocalWorkers(jobs or os.cpu_count() or 1)
+            recorder = Recorder(api, assignment, store, show, stopped=lambda: Stop.requested)
+            with _stopping_on_signals():
+                try:
+                    _run(api, assignment, limits, not unsafe, workers, recorder, progress)
+                except BaseException:
+                    workers.close(cancel=True)
+                    recorder.roll_back()
+                    raise
+            workers.close()
+    finally:
+        scratch.remove_run_folder()
+        # what a worker that was killed while it graded left: its control groups and sockets
+        cgroups.sweep()
+        scratch.sweep()
+    return recorder.lines
+
+
+def _run(api: NbGraderAPI, assignment: str, limits: Limits, sandboxed: bool, workers, recorder, progress: bool):
+    jobs_of, waiting = {}, {}
+    for student, paths in submissions(api.coursedir, assignment).items():
+        jobs, problems = sanitized_jobs(api.config, api.coursedir, assignment, student, paths, limits, sandboxed)
+        recorder.lines[student] = StudentLine(student, problems=problems)
+        waiting[student] = len(jobs)
+        jobs_of.update({workers.submit(job): job for job in jobs})
+        if not jobs:
+            recorder.record(student)
+    bar = tqdm(total=len(jobs_of), unit="notebook", disable=not progress, leave=False)
+    tries: Counter[str] = Counter()
+    while jobs_of:
+        for future in workers.as_completed(list(jobs_of)):
+            job = jobs_of.pop(future)
+            try:
+                graded = future.result()
+            except workers.lost as error:  # its worker died: not the student's doing
+                tries[job.key] += 1
+                if tries[job.key] < MAX_TRIES:
+                    jobs_of[workers.submit(job)] = job
+                    break  # wait again, for the new future too
+                graded = Graded(job, None, error=f"its worker died {MAX_TRIES} times: {error}", host_failed=True)
+            recorder.keep(graded)
+            bar.update()
+            waiting[job.student] -= 1
+            if waiting[job.student] == 0:
+                with _above(bar):
+                    recorder.record(job.student)
+    bar.close()
+
+
+@contextlib.contextmanager
+def _above(bar: tqdm):
+    with bar.external_write_mode():
+        yield
+
+
+class Stop:
+    """Whether Ctrl-C or SIGTERM asked this run to stop (nbgrader's API catches every exception
+    of the app it runs, KeyboardInterrupt included, so the request is also kept here)."""
+
+    requested = False
+
+
+@contextlib.contextmanager
+def _stopping_on_signals():
+    """Ctrl-C and SIGTERM stop the run, through the same clean-up."""
+
+    def stop(signum, frame):
+        Stop.requested = True
+        raise KeyboardInterrupt
+
+    Stop.requested = False
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def summary(lines: dict[str, StudentLine]) -> tuple[str, int]:
+    """The run's last line, and its exit code: 1 when a student was not graded in full."""
+    ungraded = [line.student for line in lines.values() if line.host_failed]
+    partial = [line.student for line in lines.values() if not line.recorded_in_full and not line.host_failed]
+    text = f"graded {len(lines) - len(ungraded)} submissions"
+    if partial:
+        text += f"; not in full: {', '.join(partial)}"
+    if ungraded:
+        text += f"; not graded, the grading host failed (run autograde again): {', '.join(ungraded)}"
+    return text, 1 if partial or ungraded else 0

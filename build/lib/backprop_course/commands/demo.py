@@ -1,0 +1,62 @@
+"""Instructor verb `demo`: the whole nbgrader pipeline on the shipped sample submissions."""
+
+from __future__ import annotations
+
+import shutil
+
+from ..authoring.samples import sample_students
+from ..course.contract import ASSIGNMENT
+from ..course.paths import CourseDir
+from ..grader.sandbox import sandbox_problem
+from ..nbgrader_glue.apps import export, nbgrader, nbgrader_batch
+from ..nbgrader_glue.gradebook import notebook_scores, score_table
+
+
+def release(course: CourseDir) -> None:
+    nbgrader("generate_assignment", ASSIGNMENT, "--force", course=course)
+
+
+def collect_samples(course: CourseDir) -> None:
+    """Copy samples/<student>/<assignment>/ to submitted/, as `nbgrader collect` would."""
+    for student in sample_students(course):
+        target = course.submission(student)
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(course.samples / student / ASSIGNMENT, target)
+
+
+def autograde(course: CourseDir) -> None:
+    _report_failed("autograde", nbgrader_batch("autograde", ASSIGNMENT, "--force", course=course))
+
+
+def feedback(course: CourseDir) -> None:
+    _report_failed("feedback", nbgrader_batch("generate_feedback", ASSIGNMENT, "--force", course=course))
+
+
+def _report_failed(step: str, students: list[str]) -> None:
+    for student in students:
+        print(f"      {step}: nbgrader could not process the submission of {student} (see nbgrader's log)")
+
+
+PIPELINE = [
+    ("release the assignment (nbgrader generate_assignment)", release),
+    ("collect the sample submissions into submitted/", collect_samples),
+    ("autograde (nbgrader autograde)", autograde),
+    ("write feedback (nbgrader generate_feedback)", feedback),
+    ("export grades (nbgrader export)", export),
+]
+
+
+def run_demo(course: CourseDir) -> int:
+    problem = sandbox_problem()
+    if problem is not None:  # before any step: nothing is run on nothing
+        print(f"backprop-course demo: cannot grade without a sandbox: {problem}")
+        return 2
+    for number, (title, step) in enumerate(PIPELINE, start=1):
+        print(f"[{number}/{len(PIPELINE)}] {title}", flush=True)
+        step(course)
+    print()
+    print(score_table(notebook_scores(course.db_url)))
+    print()
+    print(f"grades: {course.grades_csv.relative_to(course.root)}; "
+          f"feedback: {course.feedback.relative_to(course.root)}/<student>/{ASSIGNMENT}/")
+    return 0

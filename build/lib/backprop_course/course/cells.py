@@ -1,0 +1,29 @@
+"""How the course's cells are told apart: by nbgrader's metadata and the contract's ids."""
+
+from __future__ import annotations
+
+from nbformat import NotebookNode
+
+ANSWER_PREFIX = "answer_"
+TEST_PREFIX = "test_"
+
+
+def answer_id(function_name: str) -> str:
+    """The grade_id of the cell where the student writes function_name."""
+    return f"{ANSWER_PREFIX}{function_name}"
+
+
+def test_id(function_name: str) -> str:
+    """The grade_id every graded cell of function_name starts with."""
+    return f"{TEST_PREFIX}{function_name}"
+
+
+def grade_id(cell: NotebookNode) -> str | None:
+    """The cell's nbgrader grade_id, or None for a cell nbgrader does not track."""
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def is_graded_test(cell: NotebookNode) -> bool:
+    """Whether the cell is a graded test cell (graded, and not an answer)."""
+    nbgrader = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and nbgrader.get("grade", False) and not nbgrader.get("solution", False)

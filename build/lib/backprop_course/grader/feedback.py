@@ -1,0 +1,40 @@
+"""What the student reads under a graded cell: the check's score, the mistake's id and hint, and
+their result on the cell's public example beside the expected one (never a hidden value)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..course import reference
+from ..course.cases import public_example
+from ..course.catalog import hint
+from ..course.checks import VALUES
+from ..course.plain import leaves, to_plain
+from .judge import CheckVerdict
+from .runner import Outcome
+
+
+def _show(value) -> str:
+    arrays = [leaf for _, leaf in leaves(value) if isinstance(leaf, np.ndarray)]
+    parts = [np.array2string(array, precision=4, threshold=8) for array in arrays]
+    text = ", ".join(parts) if parts else str(value)
+    return text if len(text) <= 200 else text[:200] + " ..."
+
+
+def feedback_lines(verdict: CheckVerdict, public: Outcome | None = None) -> list[str]:
+    """What the student reads under a test cell: the check's score, then the mistake and its hint."""
+    check = verdict.check
+    unit = "point" if check.points == 1 else "points"
+    lines = [f"{check.function}: {check.title}: {verdict.points:g} of {check.points} {unit}"]
+    if verdict.failure is None:
+        lines.append("  passed every hidden check")
+        return lines
+    failure = verdict.failure
+    lines.append(f"  [{failure.mistake}] {hint(failure.mistake)}")
+    lines.append(f"  detail: {failure.detail}")
+    if check.kind == VALUES and public is not None and public.error is None:
+        expected = to_plain(getattr(reference, check.function)(*public_example(check.function)))
+        lines.append("  on the public example in this cell's assert_implemented line:")
+        lines.append(f"    yours:    {_show(public.value)}")
+        lines.append(f"    expected: {_show(expected)}")
+    return lines

@@ -1,0 +1,145 @@
+"""Judges plain results against the reference, check by check, and names the mistake."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..course import reference
+from ..course.catalog import diagnose
+from ..course.checks import CHECKS, INPUTS_KEPT, STRUCTURE, Check
+from ..course.contract import REL_TOLERANCE
+from ..course.mistake_ids import (
+    KERNEL_DIED,
+    MEMORY_LIMIT,
+    NOT_FINITE,
+    NOT_IMPLEMENTED,
+    RAISED_ERROR,
+    TIME_LIMIT,
+    WRONG_SHAPE,
+    WRONG_VALUE,
+)
+from ..course.notebook_helpers import describe
+from ..course.numerics import rel_error
+from ..course.plain import at, to_plain
+from .runner import Outcome
+
+# The order in which failures are reported when several cases fail in different ways.
+CHECK_ORDER = (
+    NOT_IMPLEMENTED,
+    KERNEL_DIED,
+    MEMORY_LIMIT,
+    TIME_LIMIT,
+    RAISED_ERROR,
+    WRONG_SHAPE,
+    NOT_FINITE,
+    WRONG_VALUE,
+    "sgd-mutates-input",
+)
+# Failures of the result itself, which the catalog may explain more precisely.
+DIAGNOSABLE = (WRONG_SHAPE, NOT_FINITE, WRONG_VALUE)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check: the mistake id and a sentence that shows no hidden value."""
+
+    mistake: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CheckVerdict:
+    """The grade of one check: points earned out of its points, and the failure if any."""
+
+    check: Check
+    points: float
+    failure: Failure | None
+
+
+def expected_results(function_name: str, cases: list[tuple]) -> list[Any]:
+    """The reference's plain results on the same cases."""
+    function = getattr(reference, function_name)
+    return [to_plain(function(*args)) for args in cases]
+
+
+def compare(expected: Any, actual: Any, where: str, values: bool = True) -> Failure | None:
+    """The first difference between two plain values: structure first, then (if asked) numbers."""
+    if isinstance(expected, np.ndarray):
+        if not isinstance(actual, np.ndarray) or actual.shape != expected.shape:
+            return Failure(WRONG_SHAPE, f"{where} should be {describe(expected)}, got {describe(actual)}")
+        if not values:
+            return None
+        if np.all(np.isfinite(expected)) and not np.all(np.isfinite(actual)):
+            return Failure(NOT_FINITE, f"{where} holds NaN or infinity")
+        if rel_error(actual, expected) > REL_TOLERANCE:
+            return Failure(WRONG_VALUE, f"{where} has wrong values (rel_error above {REL_TOLERANCE:g})")
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict) or actual.keys() != expected.keys():
+            return Failure(WRONG_SHAPE, f"{where} should be {describe(expected)}, got {describe(actual)}")
+        return first_failure(
+            compare(expected[key], actual[key], f'{where}["{key}"]', values) for key in sorted(expected)
+        )
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return Failure(WRONG_SHAPE, f"{where} should be {describe(expected)}, got {describe(actual)}")
+        return first_failure(
+            compare(item, other, f"{where}[{index}]", values)
+            for index, (item, other) in enumerate(zip(expected, actual))
+        )
+    raise TypeError(f"the reference returned an unexpected {type(expected).__name__}")
+
+
+def first_failure(failures) -> Failure | None:
+    """The failure to report among several: the earliest in CHECK_ORDER."""
+    found = [failure for failure in failures if failure is not None]
+    return min(found, key=_rank, default=None)
+
+
+def _rank(failure: Failure) -> int:
+    """Position in CHECK_ORDER; a mistake the catalog recognised ranks with wrong values."""
+    return CHECK_ORDER.index(failure.mistake if failure.mistake in CHECK_ORDER else WRONG_VALUE)
+
+
+def _where(path: tuple) -> str:
+    return "the result" + "".join(f'["{key}"]' if isinstance(key, str) else f"[{key}]" for key in path)
+
+
+def check_outcome(check: Check, expected: Any, outcome: Outcome) -> Failure | None:
+    """The failure of one call under one check, or None when it passes."""
+    if outcome.error is not None:
+        return Failure(outcome.error, outcome.message)
+    if check.kind == INPUTS_KEPT:
+        if outcome.mutated_inputs:
+            return Failure("sgd-mutates-input", "the arguments were modified by the call")
+        return None
+    if check.kind == STRUCTURE:
+        return compare(expected, outcome.value, "the result", values=False)
+    paths = check.parts(expected) if check.parts else [()]
+    return first_failure(compare(at(expected, path), at(outcome.value, path), _where(path)) for path in paths)
+
+
+def judge(function_name: str, cases: list[tuple], outcomes: list[Outcome]) -> list[CheckVerdict]:
+    """A verdict for every check of function_name; failures of the result name the mistake."""
+    expected = expected_results(function_name, cases)
+    verdicts = []
+    diagnosis: list[str | None] = []  # worked out once, on the first failure that needs it
+    for check in CHECKS[function_name]:
+        failure = first_failure(check_outcome(check, value, outcome) for value, outcome in zip(expected, outcomes))
+        if failure is not None and failure.mistake in DIAGNOSABLE:
+            if not diagnosis:
+                diagnosis.append(_diagnose(function_name, cases, expected, outcomes))
+            if diagnosis[0] is not None:
+                failure = Failure(diagnosis[0], failure.detail)
+        verdicts.append(CheckVerdict(check, 0.0 if failure else float(check.points), failure))
+    return verdicts
+
+
+def _diagnose(function_name: str, cases: list[tuple], expected: list[Any], outcomes: list[Outcome]) -> str | None:
+    if any(outcome.error is not None for outcome in outcomes):
+        return None
+    with np.errstate(all="ignore"):
+        return diagnose(function_name, cases, expected, [outcome.value for outcome in outcomes])

@@ -1,0 +1,233 @@
+"""One kernel for one student's notebook: run code in it within time and output limits,
+answer its questions on the stdin channel, notice when it dies, and start it afresh."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import zmq
+from jupyter_client.manager import KernelManager
+from nbformat.v4 import output_from_msg
+
+from ..course.mistake_ids import KERNEL_DIED, TIME_LIMIT
+from . import scratch
+from .caps import DEFAULT, Limits
+from .cgroups import Counters
+from .sandbox import Sandbox, SandboxedKernelManager, die_with_parent
+
+# How often a silent kernel is checked for being still alive (seconds).
+LIVENESS_INTERVAL = 0.25
+STARTUP_TIMEOUT = 60.0
+# Output written straight to the file descriptors (os.write, C code) is not captured: it would
+# interleave with what Python prints differently on every run. No input history is kept.
+KERNEL_ARGUMENTS = ["--IPKernelApp.capture_fd_output=False", "--HistoryManager.enabled=False"]
+# A kernel that fails to start is tried this often, with pauses of 1, 2, ... times START_PAUSE.
+START_ATTEMPTS = 3
+START_PAUSE = 1.0
+
+
+@dataclass
+class OutputBudget:
+    """The output bytes one notebook may still produce; past it outputs are dropped."""
+
+    left: int
+    exceeded: bool = False
+
+    def take(self, size: int) -> bool:
+        """True when size more bytes fit; False (from then on) once the budget is spent."""
+        if not self.exceeded and size <= self.left:
+            self.left -= size
+            return True
+        self.exceeded = True
+        return False
+
+
+@dataclass
+class Run:
+    """What running one piece of code gave: its outputs and how it ended.
+
+    status is "ok", "error" (the code raised), "time-limit" or "kernel-died"; output_cut says
+    that the output budget ran out during this run.
+    """
+
+    status: str
+    outputs: list = field(default_factory=list)
+    execution_count: int | None = None
+    output_cut: bool = False
+
+
+class KernelUnavailableError(RuntimeError):
+    """No kernel could be started, however often tried: a failure of the grading host, never of
+    the student's code (none of it has run in a kernel that is starting)."""
+
+
+class KernelSession:
+    """A kernel, sandboxed or not, driven over its channels by the grading process."""
+
+    def __init__(self, sandboxed: bool = True, cwd: Path | None = None, limits: Limits = DEFAULT):
+        self.sandboxed = sandboxed
+        self.cwd = cwd
+        self.limits = limits
+        self.manager: KernelManager | None = None
+        self.client = None
+        self.sandbox: Sandbox | None = None
+
+    def __enter__(self) -> KernelSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Start a fresh kernel, trying again a few times when the host fails to start one."""
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                self._start()
+                return
+            except Exception as error:  # noqa: BLE001 - whatever stopped it, it is the host's
+                why = self.sandbox.probe() if attempt == START_ATTEMPTS and self.sandbox is not None else ""
+                self.close()
+                if attempt == START_ATTEMPTS:
+                    raise KernelUnavailableError(
+                        f"no kernel could start ({START_ATTEMPTS} attempts): {type(error).__name__}: {error}"
+                        + (f"; the sandbox says: {why}" if why else "")
+                    ) from error
+                time.sleep(attempt * START_PAUSE)
+
+    def _start(self) -> None:
+        if self.sandboxed:
+            self.sandbox = Sandbox(self.limits)
+            self.manager = SandboxedKernelManager(kernel_name="python3")
+            self.manager.use(self.sandbox)
+            # The kernel works in its private /tmp; this folder is only where bwrap starts.
+            cwd, before_exec = scratch.run_folder(), self.sandbox.before_exec
+        else:
+            self.manager = KernelManager(kernel_name="python3")
+            cwd, before_exec = self.cwd or scratch.run_folder(), die_with_parent
+        # The kernel's own stdout and stderr (its banner, os.write) go nowhere, and never into
+        # the instructor's log.
+        self.manager.start_kernel(cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  extra_arguments=KERNEL_ARGUMENTS,
+                                  preexec_fn=before_exec)
+        self.client = self.manager.client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        if self.sandbox is not None:
+            self.sandbox.seal()
+
+    def close(self) -> None:
+        """Stop the kernel (everything in its sandbox goes with it) and forget it."""
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
+        if self.manager is not None:
+            with contextlib.suppress(Exception):  # a kernel that is already gone is fine
+                self.manager.shutdown_kernel(now=True)
+            self.manager = None
+        if self.sandbox is not None:
+            self.sandbox.close()
+            self.sandbox = None
+
+    def restart(self) -> None:
+        self.close()
+        self.start()
+
+    def counters(self) -> Counters:
+        """The sandbox's cap counters so far (all zero without a control group)."""
+        return self.sandbox.counters() if self.sandbox is not None else Counters()
+
+    def is_alive(self) -> bool:
+        return self.manager is not None and self.manager.is_alive()
+
+    def run(
+        self,
+        code: str,
+        timeout: float,
+        budget: OutputBudget | None = None,
+        answer: Callable[[str], str] | None = None,
+        silent: bool = False,
+    ) -> Run:
+        """Execute code and collect its outputs (while budget lasts; none without a budget).
+
+        answer, when given, replies to each input() the code makes, from its prompt; without it
+        the kernel is told that there is no stdin.
+        """
+        client = self.client
+        if client is None or not self.is_alive():
+            return Run(KERNEL_DIED)
+        msg_id = client.execute(code, silent=silent, store_history=not silent, allow_stdin=answer is not None,
+                                stop_on_error=False)
+        run = Run("ok")
+        sockets = {"iopub": client.iopub_channel, "shell": client.shell_channel, "stdin": client.stdin_channel}
+        poller = zmq.Poller()
+        for channel in sockets.values():
+            poller.register(channel.socket, zmq.POLLIN)
+        deadline = time.monotonic() + timeout
+        idle = replied = False
+        last_check = time.monotonic()
+        while not (idle and replied):
+            now = time.monotonic()
+            if now >= deadline:
+                run.status = TIME_LIMIT
+                return run
+            ready = dict(poller.poll(1000 * min(deadline - now, LIVENESS_INTERVAL)))
+            if not ready or now - last_check > LIVENESS_INTERVAL:
+                last_check = now
+                if not self.is_alive():
+                    run.status = KERNEL_DIED
+                    return run
+            for name, channel in sockets.items():
+                if channel.socket not in ready:
+                    continue
+                message = channel.get_msg(timeout=0)
+                if message.get("parent_header", {}).get("msg_id") != msg_id:
+                    continue
+                if name == "stdin":
+                    prompt = message["content"].get("prompt", "")
+                    client.input(answer(prompt) if answer is not None else "")
+                elif name == "shell":
+                    replied = True
+                    if message["content"].get("status") != "ok":
+                        run.status = "error"
+                elif message["msg_type"] == "status":
+                    idle = message["content"].get("execution_state") == "idle"
+                elif message["msg_type"] == "execute_input":
+                    run.execution_count = message["content"].get("execution_count")
+                elif budget is not None:
+                    _collect(run, message, budget)
+        return run
+
+
+def _collect(run: Run, message: dict, budget: OutputBudget) -> None:
+    """Add one iopub message to run's outputs, while the budget lasts."""
+    kind = message["msg_type"]
+    if kind == "clear_output":
+        run.outputs.clear()
+        return
+    if kind not in ("stream", "display_data", "execute_result", "error"):
+        return
+    size = len(json.dumps(message["content"]))
+    if not budget.take(size):
+        run.output_cut = True
+        if kind != "stream" or budget.left <= 0:
+            return
+        # The part of a long stream that still fits is kept, up to the last byte of the budget.
+        message = {**message, "content": {**message["content"], "text": message["content"]["text"][: budget.left]}}
+        budget.left = 0
+    if kind == "stream":
+        # One output per stream name, however the kernel happened to split and interleave them.
+        name = message["content"].get("name")
+        same = next((out for out in run.outputs if out.output_type == "stream" and out.get("name") == name), None)
+        if same is not None:
+            same.text += message["content"]["text"]
+            return
+    output = output_from_msg(message)
+    run.outputs.append(nbformat.from_dict(output))

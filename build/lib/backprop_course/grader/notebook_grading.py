@@ -1,0 +1,260 @@
+"""Grades one submitted notebook: its cells and functions run in the student's (sandboxed)
+kernel, the grader's inputs go in and plain data comes out, and everything that decides a
+grade (reference, comparison, diagnosis, score) happens here, outside the kernel.
+
+Steps, in order:
+1. run the notebook's code cells, except the graded test cells, within the time and output
+   limits; a cell that runs too long or kills its kernel gets a note, and the kernel starts
+   afresh with the cells before it run again;
+2. send kernel_side.py into the kernel, then grade each function in notebook order: its hidden
+   cases go in, and its callees are the given helpers (fresh copies) and, for the graded
+   functions before it, stand-ins whose calls this process answers with the reference;
+3. judge the outcomes here and write each check's feedback and score into its graded cell,
+   where nbgrader reads the score (an execute_result, as partial credit).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+from ..course.cases import hidden_cases, public_example
+from ..course.cells import grade_id, is_graded_test
+from ..course.contract import NOTEBOOKS, Notebook, callees
+from ..course.given import given_code
+from ..course.mistake_ids import (
+    DISK_LIMIT,
+    KERNEL_DIED,
+    MEMORY_LIMIT,
+    OUTPUT_LIMIT,
+    PROCESS_LIMIT,
+    RAISED_ERROR,
+    TIME_LIMIT,
+)
+from ..portable import kernel_side
+from .caps import DEFAULT, MIB, Limits
+from .cgroups import Counters
+from .feedback import feedback_lines
+from .judge import CheckVerdict, judge
+from .kernel_calls import answer_call, kernel_side_code, read_outcomes, write_helper_module
+from .kernel_session import KernelSession, OutputBudget, Run
+from .notes import LIMIT_MESSAGES, limit_note
+from .runner import Outcome
+
+log = logging.getLogger(__name__)
+
+# Extra seconds a function's grading may take beyond its calls' own limits (sending the cases,
+# converting the results, the callees answered here).
+GRADING_MARGIN = 10.0
+# How often a notebook's kernel may be started afresh after it died or ran too long.
+MAX_RESTARTS = 3
+# Failures that the instructor's log names too (the others are the student's ordinary mistakes).
+RUNTIME_FAILURES = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT, RAISED_ERROR)
+# Ways a cell can stop its kernel: the kernel is started afresh after each.
+STOPPED = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT)
+# /tmp counts as full when less than this is left of it.
+DISK_SLACK = 1 * MIB
+
+def notebook_named(name: str) -> Notebook | None:
+    return next((notebook for notebook in NOTEBOOKS if notebook.name == name), None)
+
+
+class NotebookGrading:
+    """The grading of one notebook of one student (see the module's docstring)."""
+
+    def __init__(self, nb: NotebookNode, notebook_name: str, student: str, session: KernelSession,
+                 limits: Limits = DEFAULT, label: str = "", logger: logging.Logger | None = None):
+        self.nb = nb
+        self.log = logger or log
+        self.notebook = notebook_named(notebook_name)
+        self.student = student
+        self.session = session
+        self.limits = limits
+        self.label = label or f"{student}/{notebook_name}"
+        self.budget = OutputBudget(limits.output_bytes)
+        self.deadline = time.monotonic() + limits.notebook_seconds
+        self.replay: list[str] = []  # cells that ran without killing the kernel, to run again
+        self.restarts = 0
+        self.out_of_time = False
+        # Cells run again after a restart share one more notebook's time, whatever the restarts.
+        self.replay_deadline: float | None = None
+        self.events: list[str] = []  # limit ids met, in order, for the instructor's log
+
+    def grade(self) -> NotebookNode:
+        self.session.start()
+        write_helper_module(self.session)
+        try:
+            self.run_cells()
+            if self.notebook is not None:
+                for function in self.notebook.functions:
+                    self.write_verdicts(self.grade_function(function.name))
+        finally:
+            self.session.close()
+        return self.nb
+
+    # ----- 1. the notebook's own cells -------------------------------------------------------
+
+    def run_cells(self) -> None:
+        for index, cell in enumerate(self.nb.cells):
+            if cell.cell_type != "code":
+                continue
+            cell.outputs, cell.execution_count = [], None
+            if is_graded_test(cell):
+                continue
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                cell.outputs = [limit_note(TIME_LIMIT, self.message("not-run", self.limits.notebook_seconds))]
+                if not self.out_of_time:
+                    self.out_of_time = True
+                    self.note(TIME_LIMIT, f"cell {index} and those after it not run: notebook time used up")
+                continue
+            seconds = min(self.limits.cell_seconds, left)
+            before = self.session.counters()
+            run = self.session.run(cell.source, timeout=seconds, budget=self.budget)
+            cell.outputs, cell.execution_count = run.outputs, run.execution_count
+            if run.output_cut and OUTPUT_LIMIT not in self.events:  # noted once, where the cut begins
+                limit = self.limits.output_bytes
+                cell.outputs.append(limit_note(OUTPUT_LIMIT, self.message(OUTPUT_LIMIT)))
+                self.note(OUTPUT_LIMIT, f"cell {index} passed the output limit of {limit} bytes")
+            caps = self.caps_hit(before, run)
+            stopped = run.status
+            if stopped == KERNEL_DIED and MEMORY_LIMIT in caps:
+                stopped = MEMORY_LIMIT  # the kernel was stopped for the sandbox's memory
+            for cap in caps:
+                if cap != stopped and cap not in self.events:  # a cap the cell survived: noted once
+                    cell.outputs.append(limit_note(cap, self.message(cap)))
+                    self.note(cap, f"cell {index}: {self.message(cap)}")
+            if stopped in STOPPED:
+                cell.execution_count = None  # whether the kernel announced it before it stopped is chance
+                message = self.message(stopped, seconds)
+                if stopped == MEMORY_LIMIT:
+                    message += "; the kernel was stopped"
+                cell.outputs.append(limit_note(stopped, message))
+                self.note(stopped, f"cell {index}: {message}")
+                self.start_afresh()
+            else:
+                self.replay.append(cell.source)
+
+    def message(self, limit: str, seconds: float = 0.0) -> str:
+        return LIMIT_MESSAGES[limit].format(seconds=seconds, memory=self.limits.memory_bytes / MIB,
+                                            processes=self.limits.processes, disk=self.limits.disk_bytes / MIB,
+                                            limit=self.limits.output_bytes)
+
+    def caps_hit(self, before: Counters, run: Run) -> list[str]:
+        """The sandbox caps that code reached while it ran, by the sandbox's counters (and by the
+        errors it raised, where there are no counters)."""
+        after = self.session.counters()
+        errors = [f"{output.ename}: {output.evalue}" for output in run.outputs if output.output_type == "error"]
+        hit = []
+        if (after.oom_kills > before.oom_kills or after.memory_hits > before.memory_hits
+                or any(error.startswith("MemoryError") for error in errors)):
+            hit.append(MEMORY_LIMIT)
+        if after.process_hits > before.process_hits:
+            hit.append(PROCESS_LIMIT)
+        if (after.shmem_bytes >= self.limits.disk_bytes - DISK_SLACK
+                or any("[Errno 28]" in error for error in errors)):
+            hit.append(DISK_LIMIT)
+        return hit
+
+    def note(self, mistake: str, message: str) -> None:
+        self.events.append(mistake)
+        self.log.warning("%s: [%s] %s", self.label, mistake, message)
+
+    def start_afresh(self) -> bool:
+        """A new kernel with the cells that ran so far run again; False when no more restarts."""
+        if self.restarts >= MAX_RESTARTS:
+            self.session.close()
+            return False
+        self.restarts += 1
+        self.session.restart()
+        write_helper_module(self.session)
+        if self.replay_deadline is None:
+            self.replay_deadline = time.monotonic() + self.limits.notebook_seconds
+        for source in self.replay:
+            left = self.replay_deadline - time.monotonic()
+            run = self.session.run(source, timeout=max(0.0, min(self.limits.cell_seconds, left)))
+            if run.status in STOPPED:  # it behaves differently the second time
+                self.session.restart()
+                write_helper_module(self.session)
+                break
+        return True
+
+    # ----- 2. the functions, called in the kernel ---------------------------------------------
+
+    def grade_function(self, function_name: str) -> list[CheckVerdict]:
+        cases = hidden_cases(function_name, self.student)
+        outcomes = self.call_in_kernel(function_name, [*cases, public_example(function_name)])
+        self.public = outcomes[-1]
+        failed = next((outcome for outcome in outcomes[:-1] if outcome.error in RUNTIME_FAILURES), None)
+        if failed is not None:
+            self.note(failed.error, f"{function_name}: {failed.message}")
+        return judge(function_name, cases, outcomes[:-1])
+
+    def call_in_kernel(self, function_name: str, cases: list[tuple]) -> list[Outcome]:
+        """The outcomes of the student's function_name on cases, run in the kernel."""
+        results: list[str] = []
+        allowed = [name for name in callees(function_name) if name not in self.notebook.given]
+        code = (
+            f"{kernel_side_code()}\n"
+            f"__backprop_grader__.grade_in_kernel(globals(), {function_name!r}, {allowed!r}, "
+            f"{self.given_source()!r}, {list(self.notebook.given)!r}, {kernel_side.dumps(cases)!r}, "
+            f"{self.limits.call_seconds!r})\n"
+        )
+        timeout = self.limits.call_seconds * len(cases) + GRADING_MARGIN
+        before = self.session.counters()
+        run = self.session.run(code, timeout=timeout, answer=lambda prompt: self.answer(prompt, allowed, results),
+                               silent=True)
+        if results:
+            outcomes = read_outcomes(results[-1], len(cases))
+            if outcomes is not None:
+                return outcomes
+        if run.status in (TIME_LIMIT, KERNEL_DIED):
+            status, message = run.status, f"the kernel died while {function_name} was called"
+            if status == TIME_LIMIT:
+                message = f"grading {function_name} ran longer than {timeout:g} s"
+            elif MEMORY_LIMIT in self.caps_hit(before, run):
+                status = MEMORY_LIMIT
+                message = f"{function_name} passed the sandbox's memory cap of {self.limits.memory_bytes / MIB:g} MiB"
+            self.start_afresh()
+            return [Outcome(error=status, message=message)] * len(cases)
+        return [Outcome(error=RAISED_ERROR, message="the grader got no result back from the kernel")] * len(cases)
+
+    def given_source(self) -> str:
+        return "import numpy as np\n\n" + given_code(self.notebook.given)
+
+    def answer(self, prompt: str, allowed: list[str], results: list[str]) -> str:
+        """Reply to the kernel's input(): a callee's reference result, or a delivered result."""
+        if prompt.startswith(kernel_side.RESULT):
+            results.append(prompt[len(kernel_side.RESULT):])
+            return "ok"
+        if prompt.startswith(kernel_side.CALL):
+            return answer_call(prompt[len(kernel_side.CALL):], allowed)
+        return ""  # the student's own input(): an empty line
+
+    # ----- 3. verdicts into the graded cells --------------------------------------------------
+
+    def write_verdicts(self, verdicts: list[CheckVerdict]) -> None:
+        cells = {grade_id(cell): cell for cell in self.nb.cells
+                 if is_graded_test(cell)}
+        for verdict in verdicts:
+            cell = cells.get(verdict.check.grade_id)
+            if cell is None:
+                continue
+            text = "\n".join(feedback_lines(verdict, self.public)) + "\n"
+            cell.outputs = [
+                new_output("stream", name="stdout", text=text),
+                new_output("execute_result", data={"text/plain": repr(verdict.points)}, execution_count=None),
+            ]
+
+
+def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed: bool = True,
+                   limits: Limits = DEFAULT, cwd=None, logger: logging.Logger | None = None) -> NotebookGrading:
+    """Grade nb in place (see the module's docstring); the finished NotebookGrading."""
+    session = KernelSession(sandboxed, cwd, limits)
+    grading = NotebookGrading(nb, notebook_name, student, session, limits, logger=logger)
+    grading.grade()
+    return grading
+

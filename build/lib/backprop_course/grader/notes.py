@@ -1,0 +1,77 @@
+"""The notes the grader writes into a notebook (a limit met, under its cell) and reads back from
+an autograded one (limit notes and the mistake ids under graded cells)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+from ..course.catalog import LIMITS, MISTAKES
+from ..course.cells import is_graded_test
+from ..course.mistake_ids import DISK_LIMIT, KERNEL_DIED, MEMORY_LIMIT, OUTPUT_LIMIT, PROCESS_LIMIT, TIME_LIMIT
+
+# A mistake line under a graded test cell, e.g. "  [wrong-value] The values are wrong, ...".
+MISTAKE_LINE = re.compile(r"^\s*\[([a-z0-9-]+)\]", re.MULTILINE)
+# ANSI colour codes in error tracebacks, stripped before matching mistake lines.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+LIMIT_MESSAGES = {
+    TIME_LIMIT: "this cell ran longer than {seconds:g} s and was stopped",
+    KERNEL_DIED: "the kernel died while this cell ran (it exited, crashed or was killed)",
+    MEMORY_LIMIT: "this cell passed the sandbox's memory cap of {memory:g} MiB, its /tmp included",
+    PROCESS_LIMIT: "this cell reached the sandbox's cap of {processes} processes and threads",
+    DISK_LIMIT: "this cell filled the sandbox's /tmp ({disk:g} MiB)",
+    OUTPUT_LIMIT: "the notebook's output passed {limit} bytes; the rest is cut",
+    "not-run": "not run: the notebook used up its {seconds:g} s",
+}
+
+
+def limit_note(mistake: str, message: str) -> NotebookNode:
+    """An error output naming a limit by its id, for the student's feedback and the report."""
+    return new_output("error", ename=mistake, evalue=message, traceback=[f"[{mistake}] {message}"])
+
+
+@dataclass(frozen=True)
+class LimitNote:
+    """A note the grader put under a cell that met a limit: the limit's id and what happened."""
+
+    mistake: str
+    message: str
+
+
+def output_text(output: NotebookNode) -> str:
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    if output.get("output_type") == "error":
+        return ANSI_ESCAPE.sub("", "\n".join([output.get("evalue", ""), *output.get("traceback", [])]))
+    return output.get("data", {}).get("text/plain", "")
+
+
+def mistakes_in_cell(cell: NotebookNode) -> list[str]:
+    """The catalog's mistake ids printed under a graded test cell, in order (none for other cells)."""
+    if not is_graded_test(cell):
+        return []
+    return [
+        mistake
+        for output in cell.get("outputs", [])
+        if not _is_limit_note(output)
+        for mistake in MISTAKE_LINE.findall(output_text(output))
+        if mistake in MISTAKES
+    ]
+
+
+def limit_notes(cell: NotebookNode) -> list[LimitNote]:
+    """The limit notes under any code cell (catalog.LIMITS names the limits)."""
+    return [
+        LimitNote(output["ename"], output.get("evalue", ""))
+        for output in cell.get("outputs", [])
+        if _is_limit_note(output)
+    ]
+
+
+def _is_limit_note(output: NotebookNode) -> bool:
+    return output.get("output_type") == "error" and output.get("ename") in LIMITS

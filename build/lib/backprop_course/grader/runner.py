@@ -1,0 +1,38 @@
+"""Runs a student's function on the grader's inputs in this process (no sandbox).
+
+Used where the notebook itself grades, in the kernel of `nbgrader validate` and in tests; the
+sandboxed grading of submissions runs the same kernel_side code in the student's kernel.
+What leaves it is plain data (see plain.py), so that judging never depends on an object the
+student made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..course import reference
+from ..course.contract import callees
+from ..portable import kernel_side
+from .caps import DEFAULT
+
+CALL_TIME_LIMIT = DEFAULT.call_seconds
+
+
+@dataclass
+class Outcome:
+    """What one call of the student's function gave: a plain value or an error."""
+
+    value: Any = None
+    error: str | None = None  # "not-implemented", "raised-error", "time-limit" or "kernel-died"
+    message: str = ""
+    mutated_inputs: bool = False
+
+
+def run_cases(function_name: str, namespace: dict, cases: list[tuple]) -> list[Outcome]:
+    """Call the student's function_name from namespace on each case, its callees the reference's."""
+    function = namespace.get(function_name)
+    if not callable(function):
+        return [Outcome(**found) for found in kernel_side.not_implemented(function_name, len(cases))]
+    references = {name: getattr(reference, name) for name in callees(function_name)}
+    return [Outcome(**found) for found in kernel_side.run_cases(function, cases, references, CALL_TIME_LIMIT)]

@@ -1,0 +1,55 @@
+"""Grading results worked out ahead of nbgrader's own autograde pass, by `backprop-course
+autograde`'s workers: the key that ties a result to the exact notebook it graded, and the store.
+
+The workers grade a submission the way SandboxedGrading would (same sanitizing, same grading);
+nbgrader's Autograde then runs as usual, one student after another in one process, and
+SandboxedGrading takes each notebook's outputs from here instead of grading it again. A notebook
+whose key is not found is graded on the spot, so a result can only ever save time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from ..grader.notebook_grading import Limits
+
+
+def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limits, sandboxed: bool) -> str:
+    """A digest of everything that decides a notebook's grading: who, which notebook, each cell's
+    type, source and nbgrader metadata, the limits and whether it ran in the sandbox."""
+    cells = [(cell.cell_type, cell.source, cell.metadata.get("nbgrader", {})) for cell in nb.cells]
+    text = json.dumps([student, notebook_name, cells, asdict(limits), sandboxed], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def save(folder: Path, key: str, graded: NotebookNode, events: list[str]) -> Path:
+    """Store the outputs of graded's code cells under key."""
+    code_cells = [cell for cell in graded.cells if cell.cell_type == "code"]
+    record = {"outputs": [cell.outputs for cell in code_cells],
+              "execution_counts": [cell.execution_count for cell in code_cells], "events": events}
+    path = Path(folder) / f"{key}.json"
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(record))
+    partial.replace(path)  # whole or not at all, for a reader in another process
+    return path
+
+
+def apply(folder: Path, key: str, nb: NotebookNode) -> list[str] | None:
+    """Put the stored outputs into nb's code cells; the stored events, or None when there is none."""
+    path = Path(folder) / f"{key}.json"
+    if not path.is_file():
+        return None
+    record = json.loads(path.read_text())
+    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    if len(record["outputs"]) != len(code_cells):
+        return None
+    for cell, outputs, count in zip(code_cells, record["outputs"], record["execution_counts"]):
+        cell.outputs = [nbformat.from_dict(output) for output in outputs]
+        cell.execution_count = count
+    return record["events"]

@@ -1,0 +1,278 @@
+"""nbgrader preprocessors of the course, wired in by nbgrader_config.py.
+
+- SandboxedGrading: in the place of nbgrader's Execute, grades the submission with
+  grading.py: student code runs only in a sandboxed kernel (sandbox.py), the grades are worked
+  out in this process from the plain data that the student's functions return, and each
+  graded cell gets its feedback and score. Without a sandbox it refuses to grade, unless the
+  instructor sets SandboxedGrading.unsafe.
+- StableKernelPaths: drops the kernel's process id from paths in outputs (warnings and
+  tracebacks name /tmp/ipykernel_<pid>/...), so that a re-grade gives identical feedback.
+- RestoreGradedCells: puts back graded cells that a submission lacks (deleted by the student),
+  from the gradebook's copy, after the cells of the same function, so that the function is
+  still graded. (nbgrader's own add_missing_cells expects a graded or answer cell right before
+  each graded cell, which the read-only check cells here are not.)
+- Feedback drops the hidden test lines from the graded cells, so students never see them, then
+  SummarizeFeedback and EmbedMathJax give the feedback template (pages.py) the summary table's
+  rows and MathJax's source.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from nbconvert.exporters import NotebookExporter
+from nbformat.v4 import new_code_cell
+from nbgrader.api import Gradebook
+from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    Execute,
+    NbGraderPreprocessor,
+    OverwriteCells,
+)
+from traitlets import Bool, Float, Int, Unicode
+
+from ..course.cells import answer_id, grade_id
+from ..course.checks import CHECKS
+from ..course.contract import NOTEBOOKS
+from ..grader.caps import DEFAULT, Limits
+from ..grader.kernel_session import KernelUnavailableError
+from ..grader.notebook_grading import grade_notebook
+from ..grader.sandbox import SandboxUnavailableError, prepare_host, require_sandbox
+from . import precomputed
+from .feedback_summary import summarize
+from .pages import (
+    FEEDBACK_TEMPLATE,
+    FORMGRADE_TEMPLATE,
+    RESOURCES_KEY,
+    embedded_mathjax,
+    template_basedirs,
+    template_file,
+)
+from .precomputed import grading_key
+from .ungraded import leave_ungraded
+
+NO_PRECOMPUTED_RESULT = "no result from the workers matches this notebook: graded here"
+
+
+class SandboxedGrading(NbGraderPreprocessor):
+    """Grade a submission (see grading.py): cells and functions run in a sandboxed kernel, and
+    the grades are worked out here; in nbgrader's autograde steps, in the place of Execute."""
+
+    unsafe = Bool(False, help="Run student code without the sandbox: only for submissions you trust.").tag(
+        config=True
+    )
+    cell_timeout = Float(DEFAULT.cell_seconds, help="Seconds one cell may run.").tag(config=True)
+    notebook_timeout = Float(DEFAULT.notebook_seconds, help="Seconds all the cells of a notebook may run.").tag(
+        config=True)
+    call_timeout = Float(DEFAULT.call_seconds, help="Seconds one call of a graded function may run.").tag(config=True)
+    output_limit = Int(DEFAULT.output_bytes, help="Output bytes kept per notebook; the rest is cut.").tag(config=True)
+    memory_limit = Int(DEFAULT.memory_bytes, help="Bytes of memory for all of a sandbox's processes, its /tmp "
+                       "included.").tag(config=True)
+    disk_limit = Int(DEFAULT.disk_bytes, help="Bytes of a sandbox's /tmp, its only writable folder (a tmpfs, so "
+                     "host memory).").tag(config=True)
+    process_limit = Int(DEFAULT.processes, help="Processes and threads a sandbox may run at once.").tag(config=True)
+    cpu_limit = Float(DEFAULT.cpus, help="CPU cores' worth of time a sandbox gets.").tag(config=True)
+    open_files_limit = Int(DEFAULT.open_files, help="Files each process of a sandbox may have open.").tag(config=True)
+    first_uid = Int(DEFAULT.first_uid, help="As root, each sandbox runs as a uid of its own from first_uid on.").tag(
+        config=True)
+    uid_count = Int(DEFAULT.uid_count, help="How many uids (sandboxes at once on this host) from first_uid.").tag(
+        config=True)
+    precomputed = Unicode("", help="Folder of results graded ahead by `backprop-course autograde`.").tag(config=True)
+
+    def limits(self) -> Limits:
+        return Limits(cell_seconds=self.cell_timeout, notebook_seconds=self.notebook_timeout,
+                      call_seconds=self.call_timeout, output_bytes=self.output_limit, memory_bytes=self.memory_limit,
+                      disk_bytes=self.disk_limit, processes=self.process_limit, cpus=self.cpu_limit,
+                      open_files=self.open_files_limit, first_uid=self.first_uid, uid_count=self.uid_count)
+
+    def preprocess(self, nb, resources):
+        info = resources.get("nbgrader", {})
+        student, notebook = info.get("student", ""), info.get("notebook", "")
+        if self.precomputed:
+            key = grading_key(nb, student, notebook, self.limits(), not self.unsafe)
+            if precomputed.apply(Path(self.precomputed), key, nb) is not None:
+                self.log.info("%s/%s: graded by a worker", student, notebook)
+                return nb, resources
+            self.log.warning("%s/%s: %s", student, notebook, NO_PRECOMPUTED_RESULT)
+        if not self.unsafe:
+            require_sandbox()
+            for line in prepare_host(self.limits()):
+                self.log.info(line)
+        cwd = resources.get("metadata", {}).get("path")
+        try:
+            grading = grade_notebook(nb, notebook, student, sandboxed=not self.unsafe, limits=self.limits(),
+                                     cwd=cwd, logger=self.log)
+        except KernelUnavailableError as error:
+            leave_ungraded(info.get("db_url", ""), info.get("assignment", ""), student, self.log)
+            raise HostFailureError(f"{student}/{notebook}: not graded, the grading host failed: {error}") from error
+        return grading.nb, resources
+
+
+class HostFailureError(RuntimeError):
+    """Grading failed for a reason outside the student's code; the student is left ungraded."""
+
+
+class SandboxRefusal(SystemExit):
+    """Stops `nbgrader autograde` before its first student: no sandbox, and unsafe is not set."""
+
+
+class SandboxCheckingExporter(NotebookExporter):
+    """Autograde's exporter (`Autograde.exporter_class`): nbgrader's own, made once per run before
+    the first student is touched. It refuses in one line when no sandbox can start (and unsafe
+    is not set), or logs what each sandbox gets.
+
+    It refuses with SystemExit, which nbgrader lets through, so that nothing is written or
+    removed for anyone.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        grading = SandboxedGrading(parent=self)  # with the run's configuration, the command line's included
+        if grading.unsafe:
+            return
+        try:
+            require_sandbox()
+        except SandboxUnavailableError as error:
+            self.log.error("refusing to grade without a sandbox: %s", error)
+            raise SandboxRefusal(2) from None
+        for line in prepare_host(grading.limits()):
+            self.log.info(line)
+
+
+KERNEL_PATH = re.compile(r"ipykernel_\d+")
+
+
+class StableKernelPaths(NbGraderPreprocessor):
+    """Replace /tmp/ipykernel_<pid>/ by /tmp/ipykernel/ in every output's text and traceback."""
+
+    def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output.text = KERNEL_PATH.sub("ipykernel", output.text)
+            if "traceback" in output:
+                output.traceback = [KERNEL_PATH.sub("ipykernel", line) for line in output.traceback]
+        return cell, resources
+
+
+class RestoreGradedCells(NbGraderPreprocessor):
+    """Put back the graded test cells missing from a submission, from the gradebook's source cells."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        notebook = next((found for found in NOTEBOOKS if found.name == info["notebook"]), None)
+        if notebook is None:
+            return nb, resources
+        missing = [
+            check
+            for function in notebook.functions
+            for check in CHECKS[function.name]
+            if _position_of(nb, check.grade_id) is None
+        ]
+        if not missing:
+            return nb, resources
+        with Gradebook(info["db_url"]) as gradebook:
+            for check in missing:
+                source = gradebook.find_source_cell(check.grade_id, info["notebook"], info["assignment"])
+                grade = gradebook.find_grade_cell(check.grade_id, info["notebook"], info["assignment"])
+                nb.cells.insert(_after_function(nb, check.function), _restored(source, grade.max_score))
+                self.log.warning("%s: graded cell %s was missing and is put back", info["student"], check.grade_id)
+        return nb, resources
+
+
+def _position_of(nb, wanted: str) -> int | None:
+    return next((index for index, cell in enumerate(nb.cells) if grade_id(cell) == wanted), None)
+
+
+def _after_function(nb, function: str) -> int:
+    """The index just after the last cell of function's answer or graded cells, else the end."""
+    own = {answer_id(function)} | {check.grade_id for check in CHECKS[function]}
+    found = [index for index, cell in enumerate(nb.cells) if grade_id(cell) in own]
+    return found[-1] + 1 if found else len(nb.cells)
+
+
+def _restored(source_cell, points: float):
+    cell = new_code_cell("# This graded cell was missing from the submission and was put back.\n" + source_cell.source)
+    cell.id = source_cell.name  # a fixed id, so that a re-grade gives the same notebook
+    cell.metadata = {
+        "deletable": False,
+        "editable": False,
+        "nbgrader": {
+            "cell_type": "code",
+            "checksum": source_cell.checksum,
+            "grade": True,
+            "grade_id": source_cell.name,
+            "locked": True,
+            "points": points,
+            "schema_version": 3,
+            "solution": False,
+        },
+    }
+    return cell
+
+
+def sanitize_preprocessors() -> list:
+    """nbgrader's own steps before grading, then RestoreGradedCells after OverwriteCells."""
+    steps = []
+    for step in Autograde.class_traits()["sanitize_preprocessors"].default():
+        steps += [step, RestoreGradedCells] if step is OverwriteCells else [step]
+    return steps
+
+
+def autograde_preprocessors(check_metadata_again: bool = True) -> list:
+    """nbgrader's own autograde steps, with SandboxedGrading in the place of Execute, and the
+    outputs made stable right after it (before any score is read from them).
+
+    Without check_metadata_again, the last step (CheckCellMetadata, which only validates, and
+    which already ran on the same metadata among the sanitize steps) is left out.
+    """
+    steps = []
+    for step in Autograde.class_traits()["autograde_preprocessors"].default():
+        if step is CheckCellMetadata and not check_metadata_again:
+            continue
+        steps += [SandboxedGrading, StableKernelPaths] if step is Execute else [step]
+    return steps
+
+
+class SummarizeFeedback(NbGraderPreprocessor):
+    """Put the rows of the table a feedback page opens with into resources (feedback_summary.py);
+    after GetGrades, whose scores it reads."""
+
+    def preprocess(self, nb, resources):
+        resources.setdefault(RESOURCES_KEY, {})["summary"] = summarize(nb)
+        return nb, resources
+
+
+class EmbedMathJax(NbGraderPreprocessor):
+    """Put MathJax's source into resources, for the feedback page to carry it (pages.py)."""
+
+    def preprocess(self, nb, resources):
+        resources.setdefault(RESOURCES_KEY, {})["mathjax"] = embedded_mathjax()
+        return nb, resources
+
+
+def feedback_preprocessors() -> list:
+    """nbgrader's own feedback steps, then the removal of the hidden test lines, then what the
+    feedback template needs beyond the notebook."""
+    defaults = GenerateFeedback.class_traits()["preprocessors"].default()
+    return [*defaults, ClearHiddenTests, SummarizeFeedback, EmbedMathJax]
+
+
+def use_course_grading(config) -> None:
+    """Wire the course's grading and pages into an nbgrader configuration (nbgrader_config.py
+    calls this)."""
+    config.Autograde.exporter_class = SandboxCheckingExporter
+    config.Autograde.sanitize_preprocessors = sanitize_preprocessors()
+    config.Autograde.autograde_preprocessors = autograde_preprocessors()
+    config.GenerateFeedback.preprocessors = feedback_preprocessors()
+    # The pages students and graders read (pages.py): feedback opens with a table of every check
+    # and carries MathJax; formgrader's grading page takes MathJax from this Jupyter server, so
+    # formulas render without the internet. Formgrader's exporter has no parent to scope its
+    # settings by; GenerateFeedback's settings take precedence over them for feedback.
+    config.HTMLExporter.template_name = FORMGRADE_TEMPLATE
+    config.HTMLExporter.template_file = template_file(FORMGRADE_TEMPLATE)
+    config.HTMLExporter.extra_template_basedirs = template_basedirs()
+    config.GenerateFeedback.HTMLExporter.template_name = FEEDBACK_TEMPLATE
+    config.GenerateFeedback.HTMLExporter.template_file = template_file(FEEDBACK_TEMPLATE)
