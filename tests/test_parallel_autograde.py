@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import nbformat
@@ -20,6 +21,7 @@ from backprop_course.commands.autograde import autograde
 from backprop_course.commands.demo import feedback, release
 from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
 from backprop_course.nbgrader_glue.apps import BIN_DIR, nbgrader_batch
+from backprop_course.nbgrader_glue.course_config import open_course
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support import course_copy
@@ -29,11 +31,18 @@ from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
 
-@pytest.fixture(scope="module")
-def twins(tmp_path_factory):
-    """The same batch graded by serial `nbgrader autograde` and by `autograde --jobs 2`."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def twins(request, tmp_path_factory):
+    """The same batch graded by serial `nbgrader autograde` and by `autograde --jobs 2`, each on a
+    gradebook of its own (SQLite, or a PostgreSQL database)."""
     serial = course_copy(tmp_path_factory.mktemp("serial") / "course")
     parallel = course_copy(tmp_path_factory.mktemp("parallel") / "course")
+    if request.param == "postgresql":
+        server = request.getfixturevalue("postgres_url")
+        for course, name in ((serial, "twins_serial"), (parallel, "twins_parallel")):
+            with open(course.root / "nbgrader_config.py", "a") as config:
+                config.write(f"\nc.CourseDirectory.db_url = {create_database(server, name)!r}\n")
+    serial, parallel = open_course(serial.root), open_course(parallel.root)
     students = mixed_batch(serial)
     with open(parallel.root / "nbgrader_config.py", "a") as config:
         config.write(LIMITS)
@@ -49,9 +58,8 @@ def twins(tmp_path_factory):
 def test_concurrent_grading_gives_the_same_scores_cell_by_cell(twins):
     serial, parallel, students, _, _ = twins
     for student in students:
-        ours = cell_scores(f"sqlite:///{parallel.gradebook}", student)
-        assert ours == cell_scores(f"sqlite:///{serial.gradebook}", student), student
-    scores = notebook_scores(f"sqlite:///{parallel.gradebook}")
+        assert cell_scores(parallel.db_url, student) == cell_scores(serial.db_url, student), student
+    scores = notebook_scores(parallel.db_url)
     expected = expected_scores(parallel)
     for student in SAMPLES:
         assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected[student]
@@ -105,6 +113,52 @@ def test_on_a_dask_cluster_with_a_postgresql_gradebook(tmp_path, postgres_url, m
     for student in SAMPLES:
         assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected[student]
         assert {name: score for name, (score, _) in lines[student].scores.items()} == expected[student]
+
+
+def test_a_dask_worker_killed_mid_run_loses_no_notebook_and_doubles_no_row(tmp_path, postgres_url,  # noqa: F811
+                                                                          monkeypatch):
+    import psutil
+    from distributed import LocalCluster
+    from nbgrader.api import Gradebook
+
+    monkeypatch.setenv("PATH", f"{BIN_DIR}{os.pathsep}{os.environ['PATH']}")  # nbgrader runs alembic
+    db_url = create_database(postgres_url, "dask_killed_worker")
+    course = course_copy(tmp_path / "course")
+    with open(course.root / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.CourseDirectory.db_url = {db_url!r}\n")
+    release(course)
+    students = [f"student{number:02d}" for number in range(8)]
+    answers = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    for student in students:
+        write_submission(course.release, answers, course.submission(student))
+    killed = []
+
+    def kill_a_worker(cluster):
+        time.sleep(12)  # several notebooks graded, others on the workers
+        workers = [nanny.process.pid for nanny in cluster.workers.values() if nanny.process is not None]
+        if workers:
+            psutil.Process(workers[0]).kill()
+            killed.append(workers[0])
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        killer = threading.Thread(target=kill_a_worker, args=(cluster,))
+        killer.start()
+        lines = autograde(course, ASSIGNMENT, scheduler=cluster.scheduler_address, show=lambda text: None,
+                          progress=False)
+        killer.join()
+    assert killed, "no worker was killed"
+    expected = expected_scores(course)["alice"]
+    scores = notebook_scores(db_url)
+    assert sorted(scores) == students
+    for student in students:
+        assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected, student
+        assert lines[student].recorded_in_full and not lines[student].host_failed
+    with Gradebook(db_url) as gradebook:  # exactly one submission, with one row per cell, each
+        assignment = gradebook.find_assignment(ASSIGNMENT)
+        cells = sum(len(notebook.grade_cells) for notebook in assignment.notebooks)
+        assert len(assignment.submissions) == len(students)
+        for submission in assignment.submissions:
+            assert sum(len(notebook.grades) for notebook in submission.notebooks) == cells
 
 
 @pytest.mark.parametrize("stop", ["sigterm", "ctrl-c"])

@@ -29,13 +29,18 @@ def printed_by(run) -> str:
     return "".join(parts)
 
 
-def run_in_sandbox(code: str) -> str:
-    with KernelSession(sandboxed=True) as session:
+def run_in_sandbox(code: str, forked: bool = True) -> str:
+    with KernelSession(sandboxed=True, forked=forked) as session:
         return printed_by(session.run(code, timeout=60, budget=OutputBudget(10**6)))
 
 
+# Every guarantee holds for a kernel forked from the template (as root) as for a started one.
+START = pytest.mark.parametrize("forked", [True, False], ids=["forked", "started"])
+
+
 @needs_sandbox
-def test_the_kernel_sees_no_course_no_network_and_a_read_only_system(tmp_path):
+@START
+def test_the_kernel_sees_no_course_no_network_and_a_read_only_system(tmp_path, forked):
     marker = tmp_path / "outside.txt"
     marker.write_text("course data")
     host_server = socket.create_server(("127.0.0.1", 0))  # listening on the host's loopback
@@ -62,7 +67,7 @@ try:
 except ImportError:
     print("grader hidden")
 open("/tmp/sandbox-private.txt", "w").write("x")
-""")
+""", forked)
     finally:
         host_server.close()
     lines = dict(line.split(" ", 1) for line in printed.strip().splitlines())
@@ -78,18 +83,20 @@ open("/tmp/sandbox-private.txt", "w").write("x")
 
 
 @needs_sandbox
-def test_nothing_the_kernel_starts_outlives_it():
+@START
+def test_nothing_the_kernel_starts_outlives_it(forked):
     tag = uuid.uuid4().hex[:12]
     run_in_sandbox(f"""
 import subprocess
 subprocess.Popen(["/bin/sh", "-c", "exec -a sleeper-{tag} sleep 300"], start_new_session=True)
-""")
+""", forked)
     left = subprocess.run(["pgrep", "-f", f"sleeper-{tag}"], capture_output=True, text=True)
     assert left.stdout.strip() == "", "a process started in the sandbox survived its kernel"
 
 
 @needs_sandbox
-def test_memory_and_processes_are_limited():
+@START
+def test_memory_and_processes_are_limited(forked):
     printed = run_in_sandbox("""
 try:
     block = bytearray(3 * 1024**3)
@@ -112,7 +119,7 @@ except OSError:
 finally:
     for pid in children:
         os.kill(pid, 9)
-""")
+""", forked)
     assert "memory limited" in printed
     assert "processes limited" in printed
 

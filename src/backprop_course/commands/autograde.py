@@ -75,7 +75,7 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
                 raise AssignmentMissingError(f"the assignment {assignment!r} is not in the gradebook "
                                              f"{course.gradebook_name}: release it first "
                                              f"(nbgrader generate_assignment {assignment})") from None
-            context = Context(config, snapshot, limits, not unsafe)
+            context = Context(config, snapshot, limits, not unsafe, grading.fork_kernels)
             workers = (DaskWorkers(scheduler, grade_submitted, context) if scheduler
                        else LocalWorkers(jobs or os.cpu_count() or 1, grade_submitted, context))
             writer = BulkWriter(api.coursedir, config, assignment)

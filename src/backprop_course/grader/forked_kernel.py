@@ -101,9 +101,9 @@ def _child_pid(info: int) -> int:
         os.close(info)
 
 
-def forking() -> bool:
-    """Whether kernels are forked from a template here (as root; elsewhere they are started)."""
-    return as_root() and os.environ.get("BACKPROP_START_KERNELS") != "1"
+def can_fork() -> bool:
+    """Whether kernels can be forked from a template here: as root (elsewhere they are started)."""
+    return as_root()
 
 
 class ForkedKernelManager:

@@ -20,7 +20,7 @@ from ..course.mistake_ids import KERNEL_DIED, TIME_LIMIT
 from . import scratch
 from .caps import DEFAULT, Limits
 from .cgroups import Counters
-from .forked_kernel import ForkedKernelManager, forking
+from .forked_kernel import ForkedKernelManager, can_fork
 from .sandbox import Sandbox, SandboxedKernelManager, die_with_parent
 
 # How often a silent kernel is checked for being still alive (seconds).
@@ -71,10 +71,16 @@ class KernelUnavailableError(RuntimeError):
 
 
 class KernelSession:
-    """A kernel, sandboxed or not, driven over its channels by the grading process."""
+    """A kernel, sandboxed or not, driven over its channels by the grading process.
 
-    def __init__(self, sandboxed: bool = True, cwd: Path | None = None, limits: Limits = DEFAULT):
+    A sandboxed kernel is forked from the kernel template (forked_kernel.py) where the grader runs
+    as root, and started as a new process otherwise (or when forked is False).
+    """
+
+    def __init__(self, sandboxed: bool = True, cwd: Path | None = None, limits: Limits = DEFAULT,
+                 forked: bool = True):
         self.sandboxed = sandboxed
+        self.forked = forked and sandboxed and can_fork()  # from the kernel template, where it can be
         self.cwd = cwd
         self.limits = limits
         self.manager: KernelManager | None = None
@@ -107,7 +113,7 @@ class KernelSession:
     def _start(self) -> None:
         if self.sandboxed:
             self.sandbox = Sandbox(self.limits)
-            if forking():
+            if self.forked:
                 self.manager = ForkedKernelManager(self.sandbox, KERNEL_ARGUMENTS)
             else:
                 self.manager = SandboxedKernelManager(kernel_name="python3")

@@ -250,10 +250,10 @@ class NotebookGrading:
             ]
 
 
-def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed: bool = True,
+def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed: bool = True, forked: bool = True,
                    limits: Limits = DEFAULT, cwd=None, logger: logging.Logger | None = None) -> NotebookGrading:
     """Grade nb in place (see the module's docstring); the finished NotebookGrading."""
-    session = KernelSession(sandboxed, cwd, limits)
+    session = KernelSession(sandboxed, cwd, limits, forked)
     grading = NotebookGrading(nb, notebook_name, student, session, limits, logger=logger)
     grading.grade()
     return grading

@@ -36,6 +36,7 @@ class Context:
     snapshot: Snapshot
     limits: Limits
     sandboxed: bool
+    forked: bool = True
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,8 @@ def grade_submitted(job: Job, context: Context) -> NotebookResult:
     steps["sanitize"] = time.perf_counter() - start
     key = precomputed.grading_key(nb, job.student, job.notebook, context.limits, context.sandboxed)
     try:
-        grading = grade_notebook(nb, job.notebook, job.student, sandboxed=context.sandboxed, limits=context.limits)
+        grading = grade_notebook(nb, job.notebook, job.student, sandboxed=context.sandboxed, forked=context.forked,
+                                 limits=context.limits)
     except KernelUnavailableError as error:
         return NotebookResult(job, key=key, error=str(error), host_failed=True, seconds=time.perf_counter() - start)
     except Exception as error:  # noqa: BLE001 - reported for this notebook; nbgrader grades it again

@@ -80,6 +80,8 @@ class SandboxedGrading(NbGraderPreprocessor):
         config=True)
     uid_count = Int(DEFAULT.uid_count, help="How many uids (sandboxes at once on this host) from first_uid.").tag(
         config=True)
+    fork_kernels = Bool(True, help="Fork each sandboxed kernel from a template that has imported what kernels "
+                        "import (as root; else kernels are started).").tag(config=True)
     precomputed = Unicode("", help="Folder of results graded ahead by `backprop-course autograde`.").tag(config=True)
 
     def limits(self) -> Limits:
@@ -103,7 +105,8 @@ class SandboxedGrading(NbGraderPreprocessor):
                 self.log.info(line)
         cwd = resources.get("metadata", {}).get("path")
         try:
-            grading = grade_notebook(nb, notebook, student, sandboxed=not self.unsafe, limits=self.limits(),
+            grading = grade_notebook(nb, notebook, student, sandboxed=not self.unsafe, forked=self.fork_kernels,
+                                     limits=self.limits(),
                                      cwd=cwd, logger=self.log)
         except KernelUnavailableError as error:
             leave_ungraded(info.get("db_url", ""), info.get("assignment", ""), student, self.log)
