@@ -114,13 +114,14 @@ def _stop(server: subprocess.Popen, bin_dir: Path, data: Path) -> None:
 
 
 @contextmanager
-def running_postgres(base_dir: Path) -> Iterator[str]:
+def running_postgres(base_dir: Path, durable: bool = False) -> Iterator[str]:
     """Run a fresh server in BASE_DIR (an empty directory) and yield the SQLAlchemy URL of a new database.
 
     The server listens only on a Unix socket in BASE_DIR/sockets, with trust authentication, so no
     port can clash and nothing outside can reach it. As root, BASE_DIR is handed to nobody, who runs
     the server, so BASE_DIR's parents must let nobody through: a directory made in /tmp does,
-    pytest's tmp_path (under a 0700 directory) does not.
+    pytest's tmp_path (under a 0700 directory) does not. Unless durable (for benchmarks), it does
+    not fsync: the tests need no crash safety, and it is faster.
     """
     problem = postgres_problem()
     if problem is not None:
@@ -140,7 +141,8 @@ def running_postgres(base_dir: Path) -> Iterator[str]:
         hint = f"\n(as root, the server runs as nobody, who must reach {base_dir})" if os.geteuid() == 0 else ""
         raise PostgresError(f"initdb exited with {done.returncode}:\n{done.stdout}{done.stderr}{hint}")
 
-    settings = {"listen_addresses": "", "unix_socket_directories": sockets, "port": PORT, "fsync": "off"}
+    settings = {"listen_addresses": "", "unix_socket_directories": sockets, "port": PORT,
+                "fsync": "on" if durable else "off"}
     options = [part for name, value in settings.items() for part in ("-c", f"{name}={value}")]
     with log.open("w") as log_file:
         server = subprocess.Popen(

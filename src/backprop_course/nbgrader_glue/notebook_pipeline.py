@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
+from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, NbGraderPreprocessor, SaveAutoGrades
 from traitlets.config import Config
@@ -124,18 +125,23 @@ def _exporters(context: Context) -> tuple[NotebookExporter, NotebookExporter]:
 _cache: dict[int, tuple[Context, NotebookExporter, NotebookExporter]] = {}
 
 
+def sanitize_submitted(job: Job, context: Context) -> tuple[NotebookNode, dict]:
+    """The submitted notebook as nbgrader's sanitize pass writes it and reads it back, and the
+    resources its steps use."""
+    resources = {"unique_key": job.notebook, "output_files_dir": f"{job.notebook}_files",
+                 "nbgrader": {"student": job.student, "assignment": context.snapshot.assignment,
+                              "notebook": job.notebook, "db_url": snapshot_url(context.snapshot)}}
+    sanitized, resources = _exporters(context)[0].from_notebook_node(nbformat.reads(job.submitted, as_version=4),
+                                                                     resources)
+    return nbformat.reads(sanitized, as_version=4), resources  # as nbgrader reads it for its second pass
+
+
 def grade_submitted(job: Job, context: Context) -> NotebookResult:
     """Run one submitted notebook through the autograde steps (see the module's docstring)."""
     start = time.perf_counter()
     steps = {}
-    sanitize, after = _exporters(context)
-    resources = {"unique_key": job.notebook, "output_files_dir": f"{job.notebook}_files",
-                 "nbgrader": {"student": job.student, "assignment": context.snapshot.assignment,
-                              "notebook": job.notebook, "db_url": snapshot_url(context.snapshot)}}
     try:
-        nb = nbformat.reads(job.submitted, as_version=4)
-        sanitized, resources = sanitize.from_notebook_node(nb, resources)
-        nb = nbformat.reads(sanitized, as_version=4)  # as nbgrader reads it back for its second pass
+        nb, resources = sanitize_submitted(job, context)
     except Exception as error:  # noqa: BLE001 - nbgrader's own run reports it for this student
         return NotebookResult(job, error=f"{type(error).__name__}: {str(error)[:200]}")
     steps["sanitize"] = time.perf_counter() - start
@@ -150,7 +156,7 @@ def grade_submitted(job: Job, context: Context) -> NotebookResult:
                               seconds=time.perf_counter() - start)
     steps["grade"] = time.perf_counter() - start - steps["sanitize"]
     record = precomputed.record_of(grading.nb, list(grading.events))
-    autograded, resources = after.from_notebook_node(grading.nb, resources)
+    autograded, resources = _exporters(context)[1].from_notebook_node(grading.nb, resources)
     steps["after"] = time.perf_counter() - start - steps["sanitize"] - steps["grade"]
     return NotebookResult(job, autograded, resources["backprop_grades"], record, key, tuple(grading.events),
                           seconds=time.perf_counter() - start, steps=steps)

@@ -1,1 +1,0 @@
-"""backprop-course: an nbgrader assignment that teaches backpropagation, and its grader."""

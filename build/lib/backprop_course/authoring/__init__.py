@@ -1,7 +1,0 @@
-"""Authoring: writes the source notebooks from the course's lessons, the contract, the reference and the checks.
-
-A lesson (lessons/<notebook>.py in the course directory) is a jupytext percent-format file an
-author edits as text and opens in JupyterLab as a notebook. Its markers say where the build
-puts what comes from the package: the given code, each exercise's answer, known values and
-graded cells. See lesson.py for the markers and build.py for the steps.
-"""
