@@ -89,11 +89,12 @@ def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
 
 def _screenshots(course: CourseDir, args: argparse.Namespace) -> int:
     from .commands.browser import BrowserUnavailableError
-    from .commands.screenshots import write_feedback_screenshots
+    from .commands.screenshots import write_screenshots
+    from .commands.student_lab import LabError
 
     try:
-        paths = write_feedback_screenshots(course)
-    except BrowserUnavailableError as error:
+        paths = write_screenshots(course)
+    except (BrowserUnavailableError, LabError) as error:
         print(f"backprop-course screenshots: {error}")
         return 1
     for path in paths:
@@ -109,7 +110,8 @@ COMMANDS = {
     "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
     "autograde": (_autograde, "grade all submissions concurrently (nbgrader autograde, one gradebook writer)"),
     "report": (_report, "HTML report of scores and mistakes (reports/ASSIGNMENT.html) and nbgrader export"),
-    "screenshots": (_screenshots, "grade the samples afresh; screenshots of a feedback page in docs/ (needs Chromium)"),
+    "screenshots": (_screenshots, "docs/ screenshots: a feedback page (samples graded afresh), a check cell in "
+                                  "JupyterLab (needs Chromium)"),
 }
 
 # Arguments of the commands that take any: {command: [(flags, add_argument's keywords)]}.

@@ -14,7 +14,7 @@ import nbformat
 
 from ..course import reference
 from ..course.cases import PUBLIC_EXAMPLES
-from ..course.cells import answer_id
+from ..course.cells import answer_id, visible_check_id
 from ..course.checks import CHECKS, Check
 from ..course.contract import GIVEN_CELL_ID, MANUAL_GRADE_ID, Notebook
 from ..course.given import given_code
@@ -76,7 +76,7 @@ def expand(cell: LessonCell, notebook: Notebook) -> list[nbformat.NotebookNode]:
         return [markdown_cell(f"lesson_{cell.exercise}", cell.source), answer_cell(cell.exercise)]
     if cell.role == "exercise":
         return [
-            code_cell(f"check_{cell.exercise}", cell.source, locked=True),
+            code_cell(visible_check_id(cell.exercise), cell.source, locked=True),
             *(hidden_test_cell(check) for check in CHECKS[cell.exercise]),
         ]
     if cell.role == "given":

@@ -1,14 +1,19 @@
-"""Screenshots for docs/, made from the current code: a sample student's feedback page."""
+"""Screenshots for docs/, made from the current code: a sample student's feedback page, and a
+student's visible checks naming a mistake in JupyterLab."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..course.contract import ASSIGNMENT, SINGLE_NEURON
+from ..course.cells import answer_id
+from ..course.contract import ASSIGNMENT, GIVEN_CELL_ID, SINGLE_NEURON
 from ..course.paths import CourseDir, copy_course
 from .browser import headless_chromium
 from .demo import autograde, collect_samples, feedback, release
+from .student_lab import LabError, LabNotebook, jupyter_lab
 
 # The top of the page (the summary table) and the lesson's first displayed formula, offline.
 FEEDBACK_PNG = "feedback.png"
@@ -17,11 +22,31 @@ FORMULAS_PNG = "feedback-formulas.png"
 FEEDBACK_STUDENT = "bob"
 # Wide enough for the summary table's hints on one line, tall enough for the table.
 FEEDBACK_WINDOW = (1200, 1000)
+# JupyterLab with a check cell naming the student's mistake: the answer cell, the check cell and
+# its output in one window, the check's message on one line.
+STUDENT_CHECK_PNG = "student-check.png"
+STUDENT_WINDOW = (1440, 720)
 MATHJAX_SECONDS = 60
 SCROLLS = {
     FEEDBACK_PNG: "window.scrollTo(0, 0);",
     FORMULAS_PNG: "document.querySelector('mjx-container[display=\"true\"]').closest('.cell').scrollIntoView();",
 }
+
+
+@dataclass(frozen=True)
+class TypedAnswer:
+    """A line a student types over a function's `raise NotImplementedError()`, and the mistake id
+    that the function's visible checks name for it (None: the line is right)."""
+
+    function: str
+    line: str
+    mistake: str | None = None
+
+
+# The student of the screenshot (and of the browser test) drops the factor 2 of the square's
+# derivative, then puts it back.
+MISTAKEN_ANSWER = TypedAnswer("dloss_dyhat", "return (y_hat - y) / y.shape[0]", "dloss-missing-2")
+CORRECTED_ANSWER = TypedAnswer("dloss_dyhat", "return 2 * (y_hat - y) / y.shape[0]")
 
 
 def feedback_screenshots(page: Path, folder: Path) -> list[Path]:
@@ -57,3 +82,28 @@ def write_feedback_screenshots(course: CourseDir) -> list[Path]:
             step(graded)
         page = graded.feedback / FEEDBACK_STUDENT / ASSIGNMENT / f"{SINGLE_NEURON.name}.html"
         return feedback_screenshots(page, course.docs)
+
+
+def student_check_screenshot(release_folder: Path, folder: Path, answer: TypedAnswer = MISTAKEN_ANSWER) -> Path:
+    """Open a copy of the released single_neuron notebook in JupyterLab (a browser without network),
+    run the given code, type answer and run its visible checks; a screenshot of the checks naming
+    its mistake, written to folder."""
+    driver = headless_chromium(offline=True, window=STUDENT_WINDOW)
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            student = Path(shutil.copytree(release_folder, Path(scratch) / "student"))
+            with jupyter_lab(student, Path(scratch) / "lab") as server:
+                notebook = LabNotebook.open(driver, server, SINGLE_NEURON.filename)
+                notebook.hide_file_browser()
+                notebook.run(GIVEN_CELL_ID)
+                shown = notebook.answer(answer.function, answer.line)
+                if f"[{answer.mistake}]" not in shown:
+                    raise LabError(f"the visible checks of {answer.function} did not name [{answer.mistake}]: {shown}")
+                return notebook.screenshot(answer_id(answer.function), folder / STUDENT_CHECK_PNG)
+    finally:
+        driver.quit()
+
+
+def write_screenshots(course: CourseDir) -> list[Path]:
+    """Every screenshot of the course's docs/: the feedback page's, then the student's check cell."""
+    return [*write_feedback_screenshots(course), student_check_screenshot(course.release, course.docs)]

@@ -5,12 +5,18 @@ from __future__ import annotations
 from nbformat import NotebookNode
 
 ANSWER_PREFIX = "answer_"
+VISIBLE_CHECK_PREFIX = "check_"
 TEST_PREFIX = "test_"
 
 
 def answer_id(function_name: str) -> str:
     """The grade_id of the cell where the student writes function_name."""
     return f"{ANSWER_PREFIX}{function_name}"
+
+
+def visible_check_id(function_name: str) -> str:
+    """The grade_id of the locked cell of function_name's visible checks, right after its answer."""
+    return f"{VISIBLE_CHECK_PREFIX}{function_name}"
 
 
 def test_id(function_name: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .cells import answer_id, test_id
+from .cells import answer_id, test_id, visible_check_id
 
 COURSE_ID = "backprop-course"
 ASSIGNMENT = "backprop"
@@ -30,6 +30,10 @@ class GradedFunction:
     @property
     def answer_id(self) -> str:
         return answer_id(self.name)
+
+    @property
+    def visible_check_id(self) -> str:
+        return visible_check_id(self.name)
 
     @property
     def test_id(self) -> str:
