@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from backprop_course.nbgrader_glue.apps import BIN_DIR
 from backprop_course.nbgrader_glue.course_config import open_course
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
-from .support import REPO_COURSE, REPO_ROOT, course_copy
+from .support import REPO_COURSE, REPO_ROOT, course_copy, repository_copy
 from .support.postgres import create_database, postgres_url  # noqa: F401
 from .support.sandbox import needs_sandbox
 
@@ -94,9 +95,12 @@ def test_class_trait_options_reach_the_grading(tmp_path):
 
 
 def test_installed_without_editable_mode_it_works_from_any_course_directory(tmp_path):
-    target = tmp_path / "installed"
-    installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                                "--target", str(target), str(REPO_ROOT)], capture_output=True, text=True, timeout=600)
+    target, clone = tmp_path / "installed", repository_copy()  # a build leaves build/ where it runs
+    try:
+        installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
+                                    str(target), str(clone)], capture_output=True, text=True, timeout=600)
+    finally:
+        shutil.rmtree(clone, ignore_errors=True)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     env = dict(os.environ, PYTHONPATH=str(target))
     where = subprocess.run([sys.executable, "-c", "import backprop_course; print(backprop_course.__file__)"],

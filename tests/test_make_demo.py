@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,24 +15,11 @@ import pytest
 from backprop_course.grader.sandbox import sandbox_problem
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 
-from .support import REPO_ROOT
+from .support import repository_copy
 
 pytestmark = pytest.mark.slow
 
 NOBODY = 65534
-
-
-def fresh_copy() -> Path:
-    """The repository's tracked files, as they are now, in a new folder anyone can read."""
-    target = Path(tempfile.mkdtemp(prefix="backprop-make-demo-"))
-    target.chmod(0o755)
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
-    for name in filter(None, listed.stdout.split("\0")):
-        source = REPO_ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-    return target
 
 
 def path_without_bwrap(folder: Path) -> str:
@@ -50,7 +36,7 @@ def path_without_bwrap(folder: Path) -> str:
 
 
 def test_without_bubblewrap_a_user_who_is_not_root_gets_one_line_and_nothing_runs():
-    copy = fresh_copy()
+    copy = repository_copy()
     as_user = []
     try:
         if os.geteuid() == 0:  # the test runs as root: make runs as nobody
@@ -98,7 +84,7 @@ def test_as_root_without_bubblewrap_make_demo_installs_it_and_passes():
     reason = apt_can_install_bubblewrap()
     if reason is not None:
         pytest.skip(reason)
-    copy = fresh_copy()
+    copy = repository_copy()
     try:
         subprocess.run(["dpkg", "--remove", "bubblewrap"], check=True, capture_output=True)
         assert shutil.which("bwrap") is None
