@@ -13,6 +13,7 @@ import shutil
 import time
 from dataclasses import dataclass, replace
 
+import nbformat
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
@@ -109,8 +110,9 @@ def nbgrader_rate(course: CourseDir, coursedir: CourseDirectory, context: Contex
         for result in models[names[number % len(names)]]:
             job = replace(result.job, student=student)
             nb, _ = sanitize_submitted(job, context)
-            precomputed.save(store, precomputed.grading_key(nb, student, job.notebook, context.limits,
-                                                            context.sandboxed), result.record)
+            key = precomputed.grading_key(nb, student, job.notebook, context.limits, context.sandboxed)
+            graded = nbformat.reads(result.autograded, as_version=4)
+            precomputed.save(store, key, precomputed.record_of(graded, list(result.events)))
     config = copy.deepcopy(context.config)
     config.SandboxedGrading.precomputed = str(store)
     api = NbGraderAPI(coursedir=coursedir, config=config)

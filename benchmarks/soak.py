@@ -26,10 +26,11 @@ import psutil
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.demo import release
 from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
-from backprop_course.course.paths import copy_course
+from backprop_course.course.paths import CourseDir, copy_course
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 
 SAMPLES = ("alice", "bob", "carol")
+REPO = CourseDir(Path(__file__).resolve().parents[1])
 
 
 @dataclass
@@ -64,7 +65,7 @@ def measure(writer: psutil.Process, tmpdir: Path, notebooks: int, start: float) 
 def soak(notebook_count: int, jobs: int, every: int) -> list[Sample]:
     per_student = len(NOTEBOOKS)
     with tempfile.TemporaryDirectory(prefix="backprop-soak-") as work:
-        course = copy_course(Path(work) / "course")
+        course = copy_course(Path(work) / "course", REPO)
         build(course, notebook_count // per_student)
         tmpdir = Path(work) / "tmp"
         tmpdir.mkdir()

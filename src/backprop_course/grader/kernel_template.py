@@ -29,11 +29,14 @@ NAMESPACES = {"ipc": 0x08000000, "uts": 0x04000000, "net": 0x40000000, "cgroup":
               "pid": 0x20000000, "mnt": 0x00020000}
 RLIMITS = {"as": resource.RLIMIT_AS, "nproc": resource.RLIMIT_NPROC, "nofile": resource.RLIMIT_NOFILE,
            "cpu": resource.RLIMIT_CPU}
-# What every kernel imports before it runs a cell (ipykernel's debugger support included).
-# matplotlib's inline backend is not among them: imported in a kernel, it hooks the kernel's
-# shell to show the figures, which it cannot do here.
-PRELOADED = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython", "debugpy", "tornado",
-             "pdb", "pydoc", "numpy", "zmq", "matplotlib.pyplot")
+# What every kernel imports before it runs a cell (as a kernel's initialisation imports them:
+# ipykernel's debugger support is the largest part), and numpy and matplotlib. matplotlib's inline
+# backend is not among them: imported in a kernel, it hooks the kernel's shell to show the
+# figures, which it cannot do here. A module missing from another version is left out.
+PRELOADED = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython",
+             "IPython.core.completerlib", "IPython.core.debugger", "IPython.extensions.storemagic", "debugpy",
+             "debugpy.server", "tornado", "tornado.queues", "pdb", "pydoc", "http.server", "xmlrpc.server",
+             "email.parser", "mimetypes", "faulthandler", "numpy", "zmq", "matplotlib.pyplot")
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -127,7 +130,10 @@ def main() -> None:
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the grading process ends, so does the template
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the children are reaped as they end
     for module in PRELOADED:
-        __import__(module)
+        try:
+            __import__(module)
+        except ImportError:
+            continue
     out = sys.stdout
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()

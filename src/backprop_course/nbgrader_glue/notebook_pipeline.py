@@ -2,9 +2,8 @@
 (reading the instructor's cells from the assignment's snapshot), grade in the sandbox,
 post-process, and read the grades back, without writing any gradebook.
 
-What comes back is plain data: the autograded notebook as nbgrader writes it, each graded
-cell's score and each answer cell's comment (as SaveAutoGrades would store them), and the
-grading's outputs (for nbgrader's own run, where a student needs it, see recorder.py).
+What comes back is plain data: the autograded notebook as nbgrader writes it, and each graded
+cell's score and each answer cell's comment (as SaveAutoGrades would store them).
 """
 
 from __future__ import annotations
@@ -67,8 +66,7 @@ class NotebookResult:
     job: Job
     autograded: str | None = None  # the notebook file nbgrader would write, as text
     grades: tuple[CellGrade, ...] = ()
-    record: dict | None = None  # the grading's outputs, for nbgrader's own run (precomputed.py)
-    key: str = ""
+    key: str = ""  # what decided its grading (precomputed.py), for nbgrader's own run
     events: tuple[str, ...] = ()
     error: str | None = None
     host_failed: bool = False  # no kernel could start: not the student's doing, nothing to record
@@ -114,7 +112,7 @@ def _exporters(context: Context) -> tuple[NotebookExporter, NotebookExporter]:
     if cached is None:
         config = context.config
         after = [step for step in config.Autograde.autograde_preprocessors
-                 if step not in (SandboxedGrading, AssignLatePenalties, CheckCellMetadata)]
+                 if not issubclass(step, (SandboxedGrading, AssignLatePenalties, CheckCellMetadata))]
         after = [ReadGrades if step is SaveAutoGrades else step for step in after]
         cached = _cache[id(context)] = (context, exporter(config, config.Autograde.sanitize_preprocessors),
                                         exporter(config, after))
@@ -155,8 +153,7 @@ def grade_submitted(job: Job, context: Context) -> NotebookResult:
         return NotebookResult(job, key=key, error=f"{type(error).__name__}: {error}",
                               seconds=time.perf_counter() - start)
     steps["grade"] = time.perf_counter() - start - steps["sanitize"]
-    record = precomputed.record_of(grading.nb, list(grading.events))
     autograded, resources = _exporters(context)[1].from_notebook_node(grading.nb, resources)
     steps["after"] = time.perf_counter() - start - steps["sanitize"] - steps["grade"]
-    return NotebookResult(job, autograded, resources["backprop_grades"], record, key, tuple(grading.events),
+    return NotebookResult(job, autograded, resources["backprop_grades"], key, tuple(grading.events),
                           seconds=time.perf_counter() - start, steps=steps)

@@ -18,8 +18,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
+from typing import ClassVar
 
 from nbconvert.exporters import NotebookExporter
 from nbformat.v4 import new_code_cell
@@ -216,12 +219,36 @@ def _restored(source_cell, points: float):
     return cell
 
 
+class CheckCellMetadataOnce(CheckCellMetadata):
+    """nbgrader's CheckCellMetadata, run once per process for each distinct set of cell types and
+    nbgrader metadata: most submissions carry the release's, and nbgrader's check validates its
+    JSON schema again on every cell (most of a worker's sanitizing time). A notebook whose cell
+    types changed is always checked, for nbgrader's warning."""
+
+    _valid: ClassVar[set[str]] = set()
+
+    def preprocess(self, nb, resources):
+        cells = [(cell.cell_type, cell.metadata.get("nbgrader")) for cell in nb.cells]
+        if any(meta and meta.get("cell_type", kind) != kind for kind, meta in cells):
+            return super().preprocess(nb, resources)
+        digest = hashlib.sha256(json.dumps(cells, sort_keys=True, default=str).encode()).hexdigest()
+        if digest not in self._valid:
+            nb, resources = super().preprocess(nb, resources)
+            self._valid.add(digest)
+        return nb, resources
+
+
 def sanitize_preprocessors() -> list:
-    """nbgrader's own steps before grading, then RestoreGradedCells after OverwriteCells."""
+    """nbgrader's own steps before grading, then RestoreGradedCells after OverwriteCells, and
+    the metadata check once per distinct metadata."""
     steps = []
     for step in Autograde.class_traits()["sanitize_preprocessors"].default():
-        steps += [step, RestoreGradedCells] if step is OverwriteCells else [step]
+        steps += [step, RestoreGradedCells] if step is OverwriteCells else [_once(step)]
     return steps
+
+
+def _once(step):
+    return CheckCellMetadataOnce if step is CheckCellMetadata else step
 
 
 def autograde_preprocessors(check_metadata_again: bool = True) -> list:
@@ -235,7 +262,7 @@ def autograde_preprocessors(check_metadata_again: bool = True) -> list:
     for step in Autograde.class_traits()["autograde_preprocessors"].default():
         if step is CheckCellMetadata and not check_metadata_again:
             continue
-        steps += [SandboxedGrading, StableKernelPaths] if step is Execute else [step]
+        steps += [SandboxedGrading, StableKernelPaths] if step is Execute else [_once(step)]
     return steps
 
 

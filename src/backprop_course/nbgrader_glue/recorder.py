@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import SubmittedAssignment
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
@@ -96,9 +97,10 @@ class Recorder:
                 self.flush()
             return
         self.flush()  # keep the order of the lines
-        for result in results:
-            if result.record is not None:
-                precomputed.save(self.store, result.key, result.record)
+        for result in results:  # nbgrader's own run takes their grading from the autograded notebook
+            if result.autograded is not None:
+                graded = nbformat.reads(result.autograded, as_version=4)
+                precomputed.save(self.store, result.key, precomputed.record_of(graded, list(result.events)))
         self._by_nbgrader(student)
 
     def flush(self) -> None:
