@@ -12,6 +12,7 @@ from backprop_course.course.contract import ASSIGNMENT
 from backprop_course.course.paths import CourseDir
 
 from .support import course_copy
+from .support.browser import headless_chromium
 
 SOLUTION_STUDENT = "solution_student"
 
@@ -34,3 +35,12 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory) -> CourseDir:
     (solution_sample / "timestamp.txt").write_text("2026-11-20 09:00:00.000000 UTC\n")
     assert run_demo(graded) == 0
     return graded
+
+
+@pytest.fixture
+def browser():
+    """Chromium with no network beyond this machine, as on a campus without internet (skips the
+    test where none can start)."""
+    driver = headless_chromium(offline=True)
+    yield driver
+    driver.quit()

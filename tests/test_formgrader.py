@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
 
 from backprop_course.commands.browser import url_fails
+from backprop_course.commands.student_lab import jupyter_app, wait_until
 from backprop_course.course.contract import ASSIGNMENT, MANUAL_GRADE_ID, MULTILAYER
 from backprop_course.course.paths import CourseDir
-from backprop_course.nbgrader_glue.apps import BIN_DIR
 
-from .support.browser import CDN_MATHJAX, headless_chromium
+from .support.browser import CDN_MATHJAX
 
 pytestmark = pytest.mark.slow
 
@@ -44,51 +38,6 @@ MathJax.Hub.Register.StartupHook("End", function () {
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise TimeoutError(f"{what} within {seconds} s")
-
-
-def start_jupyter_server(course: CourseDir, log: Path) -> tuple[subprocess.Popen, str, str]:
-    """`jupyter server` in the course directory (nbgrader's server extensions load with it)."""
-    port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ, PATH=f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}")
-    command = [
-        str(BIN_DIR / "jupyter"), "server", "--allow-root", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        f"--ServerApp.root_dir={course.root}", f"--IdentityProvider.token={token}",
-    ]  # fmt: skip
-    with log.open("w") as log_file:
-        server = subprocess.Popen(command, cwd=course.root, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-
-    def answers() -> bool:
-        if server.poll() is not None:
-            raise RuntimeError(f"jupyter server exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/api/status?token={token}", timeout=2) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
-    try:
-        wait_until(answers, SERVER_START_SECONDS, "jupyter server did not answer")
-    except BaseException:
-        server.terminate()
-        raise
-    return server, base_url, token
-
-
 @pytest.fixture
 def hand_graded_course(graded_course: CourseDir, tmp_path: Path) -> CourseDir:
     """A private copy of the autograded course, so hand grades stay out of the shared one."""
@@ -98,22 +47,12 @@ FIELDS_BOUND = "return !!(window.formgrader && formgrader.grades && formgrader.g
 
 
 @pytest.fixture
-def browser():
-    """Chromium with no network beyond this machine, as on a campus without internet."""
-    driver = headless_chromium(offline=True)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
 def formgrader(hand_graded_course: CourseDir, tmp_path: Path):
-    server, base_url, token = start_jupyter_server(hand_graded_course, tmp_path / "jupyter-server.log")
-    yield base_url, token
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
+    """`jupyter server` in the course directory (nbgrader's server extensions load with it)."""
+    log = tmp_path / "jupyter-server.log"
+    with jupyter_app("server", hand_graded_course.root, log, start_seconds=SERVER_START_SECONDS) as running:
+        _, base_url, token = running
+        yield base_url, token
 
 
 def log_in(browser, base_url: str, token: str) -> None:

@@ -22,21 +22,13 @@ from backprop_course.course.contract import GIVEN_CELL_ID, SINGLE_NEURON
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 
 from .support import REPO_COURSE
-from .support.browser import CDN_MATHJAX, headless_chromium
+from .support.browser import CDN_MATHJAX
 
 pytestmark = pytest.mark.slow
 
 VALIDATE_SECONDS = 300
 # How `nbgrader validate` prints each failed cell: its source and its error, both indented.
 FAILED_CELL = re.compile(r"The following cell failed:\n\n(.*?)\n\nThe error was:\n\n(.*?)\n\n(?:=+\n|$)", re.S)
-
-
-@pytest.fixture
-def browser():
-    """Chromium with no network beyond this machine (skips the test where none can start)."""
-    driver = headless_chromium(offline=True)
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture

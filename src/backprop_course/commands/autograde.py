@@ -104,18 +104,29 @@ class AssignmentMissingError(RuntimeError):
 
 
 def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progress: bool) -> None:
+    found = submissions(api.coursedir, assignment)
+    students = iter(found.items())
     jobs_of, waiting = {}, {}
-    for student, paths in submissions(api.coursedir, assignment).items():
-        jobs = jobs_for(student, paths)
-        recorder.lines[student] = StudentLine(student)
-        waiting[student] = len(jobs)
-        jobs_of.update({workers.submit(job): job for job in jobs})
-        if not jobs:
-            recorder.record(student)
-    bar = tqdm(total=len(jobs_of), unit="notebook", disable=not progress, leave=False)
     tries: Counter[tuple[str, str]] = Counter()
+
+    def submit_more() -> None:
+        """Keep the workers fed with a few notebooks each, never the whole class: what is read,
+        in flight and held as results (here and on the workers) stays the same at any size."""
+        while len(jobs_of) < workers.window():
+            student, paths = next(students, (None, None))
+            if student is None:
+                return
+            jobs = jobs_for(student, paths)
+            recorder.lines[student] = StudentLine(student)
+            waiting[student] = len(jobs)
+            jobs_of.update({workers.submit(job): job for job in jobs})
+            if not jobs:
+                recorder.record(student)
+
+    bar = tqdm(total=sum(map(len, found.values())), unit="notebook", disable=not progress, leave=False)
+    submit_more()
     while jobs_of:
-        for future in workers.as_completed(list(jobs_of)):
+        for future in workers.first_completed(list(jobs_of)):
             job = jobs_of.pop(future)
             try:
                 result = future.result()
@@ -123,7 +134,7 @@ def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progres
                 tries[job.student, job.notebook] += 1
                 if tries[job.student, job.notebook] < MAX_TRIES:
                     jobs_of[workers.submit(job)] = job
-                    break  # wait again, for the new future too
+                    continue
                 result = NotebookResult(job, error=f"its worker died {MAX_TRIES} times: {error}", host_failed=True)
             recorder.keep(result)
             bar.update()
@@ -131,6 +142,7 @@ def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progres
             if waiting[job.student] == 0:
                 with _above(bar):
                     recorder.record(job.student)
+        submit_more()
     bar.close()
 
 

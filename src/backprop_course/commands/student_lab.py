@@ -63,41 +63,32 @@ class LabServer:
 
 
 @contextmanager
-def jupyter_lab(folder: Path, state: Path) -> Iterator[LabServer]:
-    """`jupyter lab` of this environment serving folder on a free loopback port, as a student runs
-    it, with its settings, workspaces, runtime files and log in state; stopped on leaving."""
-    settings = state / "settings"
-    for name, values in LAB_SETTINGS.items():
-        (settings / name).parent.mkdir(parents=True, exist_ok=True)
-        (settings / name).write_text(json.dumps(values))
+def jupyter_app(app: str, folder: Path, log: Path, options: list[str] = (), env: dict[str, str] | None = None,
+                start_seconds: float = START_SECONDS) -> Iterator[tuple[subprocess.Popen, str, str]]:
+    """`jupyter <app>` (server, lab) of this environment serving folder on a free loopback port with
+    a token of its own: (process, address, token) once it answers; stopped on leaving."""
     port, token = closed_port(), secrets.token_hex(16)
-    env = dict(os.environ, PATH=f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}",
-               JUPYTER_RUNTIME_DIR=str(state / "runtime"))
+    env = dict(os.environ, **(env or {}), PATH=f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}")
     command = [
-        str(BIN_DIR / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-        f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={token}",
-        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}",
-        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        # window.jupyterapp, through which the page's state is read (never changed)
-        "--LabApp.expose_app_in_browser=True",
+        str(BIN_DIR / "jupyter"), app, "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+        f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={token}", *options,
     ]  # fmt: skip
-    log = state / "jupyter-lab.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    server = LabServer(process, f"http://127.0.0.1:{port}", token, folder, log)
+    url = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:
         if process.poll() is not None:
-            raise LabError(f"jupyter lab exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            raise LabError(f"jupyter {app} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(f"{server.url}/api/status?token={token}", timeout=2) as response:
+            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
                 return response.status == 200
         except OSError:
             return False
 
     try:
-        wait_until(answers, START_SECONDS, "jupyter lab did not answer")
-        yield server
+        wait_until(answers, start_seconds, f"jupyter {app} did not answer")
+        yield process, url, token
     finally:
         process.terminate()
         try:
@@ -105,6 +96,26 @@ def jupyter_lab(folder: Path, state: Path) -> Iterator[LabServer]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def jupyter_lab(folder: Path, state: Path) -> Iterator[LabServer]:
+    """`jupyter lab` serving folder as a student runs it, with its settings, workspaces, runtime
+    files and log in state; stopped on leaving."""
+    settings = state / "settings"
+    for name, values in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values))
+    options = [
+        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}",
+        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # window.jupyterapp, through which the page's state is read (never changed)
+        "--LabApp.expose_app_in_browser=True",
+    ]  # fmt: skip
+    log = state / "jupyter-lab.log"
+    with jupyter_app("lab", folder, log, options, {"JUPYTER_RUNTIME_DIR": str(state / "runtime")}) as running:
+        process, url, token = running
+        yield LabServer(process, url, token, folder, log)
 
 
 # The notebook's panel in the page (arguments[0] is its path), and a cell of it by grade id (arguments[1]).

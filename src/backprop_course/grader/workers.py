@@ -10,13 +10,20 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import as_completed as local_as_completed
+import time
+import weakref
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import wait as local_wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from . import scratch
+
+# Notebooks in flight per worker thread: enough that none waits for its next one.
+IN_FLIGHT_PER_THREAD = 3
+# How often the size of a Dask cluster is asked again (it may grow or shrink during a run).
+CLUSTER_SIZE_SECONDS = 10.0
 
 _grading = False  # a worker process is running a task right now
 _context = None  # what every task of the run shares, sent to this worker process once
@@ -77,8 +84,13 @@ class LocalWorkers:
             self.pool = self._new_pool()
         return self.pool.submit(_local_task, self.task, job)
 
-    def as_completed(self, futures: list) -> Iterator:
-        return local_as_completed(futures)
+    def window(self) -> int:
+        """How many notebooks to have in flight."""
+        return IN_FLIGHT_PER_THREAD * self.jobs
+
+    def first_completed(self, futures: list) -> set:
+        """Those of futures that are done, once one is."""
+        return local_wait(futures, return_when=FIRST_COMPLETED).done
 
     def close(self, cancel: bool = False) -> None:
         if cancel:
@@ -98,22 +110,31 @@ class DaskWorkers:
         self.client = Client(address)
         self.task = task
         self.context = self.client.scatter(context, broadcast=True)  # sent to each worker once
-        self.futures: list = []
+        # Those in flight only: a future let go of lets Dask drop its result from its worker.
+        self.futures: weakref.WeakSet = weakref.WeakSet()
         self.lost = (KilledWorker,)  # Dask gave up after its own retries
+        self.threads, self.asked = 1, float("-inf")
 
     def submit(self, job):
         future = self.client.submit(_guarded, self.task, job, self.context, pure=False)
-        self.futures.append(future)
+        self.futures.add(future)
         return future
 
-    def as_completed(self, futures: list) -> Iterator:
-        from distributed import as_completed
+    def window(self) -> int:
+        """How many notebooks to have in flight: a few per thread of the cluster as it is now."""
+        if time.monotonic() - self.asked > CLUSTER_SIZE_SECONDS:
+            self.threads, self.asked = max(1, sum(self.client.nthreads().values())), time.monotonic()
+        return IN_FLIGHT_PER_THREAD * self.threads
 
-        return as_completed(futures)
+    def first_completed(self, futures: list) -> set:
+        """Those of futures that are done, once one is."""
+        from distributed import wait
+
+        return wait(futures, return_when="FIRST_COMPLETED").done
 
     def close(self, cancel: bool = False) -> None:
         """Cancel what has not started; a notebook already on a worker finishes within its limits
         (a Dask task cannot be interrupted), and its kernel stops with it."""
         if cancel:
-            self.client.cancel(self.futures)
+            self.client.cancel(list(self.futures))
         self.client.close()
