@@ -22,13 +22,11 @@ process, nbgrader, workers and kernels), sampled every 0.1 s.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import warnings
 from pathlib import Path
@@ -47,6 +45,9 @@ from backprop_course.grader.sandbox import SandboxUnavailableError, require_sand
 from backprop_course.nbgrader_glue.apps import nbgrader_batch
 
 REPO = CourseDir(Path(__file__).resolve().parents[1])
+sys.path.insert(0, str(REPO.root))
+from tests.support.postgres import postgres_problem, running_postgres, use_new_database  # noqa: E402
+from tests.support.sampling import Sampler, tree_rss  # noqa: E402
 
 
 def submit(course, sample: str, student: str) -> list[Path]:
@@ -113,28 +114,15 @@ def recording_rates(course, students: int, label: str) -> None:
     print(f"    the bulk writer records {new.per_second / old.per_second:.0f} times as many notebooks a second")
 
 
-class PeakMemory:
+class PeakMemory(Sampler):
     """The largest total RSS of this process and all its descendants while the block runs."""
 
     def __enter__(self):
-        self.peak, self._running = 0, True
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
+        self.peak, self.me = 0, psutil.Process()
+        return super().__enter__()
 
-    def _sample(self) -> None:
-        me = psutil.Process()
-        while self._running:
-            total = 0
-            for process in [me, *me.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    total += process.memory_info().rss
-            self.peak = max(self.peak, total)
-            time.sleep(0.1)
-
-    def __exit__(self, *exc):
-        self._running = False
-        self._thread.join()
+    def sample(self) -> None:
+        self.peak = max(self.peak, tree_rss(self.me))
 
 
 def timed(label: str, work, results: dict[str, float]) -> float:
@@ -204,9 +192,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def postgres_rates(students: int) -> None:
     """(e) on a PostgreSQL server of the test suite's making, with a course whose gradebook it holds."""
-    sys.path.insert(0, str(REPO.root))
-    from tests.support.postgres import create_database, postgres_problem, running_postgres
-
     problem = postgres_problem()
     if problem is not None:
         print(f"(e) not on PostgreSQL: {problem}")
@@ -215,8 +200,7 @@ def postgres_rates(students: int) -> None:
     with tempfile.TemporaryDirectory(prefix="pg-") as base, running_postgres(Path(base), durable=True) as server, \
             tempfile.TemporaryDirectory(prefix="backprop-recording-") as scratch:
         course = copy_course(Path(scratch) / "course", REPO)
-        with open(course.root / "nbgrader_config.py", "a") as config:
-            config.write(f"\nc.CourseDirectory.db_url = {create_database(server, 'recording')!r}\n")
+        use_new_database(course.root, server, "recording")
         recording_rates(course, students, "PostgreSQL")
 
 

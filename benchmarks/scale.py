@@ -25,7 +25,6 @@ import contextlib
 import os
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -41,7 +40,8 @@ from backprop_course.nbgrader_glue.course_config import open_course
 
 REPO = CourseDir(Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO.root))
-from tests.support.postgres import create_database, postgres_problem, running_postgres  # noqa: E402
+from tests.support.postgres import postgres_problem, running_postgres, use_new_database  # noqa: E402
+from tests.support.sampling import Sampler, tree_rss  # noqa: E402
 
 CHEAP_PLOT = """
 for lr in [0.1, 3.0, 300.0]:
@@ -89,63 +89,46 @@ class Busy:
         self.seconds = self.cpu = 0.0
         self.notebooks = 0
 
+    def timed(self, method, notebooks):
+        """method, adding its wall and CPU seconds to these, and notebooks(its arguments) to the count."""
+
+        def timed_method(*args):
+            start, cpu = time.perf_counter(), time.process_time()
+            try:
+                return method(*args)
+            finally:
+                self.seconds += time.perf_counter() - start
+                self.cpu += time.process_time() - cpu
+                self.notebooks += notebooks(*args)
+
+        return timed_method
+
     @contextlib.contextmanager
     def wrapping(self):
         write, by_nbgrader = bulk_writer.BulkWriter.write, recorder.Recorder._by_nbgrader
-        busy = self
-
-        def timed_write(writer, batch):
-            start, cpu = time.perf_counter(), time.process_time()
-            try:
-                return write(writer, batch)
-            finally:
-                busy.seconds += time.perf_counter() - start
-                busy.cpu += time.process_time() - cpu
-                busy.notebooks += sum(len(record.notebooks) for record in batch)
-
-        def timed_nbgrader(self_, student):
-            start, cpu = time.perf_counter(), time.process_time()
-            try:
-                return by_nbgrader(self_, student)
-            finally:
-                busy.seconds += time.perf_counter() - start
-                busy.cpu += time.process_time() - cpu
-                busy.notebooks += len(NOTEBOOKS)
-
-        bulk_writer.BulkWriter.write, recorder.Recorder._by_nbgrader = timed_write, timed_nbgrader
+        bulk_writer.BulkWriter.write = self.timed(write, lambda _, batch: sum(len(r.notebooks) for r in batch))
+        recorder.Recorder._by_nbgrader = self.timed(by_nbgrader, lambda _, student: len(NOTEBOOKS))
         try:
             yield self
         finally:
             bulk_writer.BulkWriter.write, recorder.Recorder._by_nbgrader = write, by_nbgrader
 
 
-class Peaks:
+class Peaks(Sampler):
     """The peak RSS of this process and of each worker process with its children, sampled."""
+
+    interval = 0.2
 
     def __init__(self, cluster):
         self.cluster, self.writer, self.workers = cluster, 0, {}
-        self.running = True
-        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.me = psutil.Process()
 
     def sample(self):
-        me = psutil.Process()
-        while self.running:
-            with contextlib.suppress(psutil.Error):
-                self.writer = max(self.writer, me.memory_info().rss)
-            for name, nanny in list(self.cluster.workers.items()):
-                with contextlib.suppress(psutil.Error, AttributeError):
-                    worker = psutil.Process(nanny.process.pid)
-                    total = sum(process.memory_info().rss for process in [worker, *worker.children(recursive=True)])
-                    self.workers[name] = max(self.workers.get(name, 0), total)
-            time.sleep(0.2)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.running = False
-        self.thread.join()
+        with contextlib.suppress(psutil.Error):
+            self.writer = max(self.writer, self.me.memory_info().rss)
+        for name, nanny in list(self.cluster.workers.items()):
+            with contextlib.suppress(psutil.Error, AttributeError):
+                self.workers[name] = max(self.workers.get(name, 0), tree_rss(psutil.Process(nanny.process.pid)))
 
 
 def model(grading_rate_per_machine: float, recording_rate: float) -> list[str]:
@@ -180,9 +163,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="pg-") as base, running_postgres(Path(base), durable=True) as server, \
             tempfile.TemporaryDirectory(prefix="backprop-scale-") as scratch:
         course = copy_course(Path(scratch) / "course", REPO)
+        use_new_database(course.root, server, "scale")
         with open(course.root / "nbgrader_config.py", "a") as config:
-            config.write(f"\nc.CourseDirectory.db_url = {create_database(server, 'scale')!r}\n"
-                         f"c.SandboxedGrading.cell_timeout = {CELL_SECONDS}\n")
+            config.write(f"c.SandboxedGrading.cell_timeout = {CELL_SECONDS}\n")
         course = open_course(course.root)
         release(course)
         kinds = build(course, args.students)

@@ -7,8 +7,6 @@ sandboxes' /tmp caps."""
 from __future__ import annotations
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import nbformat
@@ -28,6 +26,7 @@ from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
 from .support import course_copy
 from .support.isolation_corpus import HOGS
+from .support.sampling import Sampler
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [
@@ -71,14 +70,14 @@ def prepared(course: CourseDir, students: list[str], hogs: bool) -> None:
         nbformat.write(notebook, path)
 
 
-class SharedMemory:
+class SharedMemory(Sampler):
     """The host's Shmem (/proc/meminfo), sampled while a batch runs: its growth at the peak."""
+
+    interval = 0.05
 
     def __init__(self):
         self.baseline = self.read()
         self.peak = self.baseline
-        self.running = True
-        self.thread = threading.Thread(target=self.sample, daemon=True)
 
     @staticmethod
     def read() -> int:
@@ -88,17 +87,7 @@ class SharedMemory:
         raise AssertionError("no Shmem in /proc/meminfo")
 
     def sample(self):
-        while self.running:
-            self.peak = max(self.peak, self.read())
-            time.sleep(0.05)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.running = False
-        self.thread.join()
+        self.peak = max(self.peak, self.read())
 
     @property
     def growth(self) -> int:

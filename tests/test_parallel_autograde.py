@@ -26,7 +26,7 @@ from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support import course_copy
 from .support.batches import EXTRA_CELLS, LIMITS, SAMPLES, mixed_batch
-from .support.postgres import create_database, postgres_url  # noqa: F401
+from .support.postgres import postgres_url, use_new_database  # noqa: F401
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
@@ -40,8 +40,7 @@ def twins(request, tmp_path_factory):
     if request.param == "postgresql":
         server = request.getfixturevalue("postgres_url")
         for course, name in ((serial, "twins_serial"), (parallel, "twins_parallel")):
-            with open(course.root / "nbgrader_config.py", "a") as config:
-                config.write(f"\nc.CourseDirectory.db_url = {create_database(server, name)!r}\n")
+            use_new_database(course.root, server, name)
     serial, parallel = open_course(serial.root), open_course(parallel.root)
     students = mixed_batch(serial)
     with open(parallel.root / "nbgrader_config.py", "a") as config:
@@ -92,15 +91,20 @@ def test_the_broken_submission_is_named_and_the_rest_graded(twins):
     assert regraded == []  # nbgrader took every notebook's grading from the workers
 
 
+def released_on_postgresql(tmp_path, server_url: str, name: str, monkeypatch):
+    """A copy of the course whose gradebook is the new database NAME on the server, released;
+    (the database's URL, the course)."""
+    monkeypatch.setenv("PATH", f"{BIN_DIR}{os.pathsep}{os.environ['PATH']}")  # nbgrader runs alembic
+    course = course_copy(tmp_path / "course")
+    db_url = use_new_database(course.root, server_url, name)
+    release(course)
+    return db_url, course
+
+
 def test_on_a_dask_cluster_with_a_postgresql_gradebook(tmp_path, postgres_url, monkeypatch):  # noqa: F811
     from distributed import LocalCluster
 
-    monkeypatch.setenv("PATH", f"{BIN_DIR}{os.pathsep}{os.environ['PATH']}")  # nbgrader runs alembic
-    db_url = create_database(postgres_url, "dask_batch")
-    course = course_copy(tmp_path / "course")
-    with open(course.root / "nbgrader_config.py", "a") as config:
-        config.write(f"\nc.CourseDirectory.db_url = {db_url!r}\n")
-    release(course)
+    db_url, course = released_on_postgresql(tmp_path, postgres_url, "dask_batch", monkeypatch)
     for student in SAMPLES:
         answers = answers_from_source((course.samples / "answers" / f"{student}.py").read_text())
         write_submission(course.release, answers, course.submission(student))
@@ -121,12 +125,7 @@ def test_a_dask_worker_killed_mid_run_loses_no_notebook_and_doubles_no_row(tmp_p
     from distributed import LocalCluster
     from nbgrader.api import Gradebook
 
-    monkeypatch.setenv("PATH", f"{BIN_DIR}{os.pathsep}{os.environ['PATH']}")  # nbgrader runs alembic
-    db_url = create_database(postgres_url, "dask_killed_worker")
-    course = course_copy(tmp_path / "course")
-    with open(course.root / "nbgrader_config.py", "a") as config:
-        config.write(f"\nc.CourseDirectory.db_url = {db_url!r}\n")
-    release(course)
+    db_url, course = released_on_postgresql(tmp_path, postgres_url, "dask_killed_worker", monkeypatch)
     students = [f"student{number:02d}" for number in range(8)]
     answers = answers_from_source((course.samples / "answers" / "alice.py").read_text())
     for student in students:

@@ -86,6 +86,15 @@ def create_database(url: str, name: str) -> str:
     return server.set(database=name).render_as_string(hide_password=False)
 
 
+def use_new_database(course_root: Path, server_url: str, name: str) -> str:
+    """Create the database NAME on the server and make it the gradebook of the course at
+    course_root (a line at the end of its nbgrader_config.py); NAME's URL."""
+    url = create_database(server_url, name)
+    with open(Path(course_root) / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.CourseDirectory.db_url = {url!r}\n")
+    return url
+
+
 def _wait_until_ready(server: subprocess.Popen, url: str, log: Path) -> None:
     engine = create_engine(url, poolclass=NullPool)
     deadline = time.monotonic() + START_TIMEOUT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook, MissingEntry, SubmittedAssignment
 
 from ..course.contract import ASSIGNMENT, NOTEBOOKS
 
@@ -78,4 +78,9 @@ def submission_scores(db_url: str, assignment: str, student: str) -> dict[str, t
             submission = gradebook.find_submission(assignment, student)
         except MissingEntry:
             return {}
-        return {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks}
+        return scores_of(submission)
+
+
+def scores_of(submission: SubmittedAssignment) -> dict[str, tuple[float, float]]:
+    """(score, max score) per notebook of a submission row."""
+    return {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks}

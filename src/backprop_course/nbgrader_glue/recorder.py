@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import SubmittedAssignment
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
 from . import precomputed
 from .bulk_writer import BulkWriter, StudentRecord
-from .gradebook import submission_scores
+from .gradebook import scores_of, submission_scores
 from .notebook_pipeline import Job, NotebookResult
 from .preprocessors import NO_PRECOMPUTED_RESULT
 from .ungraded import leave_ungraded
@@ -112,15 +111,10 @@ class Recorder:
         for record in batch:
             line = self.lines[record.student]
             line.recorded_in_full = True
-            line.scores = self._scores(record.student)
+            line.scores = scores_of(self.writer.gradebook.find_submission(self.assignment, record.student))
             self.show(str(line))
         self.writer.done_reading()
 
-    def _scores(self, student: str) -> dict[str, tuple[float, float]]:
-        submission = (self.writer.db.query(SubmittedAssignment)
-                      .filter(SubmittedAssignment.assignment == self.writer.assignment_row,
-                              SubmittedAssignment.student_id == student).one())
-        return {notebook.name: (notebook.score, notebook.max_score) for notebook in submission.notebooks}
 
     def _by_nbgrader(self, student: str) -> None:
         line = self.lines[student]
