@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import signal
+import tempfile
 import time
 import weakref
 from collections.abc import Callable
@@ -24,6 +26,8 @@ from . import scratch
 IN_FLIGHT_PER_THREAD = 3
 # How often the size of a Dask cluster is asked again (it may grow or shrink during a run).
 CLUSTER_SIZE_SECONDS = 10.0
+# How the files that carry a task's outcome from a worker process to the main process begin.
+RESULT_PREFIX = "result-"
 
 _grading = False  # a worker process is running a task right now
 _context = None  # what every task of the run shares, sent to this worker process once
@@ -60,8 +64,46 @@ def _guarded(task: Callable, job, context):
         _grading = False
 
 
-def _local_task(task: Callable, job):
-    return _guarded(task, job, _context)
+def _local_task(task: Callable, job) -> str:
+    """In a worker process: run task on job and leave what it returned or raised in a file of the
+    worker's folder. Only the file's path goes back through the pool's pipe: a message that short
+    is one atomic write, which a worker killed meanwhile cannot leave half sent (the pool would
+    wait for the rest of a half-sent result for ever, and never notice the worker's death)."""
+    try:
+        outcome = (_guarded(task, job, _context), None)
+    except Exception as error:  # noqa: BLE001 - raised in the main process, as the pool would
+        outcome = (None, error)
+    handle, path = tempfile.mkstemp(prefix=RESULT_PREFIX, dir=scratch.run_folder())
+    with os.fdopen(handle, "wb") as file:
+        try:
+            pickle.dump(outcome, file, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # noqa: BLE001 - what was raised does not pickle: say what it was
+            file.seek(0)
+            file.truncate()
+            pickle.dump((None, RuntimeError(f"{type(error).__name__}: {error}")), file)
+    return path
+
+
+def _receive(received: Future, sent: Future) -> None:
+    """In the main process, once the pool is done with sent: its outcome (read from the worker's
+    file, which is then removed) into received, the future the caller holds. Never raises: a
+    callback's exception would be lost, and received would never be done."""
+    if sent.cancelled():
+        received.cancel()
+        return
+    try:
+        path = Path(sent.result())
+        try:
+            with path.open("rb") as file:
+                value, error = pickle.load(file)
+        finally:
+            path.unlink(missing_ok=True)
+    except BaseException as failure:  # noqa: BLE001 - the pool's own error (a lost worker) or a bad file
+        value, error = None, failure
+    if error is not None:
+        received.set_exception(error)
+    else:
+        received.set_result(value)
 
 
 class LocalWorkers:
@@ -82,7 +124,9 @@ class LocalWorkers:
         if self.pool._broken:  # noqa: SLF001 - the only way to ask a pool whether it still works
             self.pool.shutdown(wait=False)
             self.pool = self._new_pool()
-        return self.pool.submit(_local_task, self.task, job)
+        received = Future()
+        self.pool.submit(_local_task, self.task, job).add_done_callback(lambda sent: _receive(received, sent))
+        return received
 
     def window(self) -> int:
         """How many notebooks to have in flight."""

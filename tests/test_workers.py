@@ -1,0 +1,88 @@
+"""The worker processes of a run on this machine: what a task returns or raises reaches the main
+process, and a worker killed at any moment, even while it sends back a large result, is noticed:
+its notebook fails with an error the run grades again, never a wait for ever."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from concurrent.futures import wait
+from pathlib import Path
+
+import pytest
+
+from backprop_course.grader import scratch
+from backprop_course.grader.workers import RESULT_PREFIX, LocalWorkers
+
+LARGE = 64 * 1024**2  # bytes of result: many times what a pipe holds
+PATIENCE = 60.0  # seconds a test waits for a future before calling it lost for ever
+
+
+def echo(job, context):
+    return job, context
+
+
+def fail(job, context):
+    raise ValueError(f"bad job {job}")
+
+
+def large_result(size, folder):
+    """Says (in folder) that it is about to return, and which process it runs in; returns size bytes."""
+    result = b"x" * size
+    Path(folder, "returning").write_text(str(os.getpid()))
+    return result
+
+
+@pytest.fixture
+def workers_of():
+    made = []
+
+    def make(task, context, jobs=1) -> LocalWorkers:
+        made.append(LocalWorkers(jobs, task, context))
+        return made[-1]
+
+    yield make
+    for workers in made:
+        workers.close(cancel=True)
+
+
+def test_results_and_errors_reach_the_main_process_and_leave_no_file(workers_of):
+    workers = workers_of(echo, {"shared": 1}, jobs=2)
+    futures = {workers.submit(job): job for job in range(6)}
+    for future, job in futures.items():
+        assert future.result(timeout=PATIENCE) == (job, {"shared": 1})
+    failing = workers_of(fail, None).submit(7)
+    with pytest.raises(ValueError, match="bad job 7"):
+        failing.result(timeout=PATIENCE)
+    assert list(scratch.run_folder().rglob(f"{RESULT_PREFIX}*")) == []  # each read once, then removed
+
+
+# Seconds between the task's return and the kill: while the result is prepared, and while it is
+# being sent (the main process busy meanwhile, as when it records results, so that it reads slowly).
+KILL_AFTER = [0.0, 0.02, 0.2, 0.5]
+
+
+@pytest.mark.parametrize("kill_after", KILL_AFTER)
+def test_a_worker_killed_while_it_sends_back_a_large_result_is_noticed(workers_of, tmp_path, kill_after):
+    workers = workers_of(large_result, str(tmp_path))
+    future = workers.submit(LARGE)
+    marker = tmp_path / "returning"
+    deadline = time.monotonic() + PATIENCE
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert marker.exists(), "the task did not run"
+    busy_until = time.monotonic() + kill_after
+    while time.monotonic() < busy_until:
+        pass
+    os.kill(int(marker.read_text()), signal.SIGKILL)
+    done, _ = wait([future], timeout=PATIENCE)
+    if not done:  # the pool's reader waits for the rest of a half-sent result: end its wait, then fail
+        workers.pool._result_queue._writer.close()  # noqa: SLF001 - the only other end of that pipe
+    assert done, "the run would wait for ever for the killed worker's result"
+    if future.exception() is not None:
+        assert isinstance(future.exception(), workers.lost), repr(future.exception())
+    else:  # it was sent in full before the kill
+        assert future.result() == b"x" * LARGE
+    marker.unlink()
+    assert workers.submit(10).result(timeout=PATIENCE) == b"x" * 10  # a new pool grades what comes next
