@@ -10,6 +10,7 @@ import time
 from concurrent.futures import wait
 from pathlib import Path
 
+import psutil
 import pytest
 
 from backprop_course.grader import scratch
@@ -27,11 +28,34 @@ def fail(job, context):
     raise ValueError(f"bad job {job}")
 
 
+def say_pid(folder, name) -> None:
+    """Write this process's pid to folder/name, all at once."""
+    Path(folder, f"{name}.part").write_text(str(os.getpid()))
+    os.replace(Path(folder, f"{name}.part"), Path(folder, name))
+
+
 def large_result(size, folder):
     """Says (in folder) that it is about to return, and which process it runs in; returns size bytes."""
     result = b"x" * size
-    Path(folder, "returning").write_text(str(os.getpid()))
+    say_pid(folder, "returning")
     return result
+
+
+def stubborn(name, folder):
+    """Says (in folder) which process it runs in, then neither stops when told to nor returns."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    say_pid(folder, name)
+    time.sleep(120)  # long past the test; not for ever, should the test fail
+
+
+def pid_in(path: Path) -> int:
+    """The pid that a task writes to path, once it has written all of it."""
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        if path.exists():
+            return int(path.read_text())
+        time.sleep(0.005)
+    raise AssertionError(f"no task wrote its pid to {path.name}")
 
 
 @pytest.fixture
@@ -68,14 +92,11 @@ def test_a_worker_killed_while_it_sends_back_a_large_result_is_noticed(workers_o
     workers = workers_of(large_result, str(tmp_path))
     future = workers.submit(LARGE)
     marker = tmp_path / "returning"
-    deadline = time.monotonic() + PATIENCE
-    while not marker.exists() and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert marker.exists(), "the task did not run"
+    pid = pid_in(marker)
     busy_until = time.monotonic() + kill_after
     while time.monotonic() < busy_until:
         pass
-    os.kill(int(marker.read_text()), signal.SIGKILL)
+    os.kill(pid, signal.SIGKILL)
     done, _ = wait([future], timeout=PATIENCE)
     if not done:  # the pool's reader waits for the rest of a half-sent result: end its wait, then fail
         workers.pool._result_queue._writer.close()  # noqa: SLF001 - the only other end of that pipe
@@ -86,3 +107,21 @@ def test_a_worker_killed_while_it_sends_back_a_large_result_is_noticed(workers_o
         assert future.result() == b"x" * LARGE
     marker.unlink()
     assert workers.submit(10).result(timeout=PATIENCE) == b"x" * 10  # a new pool grades what comes next
+
+
+def test_a_worker_that_will_not_stop_when_its_pool_breaks_is_killed_at_the_end(workers_of, tmp_path, monkeypatch):
+    """The run's exit waits for every process of a broken pool: one that ignores being told to
+    stop is killed once the others are done, after a grace period."""
+    monkeypatch.setattr("backprop_course.grader.workers.RETIRED_GRACE_SECONDS", 1.0)
+    pool = workers_of(stubborn, str(tmp_path), jobs=2)
+    futures = [pool.submit(name) for name in ("killed", "stubborn")]
+    killed, stubborn_pid = pid_in(tmp_path / "killed"), pid_in(tmp_path / "stubborn")
+    os.kill(killed, signal.SIGKILL)
+    for future in futures:
+        assert isinstance(future.exception(timeout=PATIENCE), pool.lost)
+    pool.task = echo
+    assert pool.submit(1).result(timeout=PATIENCE) == (1, str(tmp_path))
+    assert psutil.pid_exists(stubborn_pid) and psutil.Process(stubborn_pid).status() != psutil.STATUS_ZOMBIE
+    pool.close()
+    time.sleep(0.5)  # reaped by its pool's thread, which could now end
+    assert not psutil.pid_exists(stubborn_pid) or psutil.Process(stubborn_pid).status() == psutil.STATUS_ZOMBIE

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as local_wait
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 
 from . import scratch
@@ -26,6 +27,9 @@ from . import scratch
 IN_FLIGHT_PER_THREAD = 3
 # How often the size of a Dask cluster is asked again (it may grow or shrink during a run).
 CLUSTER_SIZE_SECONDS = 10.0
+# Seconds that the processes of a broken pool have, at the end of the run, to finish stopping
+# (their pool told them to stop when it broke) before they are killed.
+RETIRED_GRACE_SECONDS = 10.0
 # How the files that carry a task's outcome from a worker process to the main process begin.
 RESULT_PREFIX = "result-"
 
@@ -115,6 +119,7 @@ class LocalWorkers:
     def __init__(self, jobs: int, task: Callable, context):
         self.jobs, self.task, self.context = jobs, task, context
         self.pool = self._new_pool()
+        self.retired: list = []  # the processes of broken pools
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_started,
@@ -122,6 +127,7 @@ class LocalWorkers:
 
     def submit(self, job) -> Future:
         if self.pool._broken:  # noqa: SLF001 - the only way to ask a pool whether it still works
+            self.retired += (self.pool._processes or {}).values()  # noqa: SLF001
             self.pool.shutdown(wait=False)
             self.pool = self._new_pool()
         received = Future()
@@ -138,10 +144,21 @@ class LocalWorkers:
 
     def close(self, cancel: bool = False) -> None:
         if cancel:
-            for process in list(self.pool._processes.values()):  # noqa: SLF001 - stop kernels now
+            for process in list((self.pool._processes or {}).values()):  # noqa: SLF001 - stop kernels now
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(process.pid, signal.SIGTERM)
         self.pool.shutdown(wait=True, cancel_futures=cancel)
+        self._end_retired()
+
+    def _end_retired(self) -> None:
+        """Kill what is left of broken pools after a grace period (their pools told them to stop):
+        the interpreter's exit waits for their pools' threads, which wait for these processes."""
+        deadline = time.monotonic() + RETIRED_GRACE_SECONDS
+        for process in self.retired:
+            if not mp_wait([process.sentinel], timeout=max(0.0, deadline - time.monotonic())):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(process.pid, signal.SIGKILL)
+        self.retired = []
 
 
 class DaskWorkers:
