@@ -58,6 +58,14 @@ def pid_in(path: Path) -> int:
     raise AssertionError(f"no task wrote its pid to {path.name}")
 
 
+def running(pid: int) -> bool:
+    """Whether process pid runs (a zombie, gone but not yet reaped, does not)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 @pytest.fixture
 def workers_of():
     made = []
@@ -121,7 +129,7 @@ def test_a_worker_that_will_not_stop_when_its_pool_breaks_is_killed_at_the_end(w
         assert isinstance(future.exception(timeout=PATIENCE), pool.lost)
     pool.task = echo
     assert pool.submit(1).result(timeout=PATIENCE) == (1, str(tmp_path))
-    assert psutil.pid_exists(stubborn_pid) and psutil.Process(stubborn_pid).status() != psutil.STATUS_ZOMBIE
+    assert running(stubborn_pid)
     pool.close()
     time.sleep(0.5)  # reaped by its pool's thread, which could now end
-    assert not psutil.pid_exists(stubborn_pid) or psutil.Process(stubborn_pid).status() == psutil.STATUS_ZOMBIE
+    assert not running(stubborn_pid)

@@ -115,7 +115,6 @@ class Recorder:
             self.show(str(line))
         self.writer.done_reading()
 
-
     def _by_nbgrader(self, student: str) -> None:
         line = self.lines[student]
         self.recording = student
