@@ -20,7 +20,8 @@ from .support.sandbox import needs_sandbox
 pytestmark = [needs_sandbox, pytest.mark.skipif(not can_fork(), reason="kernels are forked only as root")]
 
 LEAVE_BEHIND = """
-import builtins, os, sys, threading, time, types, subprocess
+import builtins, gc, os, sys, threading, time, types, subprocess
+gc.unfreeze()
 import numpy as np
 import matplotlib
 np.dot = lambda *args, **kwargs: 42.0
@@ -37,7 +38,7 @@ print("left")
 """
 
 LOOK = """
-import builtins, json, os, sys, threading
+import builtins, gc, json, os, sys, threading
 import numpy as np
 import matplotlib
 print(json.dumps({
@@ -50,6 +51,7 @@ print(json.dumps({
     "global": "left_behind_global" in globals(),
     "file": os.path.exists("/tmp/left_behind.txt"),
     "thread": any(thread.name == "left_behind" for thread in threading.enumerate()),
+    "template's objects frozen": gc.get_freeze_count() > len(gc.get_objects()),
     "processes": sorted(int(pid) for pid in os.listdir("/proc") if pid.isdigit()),
 }))
 """
@@ -64,12 +66,15 @@ def test_the_next_kernel_sees_nothing_the_last_one_left_behind():
     with KernelSession(sandboxed=True) as first:
         assert run(first, "import sys\nprint('numpy' in sys.modules)").strip() == "True", "not forked from the template"
         assert run(first, LEAVE_BEHIND).strip() == "left"
-        assert json.loads(run(first, LOOK))["np.dot"] == 42.0  # the patch did hold in its own kernel
+        left = json.loads(run(first, LOOK))
+        assert left["np.dot"] == 42.0 and not left["template's objects frozen"]  # they did hold in its own kernel
     with KernelSession(sandboxed=True) as second:
         seen = json.loads(run(second, LOOK))
     processes = seen.pop("processes")
     assert seen == {"np.dot": 2.0, "np.allclose": False, "module": False, "builtin": False, "environment": False,
-                    "rcParams": 1.5, "global": False, "file": False, "thread": False}
+                    "rcParams": 1.5, "global": False, "file": False, "thread": False,
+                    # the collector of a kernel passes over what the template imported
+                    "template's objects frozen": True}
     assert len(processes) <= 3, f"processes in the new sandbox: {processes}"  # its init, placeholder, kernel
 
 
@@ -95,4 +100,6 @@ def test_in_a_real_run_the_next_student_on_the_same_worker_sees_nothing(tmp_path
     seen = json.loads(printed)
     seen.pop("processes")
     assert seen == {"np.dot": 2.0, "np.allclose": False, "module": False, "builtin": False, "environment": False,
-                    "rcParams": 1.5, "global": False, "file": False, "thread": False}
+                    "rcParams": 1.5, "global": False, "file": False, "thread": False,
+                    # the collector of a kernel passes over what the template imported
+                    "template's objects frozen": True}
