@@ -3,6 +3,7 @@ screenshots and the browser tests; offline on request: nothing beyond this machi
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 from pathlib import Path
@@ -41,8 +42,9 @@ def offline_flags() -> tuple[str, ...]:
     return (OFFLINE_RESOLVER, f"--proxy-server=http://127.0.0.1:{closed_port()}")
 
 
-def headless_chromium(offline: bool = False, window: tuple[int, int] = WINDOW):
-    """A selenium WebDriver on the system's Chromium, or BrowserUnavailableError."""
+def headless_chromium(offline: bool = False, window: tuple[int, int] = WINDOW, log_requests: bool = False):
+    """A selenium WebDriver on the system's Chromium, or BrowserUnavailableError; with log_requests,
+    its 'performance' log holds every request a page makes (DevTools' Network events)."""
     try:
         from selenium import webdriver
         from selenium.common.exceptions import WebDriverException
@@ -58,10 +60,23 @@ def headless_chromium(offline: bool = False, window: tuple[int, int] = WINDOW):
     options.binary_location = str(chromium)
     for flag in (*CHROMIUM_FLAGS, f"--window-size={window[0]},{window[1]}", *(offline_flags() if offline else ())):
         options.add_argument(flag)
+    if log_requests:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     try:
         return webdriver.Chrome(service=Service(executable_path=str(chromedriver)), options=options)
     except WebDriverException as error:
         raise BrowserUnavailableError(f"headless Chromium did not start: {error.msg}") from error
+
+
+def requests_made(driver) -> list[tuple[str, str]]:
+    """(method, URL) of each request the pages of driver made since the last call (log_requests)."""
+    made = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            request = message["params"]["request"]
+            made.append((request["method"], request["url"]))
+    return made
 
 
 def url_fails(driver, url: str, seconds: float = 20.0) -> bool:

@@ -1,36 +1,34 @@
-"""The pages students and graders read, as nbconvert templates of ours on top of nbgrader's, and
-the MathJax they render formulas with when no internet is at hand.
+"""The pages students and graders read, as nbconvert templates of ours on top of nbgrader's, with
+student content inert on every one of them.
 
 - Feedback (templates/backprop_feedback): nbgrader's feedback page, opening with a table of every
-  check (feedback_summary.py) and carrying MathJax 3 in the page itself, since only the HTML file
-  travels to the student (nbgrader release_feedback / fetch_feedback copy nothing else).
-- Grading by hand (templates/backprop_formgrade): formgrader's page, with MathJax 2 from the
-  jupyter-server-mathjax extension of the same Jupyter server (formgrader's script speaks
-  MathJax 2's API).
+  check (feedback_summary.py), running no script at all.
+- Grading by hand (templates/backprop_formgrade): formgrader's page, running formgrader's own
+  scripts only.
 
-nbgrader_config.py selects the two templates. Each names its main file after itself, so that it
-can extend nbgrader's template of the same role as 'index.html.j2'.
+On both, the notebook is made inert first (inert_notebook.py), Markdown and formulas become
+sanitized HTML with MathML (safe_markdown.py), and a Content-Security-Policy heads the page
+(content_policy.py). nbgrader_config.py selects the two templates and these filters and
+preprocessors. Each template names its main file after itself, so that it can extend nbgrader's
+template of the same role as 'index.html.j2'.
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from importlib.resources import files
 from pathlib import Path
 
+from markupsafe import Markup
 from nbgrader.server_extensions.formgrader import handlers as formgrader_handlers
+
+from .content_policy import FreshNonce, formgrader_meta, no_script_meta, with_nonce
+from .inert_notebook import MakeStudentContentInert
+from .safe_markdown import markdown2html
 
 TEMPLATES = Path(__file__).parent / "templates"
 FEEDBACK_TEMPLATE = "backprop_feedback"
 FORMGRADE_TEMPLATE = "backprop_formgrade"
 # Where the feedback template finds what the preprocessors computed for it.
 RESOURCES_KEY = "backprop_feedback"
-
-# MathJax 3.2's single-file build with every TeX extension and SVG output (its glyphs inside, so no
-# font files to fetch), and its "safe" extension (no javascript: links and the like from TeX),
-# as the django-static-mathjax package ships them.
-MATHJAX_FILES = ("static/mathjax/es5/tex-svg-full.js", "static/mathjax/es5/ui/safe.js")
 
 
 def template_file(template: str) -> str:
@@ -42,14 +40,24 @@ def template_basedirs() -> list[str]:
     return [str(TEMPLATES), str(formgrader_handlers.template_path)]
 
 
-@cache
-def embedded_mathjax() -> str:
-    """MathJax's source, to put between <script> and </script> in a page."""
-    package = files("mathjax")
-    source = "\n;\n".join(package.joinpath(name).read_text(encoding="utf-8") for name in MATHJAX_FILES)
-    # "</script" would end the script element early; "<\/script" means the same to JavaScript in
-    # strings, regular expressions and comments, the only places the text can occur.
-    source = re.sub(r"</(script)", r"<\\/\1", source, flags=re.IGNORECASE)
-    if re.search(r"<script", source, flags=re.IGNORECASE) and "<!--" in source:
-        raise ValueError("MathJax's source holds '<!--' and '<script', which HTML parses inside a script element")
-    return source
+def head_without_script(header_html: str) -> Markup:
+    """A page's header (nbgrader's markup) with the no-script policy first in its head."""
+    header_html = str(header_html)
+    if "<head>" not in header_html:
+        raise ValueError("the page's header has no <head> to put the Content-Security-Policy in")
+    return Markup(header_html.replace("<head>", f"<head>\n{no_script_meta()}", 1))
+
+
+def page_filters() -> dict:
+    """The Jinja filters of our pages: nbconvert's markdown2html replaced by the safe one."""
+    return {
+        "markdown2html": markdown2html,
+        "head_without_script": head_without_script,
+        "formgrader_policy": formgrader_meta,
+        "with_nonce": with_nonce,
+    }
+
+
+def page_preprocessors() -> list:
+    """What runs on a notebook before any of our pages is rendered from it."""
+    return [MakeStudentContentInert, FreshNonce]

@@ -12,8 +12,8 @@
   still graded. (nbgrader's own add_missing_cells expects a graded or answer cell right before
   each graded cell, which the read-only check cells here are not.)
 - Feedback drops the hidden test lines from the graded cells, so students never see them, then
-  SummarizeFeedback and EmbedMathJax give the feedback template (pages.py) the summary table's
-  rows and MathJax's source.
+  SummarizeFeedback gives the feedback template (pages.py) the summary table's rows. Every page
+  (feedback and formgrader) is rendered from an inert notebook with safe filters (pages.py).
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ from .pages import (
     FEEDBACK_TEMPLATE,
     FORMGRADE_TEMPLATE,
     RESOURCES_KEY,
-    embedded_mathjax,
+    page_filters,
+    page_preprocessors,
     template_basedirs,
     template_file,
 )
@@ -275,19 +276,11 @@ class SummarizeFeedback(NbGraderPreprocessor):
         return nb, resources
 
 
-class EmbedMathJax(NbGraderPreprocessor):
-    """Put MathJax's source into resources, for the feedback page to carry it (pages.py)."""
-
-    def preprocess(self, nb, resources):
-        resources.setdefault(RESOURCES_KEY, {})["mathjax"] = embedded_mathjax()
-        return nb, resources
-
-
 def feedback_preprocessors() -> list:
     """nbgrader's own feedback steps, then the removal of the hidden test lines, then what the
     feedback template needs beyond the notebook."""
     defaults = GenerateFeedback.class_traits()["preprocessors"].default()
-    return [*defaults, ClearHiddenTests, SummarizeFeedback, EmbedMathJax]
+    return [*defaults, ClearHiddenTests, SummarizeFeedback]
 
 
 def use_course_grading(config) -> None:
@@ -297,10 +290,12 @@ def use_course_grading(config) -> None:
     config.Autograde.sanitize_preprocessors = sanitize_preprocessors()
     config.Autograde.autograde_preprocessors = autograde_preprocessors()
     config.GenerateFeedback.preprocessors = feedback_preprocessors()
-    # The pages students and graders read (pages.py): feedback opens with a table of every check
-    # and carries MathJax; formgrader's grading page takes MathJax from this Jupyter server, so
-    # formulas render without the internet. Formgrader's exporter has no parent to scope its
-    # settings by; GenerateFeedback's settings take precedence over them for feedback.
+    # The pages students and graders read (pages.py): feedback opens with a table of every check;
+    # on every page student content is inert and formulas are MathML. Formgrader's exporter has
+    # no parent to scope its settings by; GenerateFeedback's settings take precedence over them
+    # for feedback.
+    config.HTMLExporter.preprocessors = page_preprocessors()
+    config.HTMLExporter.filters = page_filters()
     config.HTMLExporter.template_name = FORMGRADE_TEMPLATE
     config.HTMLExporter.template_file = template_file(FORMGRADE_TEMPLATE)
     config.HTMLExporter.extra_template_basedirs = template_basedirs()
