@@ -14,6 +14,7 @@ from backprop_course.course.contract import ASSIGNMENT, MANUAL_GRADE_ID, MULTILA
 from backprop_course.course.paths import CourseDir
 
 from .support.browser import CDN_MATHJAX
+from .support.pages import FIELDS_BOUND, log_in, violations, watch_pages
 
 pytestmark = pytest.mark.slow
 
@@ -22,19 +23,14 @@ MANUAL_SCORE = 2.5
 COMMENT = "Good plot; say why the largest rate oscillates."
 SERVER_START_SECONDS = 60
 SAVE_SECONDS = 20
-# Once MathJax 2 has typeset the page: how many formulas it rendered, how many it could not, and
-# whether TeX source ($$) or MathJax's warning that its fonts did not load is left on the page.
-MATHJAX_2_RENDERED = """
-const done = arguments[arguments.length - 1];
-MathJax.Hub.Register.StartupHook("End", function () {
-    done({
-        rendered: document.querySelectorAll("#notebook .MathJax, #notebook .MathJax_Display").length,
-        errors: document.querySelectorAll("#notebook .MathJax .merror, .MathJax_Error").length,
-        raw_tex: document.getElementById("notebook").innerText.includes("$$"),
-        font_warning: !!document.getElementById("MathJax_Font_Warning"),
-        font: MathJax.OutputJax["HTML-CSS"].fontInUse
-    });
-});
+# The formulas of the page: MathML drawn by the browser, none left as TeX.
+MATHML_RENDERED = """
+const formulas = Array.from(document.querySelectorAll("#notebook .text_cell_render math"));
+return {
+    formulas: formulas.length,
+    drawn: formulas.filter(math => math.getBoundingClientRect().width > 0).length,
+    raw_tex: document.getElementById("notebook").innerText.includes("$$")
+};
 """
 
 
@@ -42,10 +38,6 @@ MathJax.Hub.Register.StartupHook("End", function () {
 def hand_graded_course(graded_course: CourseDir, tmp_path: Path) -> CourseDir:
     """A private copy of the autograded course, so hand grades stay out of the shared one."""
     return CourseDir(Path(shutil.copytree(graded_course.root, tmp_path / "course")))
-FIELDS_BOUND = "return !!(window.formgrader && formgrader.grades && formgrader.grades.loaded && " \
-               "formgrader.comments && formgrader.comments.loaded)"
-
-
 @pytest.fixture
 def formgrader(hand_graded_course: CourseDir, tmp_path: Path):
     """`jupyter server` in the course directory (nbgrader's server extensions load with it)."""
@@ -53,16 +45,6 @@ def formgrader(hand_graded_course: CourseDir, tmp_path: Path):
     with jupyter_app("server", hand_graded_course.root, log, start_seconds=SERVER_START_SECONDS) as running:
         _, base_url, token = running
         yield base_url, token
-
-
-def log_in(browser, base_url: str, token: str) -> None:
-    """Log in on Jupyter's login page, so the page's own API calls carry the login cookie."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-
-    browser.get(f"{base_url}/login")
-    browser.find_element(By.ID, "password_input").send_keys(token, Keys.ENTER)
-    wait_until(lambda: "/login" not in browser.current_url, SAVE_SECONDS, "the login page did not accept the token")
 
 
 def manual_grade(course: CourseDir) -> tuple[float | None, str | None]:
@@ -87,16 +69,17 @@ def test_offline_formgrader_renders_formulas_and_saves_a_hand_grade_and_comment_
     assert manual_grade(hand_graded_course) == (None, None)
     log_in(browser, base_url, token)
     assert url_fails(browser, CDN_MATHJAX), "the browser reached the internet: this test would prove nothing"
+    watch_pages(browser)
     browser.get(f"{base_url}/formgrader/submissions/{submitted_notebook_id(hand_graded_course)}/")
     score_box = wait_until(
         lambda: browser.find_elements(By.ID, MANUAL_GRADE_ID), SERVER_START_SECONDS, "formgrader showed no score box"
     )[0]
-    browser.set_script_timeout(SERVER_START_SECONDS)
-    mathjax = browser.execute_async_script(MATHJAX_2_RENDERED)
-    assert mathjax["rendered"] > 0 and mathjax["errors"] == 0, mathjax
-    assert not mathjax["raw_tex"] and not mathjax["font_warning"] and mathjax["font"] == "STIX-Web", mathjax
-    # The fields save only once the page has fetched its grades and comments and bound them.
+    # The fields save only once the page has fetched its grades and comments and bound them: its own
+    # scripts run under its policy.
     wait_until(lambda: browser.execute_script(FIELDS_BOUND), SERVER_START_SECONDS, "formgrader bound no fields")
+    formulas = browser.execute_script(MATHML_RENDERED)
+    assert formulas["formulas"] > 5 and formulas["drawn"] == formulas["formulas"] and not formulas["raw_tex"], formulas
+    assert violations(browser) == []  # nothing of formgrader's own page is blocked by its policy
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", score_box)
     comment_box = browser.find_element(By.ID, f"{MANUAL_GRADE_ID}-comment")
     comment_box.send_keys(COMMENT, Keys.TAB)  # formgrader saves on the change event (leaving the field)

@@ -163,3 +163,20 @@ def test_report_command_prints_a_summary_and_rejects_an_unknown_assignment(grade
     assert "report: reports/backprop.html" in printed
     assert main(["--course-dir", str(graded_course.root), "report", "no_such_assignment"]) == 1
     assert "'no_such_assignment' is not in" in capsys.readouterr().out
+
+
+def test_the_report_escapes_every_name_and_runs_no_script():
+    from bs4 import BeautifulSoup
+
+    from backprop_course.commands.report import AssignmentReport, StudentResult, render_html
+
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    columns = [*GRADED_FUNCTIONS, MANUAL_GRADE_ID]
+    report = AssignmentReport(f"{ASSIGNMENT}<script>alert(3)</script>",
+                              {hostile: StudentResult(hostile, {name: 1.0 for name in GRADED_FUNCTIONS}, 2.0, 10.0)},
+                              {**{column: 3.0 for column in columns}, TOTAL: 30.0})
+    soup = BeautifulSoup(render_html(report), "html.parser")
+    assert soup.find_all("script") == [] and soup.select("img[onerror]") == []
+    assert hostile in soup.find(id="scores").get_text()  # shown as text
+    policy = soup.head.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert policy is not None and "default-src 'none'" in policy["content"] and "script-src" not in policy["content"]

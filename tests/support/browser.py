@@ -11,11 +11,11 @@ from backprop_course.commands.browser import headless_chromium as start_chromium
 CDN_MATHJAX = "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js"
 
 
-def headless_chromium(offline: bool = False):
+def headless_chromium(offline: bool = False, log_requests: bool = False):
     """A selenium WebDriver on the system's Chromium (offline: nothing beyond this machine
-    answers); skips the calling test when there is none."""
+    answers; log_requests: its requests are logged); skips the calling test when there is none."""
     pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e .[dev])")
     try:
-        return start_chromium(offline=offline)
+        return start_chromium(offline=offline, log_requests=log_requests)
     except BrowserUnavailableError as error:
         pytest.skip(str(error))

@@ -14,6 +14,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
 from backprop_course.commands.browser import requests_made
+from backprop_course.commands.student_lab import wait_until
 
 from . import REPO_ROOT
 from .page_attack_corpus import PWNED_ATTRIBUTE
@@ -33,6 +34,27 @@ def feedback_exporter(root: Path = REPO_ROOT) -> HTMLExporter:
 def formgrade_exporter(root: Path = REPO_ROOT) -> HTMLExporter:
     """The exporter formgrader makes (HTMLExporter(config=...)) under the course's nbgrader_config.py."""
     return HTMLExporter(config=course_config(root))
+
+
+def without_sanitizer(config):
+    """config with the pages' sanitizing taken out (nbconvert's own markdown2html, no inert
+    notebook), their templates and policies kept: to see the policy hold on its own."""
+    from backprop_course.nbgrader_glue.content_policy import FreshNonce
+    from backprop_course.nbgrader_glue.pages import page_filters
+
+    config.HTMLExporter.preprocessors = [FreshNonce]
+    config.HTMLExporter.filters = {name: value for name, value in page_filters().items() if name != "markdown2html"}
+    return config
+
+
+def unsanitized_feedback_exporter(root: Path = REPO_ROOT) -> HTMLExporter:
+    config = without_sanitizer(course_config(root))
+    converter = GenerateFeedback(coursedir=CourseDirectory(config=config), config=config)
+    return HTMLExporter(parent=converter, config=converter.config)
+
+
+def unsanitized_formgrade_exporter(root: Path = REPO_ROOT) -> HTMLExporter:
+    return HTMLExporter(config=without_sanitizer(course_config(root)))
 
 
 def formgrade_resources() -> dict:
@@ -76,9 +98,31 @@ def pwned_marks(driver) -> list[str]:
         PWNED_ATTRIBUTE)
 
 
+FONT_FILE = (".woff", ".woff2", ".ttf", ".eot")
+
+
 def requests_of(driver) -> list[tuple[str, str]]:
-    """(method, path) of every request since the last call, data: URLs left out."""
-    return [(method, urlsplit(url).path) for method, url in requests_made(driver) if not url.startswith("data:")]
+    """(method, path) of every request since the last call (blocked ones included), but data: URLs
+    and the font files that the pages' own style sheets name (student content keeps no style
+    sheet, so it can ask for none)."""
+    made = [(method, urlsplit(url).path) for method, url in requests_made(driver) if not url.startswith("data:")]
+    return [(method, path) for method, path in made if not path.endswith(FONT_FILE)]
+
+
+# True once formgrader's page has fetched its grades and comments and bound its fields to them.
+FIELDS_BOUND = ("return !!(window.formgrader && formgrader.grades && formgrader.grades.loaded && "
+                "formgrader.comments && formgrader.comments.loaded)")
+LOGIN_SECONDS = 20
+
+
+def log_in(browser, base_url: str, token: str) -> None:
+    """Log in on Jupyter's login page, so the page's own API calls carry the login cookie."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(f"{base_url}/login")
+    browser.find_element(By.ID, "password_input").send_keys(token, Keys.ENTER)
+    wait_until(lambda: "/login" not in browser.current_url, LOGIN_SECONDS, "the login page did not accept the token")
 
 
 def body_of(page: str) -> BeautifulSoup:

@@ -17,6 +17,7 @@ from ..course.contract import GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NO
 from ..course.paths import CourseDir
 from ..grader.notes import limit_notes, mistakes_in_cell
 from ..nbgrader_glue.apps import export
+from ..nbgrader_glue.content_policy import no_script_meta
 
 # nbgrader appends an error output with this name to a cell that ran past its timeout.
 TOTAL = "total"
@@ -209,7 +210,8 @@ def _chart_title(report: AssignmentReport, column: str) -> str:
 
 
 def render_html(report: AssignmentReport) -> str:
-    """The report as one self-contained HTML page (charts embedded as base64 PNG)."""
+    """The report as one self-contained HTML page (charts embedded as base64 PNG) that runs no
+    script: every name and id on it is escaped, and its policy (content_policy.py) forbids script."""
     functions = [function.name for notebook in NOTEBOOKS for function in notebook.functions]
     columns = [*functions, MANUAL_GRADE_ID, TOTAL]
     charts = "".join(
@@ -234,7 +236,7 @@ def render_html(report: AssignmentReport) -> str:
     )
     title = f"{report.assignment}: instructor report"
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="en"><head><meta charset="utf-8">{no_script_meta()}<title>{html.escape(title)}</title>
 <style>
 body {{ font-family: sans-serif; margin: 2em; }}
 table {{ border-collapse: collapse; margin: 1em 0; }}

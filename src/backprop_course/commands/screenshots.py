@@ -26,10 +26,9 @@ FEEDBACK_WINDOW = (1200, 1000)
 # its output in one window, the check's message on one line.
 STUDENT_CHECK_PNG = "student-check.png"
 STUDENT_WINDOW = (1440, 720)
-MATHJAX_SECONDS = 60
 SCROLLS = {
     FEEDBACK_PNG: "window.scrollTo(0, 0);",
-    FORMULAS_PNG: "document.querySelector('mjx-container[display=\"true\"]').closest('.cell').scrollIntoView();",
+    FORMULAS_PNG: "document.querySelector('math[display=\"block\"]').closest('.cell').scrollIntoView();",
 }
 
 
@@ -50,17 +49,13 @@ CORRECTED_ANSWER = TypedAnswer("dloss_dyhat", "return 2 * (y_hat - y) / y.shape[
 
 
 def feedback_screenshots(page: Path, folder: Path) -> list[Path]:
-    """Screenshots of a feedback page, in a browser without network, once MathJax has typeset it."""
+    """Screenshots of a feedback page (its formulas are MathML, drawn as the page loads), in a
+    browser without network."""
     driver = headless_chromium(offline=True, window=FEEDBACK_WINDOW)
     try:
         driver.get(page.as_uri())
-        driver.set_script_timeout(MATHJAX_SECONDS)
-        typeset = driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "MathJax.startup.promise.then(() => done(true), () => done(false));"
-        )
-        if not typeset:
-            raise RuntimeError(f"MathJax could not typeset {page}")
+        if not driver.execute_script("return document.querySelectorAll('math').length"):
+            raise RuntimeError(f"{page} shows no formula")
         folder.mkdir(parents=True, exist_ok=True)
         shots = []
         for name, scroll in SCROLLS.items():
