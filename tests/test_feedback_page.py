@@ -227,3 +227,24 @@ def test_an_offline_browser_renders_every_formula_of_a_feedback_page_as_mathml(g
     assert rendered["formulas"] > 10 and rendered["drawn"] == rendered["formulas"] and rendered["blocks"] > 3
     assert rendered["unread"] == 0 and rendered["scripts"] == 0 and blocked == []
     assert "$" not in rendered["text"] and "\\frac" not in rendered["text"]
+
+
+@pytest.mark.slow
+def test_an_honest_feedback_page_shows_its_plots_and_summary_offline(graded_course):
+    multilayer = NOTEBOOKS[-1]
+    page = graded_course.feedback / BOB / ASSIGNMENT / f"{multilayer.name}.html"
+    browser = headless_chromium(offline=True)
+    try:
+        watch_pages(browser)
+        browser.get(page.as_uri())
+        shown = browser.execute_script("""
+            const plots = Array.from(document.querySelectorAll(".output_png img"));
+            return {plots: plots.length, drawn: plots.filter(image => image.naturalWidth > 100).length,
+                    rows: document.querySelectorAll("#summary tbody tr").length};
+        """)
+        blocked = violations(browser)
+    finally:
+        browser.quit()
+    assert shown["plots"] >= 1 and shown["drawn"] == shown["plots"], shown
+    assert shown["rows"] == sum(len(CHECKS[function.name]) for function in multilayer.functions) + 1  # + by hand
+    assert blocked == []
