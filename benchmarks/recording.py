@@ -70,7 +70,7 @@ def context_of(course: CourseDir) -> tuple[CourseDirectory, Context]:
 def graded_models(course: CourseDir, context: Context, models: list[str]) -> dict[str, list[NotebookResult]]:
     """The graded notebooks of each model student's submission (already in submitted/)."""
     return {model: [grade_submitted(job, context) for job in jobs_for(model, sorted(
-        course.submission(model).glob("*.ipynb")))] for model in models}
+        course.submission(model).glob("*.ipynb")), ASSIGNMENT)] for model in models}
 
 
 def copies(course: CourseDir, models: dict[str, list[NotebookResult]], count: int, prefix: str) -> list[str]:
@@ -110,7 +110,7 @@ def nbgrader_rate(course: CourseDir, coursedir: CourseDirectory, context: Contex
         for result in models[names[number % len(names)]]:
             job = replace(result.job, student=student)
             nb, _ = sanitize_submitted(job, context)
-            key = precomputed.grading_key(nb, student, job.notebook, context.limits, context.sandboxed)
+            key = precomputed.grading_key(nb, student, job.notebook, context.limits, context.sandboxed, ASSIGNMENT)
             graded = nbformat.reads(result.autograded, as_version=4)
             precomputed.save(store, key, precomputed.record_of(graded, list(result.events)))
     config = copy.deepcopy(context.config)

@@ -7,7 +7,7 @@ import pytest
 
 from backprop_course.authoring.samples import answers_from_source, fill_answers
 from backprop_course.course.cells import is_graded_test
-from backprop_course.course.contract import GIVEN_CELL_ID, SINGLE_NEURON
+from backprop_course.course.contract import ASSIGNMENT, GIVEN_CELL_ID, SINGLE_NEURON
 from backprop_course.grader.notebook_grading import grade_notebook
 from backprop_course.grader.sandbox import sandbox_problem
 
@@ -30,7 +30,7 @@ def test_the_cells_import_the_helper_module_before_and_after_the_kernel_restarts
     given = next(index for index, cell in enumerate(nb.cells) if cell.id == GIVEN_CELL_ID)
     nb.cells[given + 1:given + 1] = [nbformat.v4.new_code_cell(KILL_THE_KERNEL, id="kill"),
                                      nbformat.v4.new_code_cell(PROBE, id="probe")]
-    grading = grade_notebook(nb, SINGLE_NEURON.name, "alice", sandboxed=sandboxed)
+    grading = grade_notebook(nb, SINGLE_NEURON.name, "alice", sandboxed=sandboxed, assignment=ASSIGNMENT)
     cells = {cell.id: cell for cell in grading.nb.cells}
     assert not [output for output in cells[GIVEN_CELL_ID].outputs if output.output_type == "error"]
     assert grading.events == ["kernel-died"]

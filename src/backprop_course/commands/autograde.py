@@ -21,6 +21,7 @@ import signal
 import warnings
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 from nbgrader.api import MissingEntry
 from nbgrader.apps import NbGraderAPI
@@ -105,6 +106,7 @@ class AssignmentMissingError(RuntimeError):
 
 def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progress: bool) -> None:
     found = submissions(api.coursedir, assignment)
+    source = Path(api.coursedir.format_path(api.coursedir.source_directory, ".", assignment))
     students = iter(found.items())
     jobs_of, waiting = {}, {}
     tries: Counter[tuple[str, str]] = Counter()
@@ -116,7 +118,7 @@ def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progres
             student, paths = next(students, (None, None))
             if student is None:
                 return
-            jobs = jobs_for(student, paths)
+            jobs = jobs_for(student, paths, assignment, source)
             recorder.lines[student] = StudentLine(student)
             waiting[student] = len(jobs)
             jobs_of.update({workers.submit(job): job for job in jobs})

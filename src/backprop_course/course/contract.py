@@ -91,6 +91,14 @@ GRADED_FUNCTIONS = {function.name: function for nb in NOTEBOOKS for function in 
 NOTEBOOK_OF = {function.name: nb for nb in NOTEBOOKS for function in nb.functions}
 
 
+def contract_notebook(assignment: str, notebook_name: str) -> Notebook | None:
+    """The contract of a notebook of an assignment, or None: an assignment the contract does not
+    declare (any other of the course) is graded with nbgrader's own semantics."""
+    if assignment != ASSIGNMENT:
+        return None
+    return next((notebook for notebook in NOTEBOOKS if notebook.name == notebook_name), None)
+
+
 def graded_function(name: str) -> GradedFunction:
     return GRADED_FUNCTIONS[name]
 

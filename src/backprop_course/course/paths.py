@@ -78,8 +78,8 @@ class CourseDir:
     def grades_csv(self) -> Path:
         return self.root / "grades.csv"
 
-    def submission(self, student_id: str) -> Path:
-        return self.submitted / student_id / ASSIGNMENT
+    def submission(self, student_id: str, assignment: str = ASSIGNMENT) -> Path:
+        return self.submitted / student_id / assignment
 
 
 def copy_course(target: Path, source: CourseDir) -> CourseDir:

@@ -4,6 +4,7 @@ as plain data, and the callees' calls answered with the reference."""
 
 from __future__ import annotations
 
+import base64
 import inspect
 import warnings
 
@@ -27,6 +28,27 @@ def write_helper_module(session: KernelSession) -> None:
     """Put backprop_checks.py, which the notebooks' given cells import, in the kernel's working
     folder (in the sandbox an empty private /tmp), as the release has it beside the notebooks."""
     session.run(WRITE_HELPER_MODULE, timeout=HELPER_MODULE_SECONDS, silent=True)
+
+
+# Code that writes the files beside a notebook into the kernel's working folder.
+WRITE_FILES = (
+    "import base64 as _bp_b64, os as _bp_os\n"
+    "for _bp_name, _bp_data in {files!r}.items():\n"
+    "    _bp_os.makedirs(_bp_os.path.dirname(_bp_name) or '.', exist_ok=True)\n"
+    "    with open(_bp_name, 'wb') as _bp_file:\n"
+    "        _bp_file.write(_bp_b64.b64decode(_bp_data))\n"
+    "del _bp_b64, _bp_os, _bp_name, _bp_data\n"
+    "import importlib as _bp_importlib\n_bp_importlib.invalidate_caches()\ndel _bp_importlib\n"
+)
+FILES_SECONDS = 60.0
+
+
+def write_files(session: KernelSession, files: dict[str, bytes]) -> None:
+    """Put files (relative paths, contents) into the kernel's working folder, as nbgrader's kernel
+    finds the files of the submission beside the notebook it runs."""
+    if files:
+        encoded = {name: base64.b64encode(data).decode("ascii") for name, data in files.items()}
+        session.run(WRITE_FILES.format(files=encoded), timeout=FILES_SECONDS, silent=True)
 
 
 def kernel_side_code() -> str:

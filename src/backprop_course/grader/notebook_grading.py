@@ -2,7 +2,14 @@
 kernel, the grader's inputs go in and plain data comes out, and everything that decides a
 grade (reference, comparison, diagnosis, score) happens here, outside the kernel.
 
-Steps, in order:
+A notebook of an assignment that the contract does not declare (contract.contract_notebook) is
+graded with nbgrader's own semantics instead, in the same sandbox and limits: the files beside
+it go into the kernel's working folder, and every code cell runs in order, its graded test cells
+included, so that nbgrader scores them from their outputs as its Execute would have left them.
+Either way, a graded test cell that was not run is never left to count as passed
+(UngradedCellsError).
+
+Steps of a contract notebook, in order:
 1. run the notebook's code cells, except the graded test cells, within the time and output
    limits; a cell that runs too long or kills its kernel gets a note, and the kernel starts
    afresh with the cells before it run again;
@@ -23,7 +30,7 @@ from nbformat.v4 import new_output
 
 from ..course.cases import hidden_cases, public_example
 from ..course.cells import grade_id, is_graded_test
-from ..course.contract import NOTEBOOKS, Notebook, callees
+from ..course.contract import Notebook, callees, contract_notebook
 from ..course.given import given_code
 from ..course.mistake_ids import (
     DISK_LIMIT,
@@ -39,7 +46,7 @@ from .caps import DEFAULT, MIB, Limits
 from .cgroups import Counters
 from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
-from .kernel_calls import answer_call, kernel_side_code, read_outcomes, write_helper_module
+from .kernel_calls import answer_call, kernel_side_code, read_outcomes, write_files, write_helper_module
 from .kernel_session import KernelSession, OutputBudget, Run
 from .notes import LIMIT_MESSAGES, limit_note
 from .runner import Outcome
@@ -58,18 +65,25 @@ STOPPED = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT)
 # /tmp counts as full when less than this is left of it.
 DISK_SLACK = 1 * MIB
 
-def notebook_named(name: str) -> Notebook | None:
-    return next((notebook for notebook in NOTEBOOKS if notebook.name == name), None)
+
+class UngradedCellsError(RuntimeError):
+    """Graded test cells that grading could not run: nbgrader would count them as passed."""
+
+    def __init__(self, label: str, grade_ids: list[str]):
+        super().__init__(f"{label}: graded test cells not run, so not graded: {', '.join(grade_ids)}")
+        self.grade_ids = grade_ids
 
 
 class NotebookGrading:
     """The grading of one notebook of one student (see the module's docstring)."""
 
     def __init__(self, nb: NotebookNode, notebook_name: str, student: str, session: KernelSession,
-                 limits: Limits = DEFAULT, label: str = "", logger: logging.Logger | None = None):
+                 limits: Limits = DEFAULT, label: str = "", logger: logging.Logger | None = None, *,
+                 assignment: str, files: dict[str, bytes] | None = None):
         self.nb = nb
         self.log = logger or log
-        self.notebook = notebook_named(notebook_name)
+        self.notebook: Notebook | None = contract_notebook(assignment, notebook_name)
+        self.files = files or {}  # the files beside the notebook (notebooks without a contract)
         self.student = student
         self.session = session
         self.limits = limits
@@ -85,7 +99,7 @@ class NotebookGrading:
 
     def grade(self) -> NotebookNode:
         self.session.start()
-        write_helper_module(self.session)
+        self.prepare_kernel()
         try:
             self.run_cells()
             if self.notebook is not None:
@@ -93,7 +107,19 @@ class NotebookGrading:
                     self.write_verdicts(self.grade_function(function.name))
         finally:
             self.session.close()
+        unrun = [grade_id(cell) for cell in self.nb.cells
+                 if is_graded_test(cell) and not cell.get("outputs") and cell.get("execution_count") is None]
+        if unrun:
+            raise UngradedCellsError(self.label, unrun)
         return self.nb
+
+    def prepare_kernel(self) -> None:
+        """What a fresh kernel gets before any cell: the contract's helper module, or the files
+        beside a notebook graded with nbgrader's semantics."""
+        if self.notebook is not None:
+            write_helper_module(self.session)
+        else:
+            write_files(self.session, self.files)
 
     # ----- 1. the notebook's own cells -------------------------------------------------------
 
@@ -102,8 +128,8 @@ class NotebookGrading:
             if cell.cell_type != "code":
                 continue
             cell.outputs, cell.execution_count = [], None
-            if is_graded_test(cell):
-                continue
+            if is_graded_test(cell) and self.notebook is not None:
+                continue  # judged outside the kernel, after every cell ran
             left = self.deadline - time.monotonic()
             if left <= 0:
                 cell.outputs = [limit_note(TIME_LIMIT, self.message("not-run", self.limits.notebook_seconds))]
@@ -170,7 +196,7 @@ class NotebookGrading:
             return False
         self.restarts += 1
         self.session.restart()
-        write_helper_module(self.session)
+        self.prepare_kernel()
         if self.replay_deadline is None:
             self.replay_deadline = time.monotonic() + self.limits.notebook_seconds
         for source in self.replay:
@@ -178,7 +204,7 @@ class NotebookGrading:
             run = self.session.run(source, timeout=max(0.0, min(self.limits.cell_seconds, left)))
             if run.status in STOPPED:  # it behaves differently the second time
                 self.session.restart()
-                write_helper_module(self.session)
+                self.prepare_kernel()
                 break
         return True
 
@@ -251,10 +277,13 @@ class NotebookGrading:
 
 
 def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed: bool = True, forked: bool = True,
-                   limits: Limits = DEFAULT, cwd=None, logger: logging.Logger | None = None) -> NotebookGrading:
-    """Grade nb in place (see the module's docstring); the finished NotebookGrading."""
+                   limits: Limits = DEFAULT, cwd=None, logger: logging.Logger | None = None, *, assignment: str,
+                   files: dict[str, bytes] | None = None) -> NotebookGrading:
+    """Grade nb, notebook_name of assignment, in place (see the module's docstring); the finished
+    NotebookGrading. files: those beside the notebook, for a notebook without a contract."""
     session = KernelSession(sandboxed, cwd, limits, forked)
-    grading = NotebookGrading(nb, notebook_name, student, session, limits, logger=logger)
+    grading = NotebookGrading(nb, notebook_name, student, session, limits, logger=logger, assignment=assignment,
+                              files=files)
     grading.grade()
     return grading
 

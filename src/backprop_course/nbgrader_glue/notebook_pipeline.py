@@ -21,7 +21,7 @@ from traitlets.config import Config
 
 from ..grader.caps import Limits
 from ..grader.kernel_session import KernelUnavailableError
-from ..grader.notebook_grading import grade_notebook
+from ..grader.notebook_grading import UngradedCellsError, grade_notebook
 from . import precomputed
 from .preprocessors import SandboxedGrading
 from .snapshot import Snapshot, snapshot_url
@@ -46,6 +46,8 @@ class Job:
     student: str
     notebook: str
     submitted: str  # the notebook file's text, as the student submitted it
+    # the files beside it, for a notebook graded with nbgrader's semantics: {relative path: bytes}
+    files: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -146,11 +148,12 @@ def grade_submitted(job: Job, context: Context) -> NotebookResult:
     except Exception as error:  # noqa: BLE001 - nbgrader's own run reports it for this student
         return NotebookResult(job, error=f"{type(error).__name__}: {str(error)[:200]}")
     steps["sanitize"] = time.perf_counter() - start
-    key = precomputed.grading_key(nb, job.student, job.notebook, context.limits, context.sandboxed)
+    assignment = context.snapshot.assignment
+    key = precomputed.grading_key(nb, job.student, job.notebook, context.limits, context.sandboxed, assignment)
     try:
         grading = grade_notebook(nb, job.notebook, job.student, sandboxed=context.sandboxed, forked=context.forked,
-                                 limits=context.limits)
-    except KernelUnavailableError as error:
+                                 limits=context.limits, assignment=assignment, files=job.files)
+    except (KernelUnavailableError, UngradedCellsError) as error:
         return NotebookResult(job, key=key, error=str(error), host_failed=True, seconds=time.perf_counter() - start)
     except Exception as error:  # noqa: BLE001 - reported for this notebook; nbgrader grades it again
         return NotebookResult(job, key=key, error=f"{type(error).__name__}: {error}",

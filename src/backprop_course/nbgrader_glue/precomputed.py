@@ -20,11 +20,13 @@ from nbformat import NotebookNode
 from ..grader.notebook_grading import Limits
 
 
-def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limits, sandboxed: bool) -> str:
-    """A digest of everything that decides a notebook's grading: who, which notebook, each cell's
-    type, source and nbgrader metadata, the limits and whether it ran in the sandbox."""
+def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limits, sandboxed: bool,
+                assignment: str) -> str:
+    """A digest of everything that decides a notebook's grading: who, which notebook of which
+    assignment, each cell's type, source and nbgrader metadata, the limits and whether it ran in
+    the sandbox."""
     cells = [(cell.cell_type, cell.source, cell.metadata.get("nbgrader", {})) for cell in nb.cells]
-    text = json.dumps([student, notebook_name, cells, asdict(limits), sandboxed], sort_keys=True)
+    text = json.dumps([student, assignment, notebook_name, cells, asdict(limits), sandboxed], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

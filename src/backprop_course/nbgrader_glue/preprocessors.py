@@ -39,10 +39,10 @@ from traitlets import Bool, Float, Int, Unicode
 
 from ..course.cells import answer_id, grade_id
 from ..course.checks import CHECKS
-from ..course.contract import NOTEBOOKS
+from ..course.contract import contract_notebook
 from ..grader.caps import DEFAULT, Limits
 from ..grader.kernel_session import KernelUnavailableError
-from ..grader.notebook_grading import grade_notebook
+from ..grader.notebook_grading import UngradedCellsError, grade_notebook
 from ..grader.sandbox import SandboxUnavailableError, prepare_host, require_sandbox
 from . import precomputed
 from .feedback_summary import summarize
@@ -56,6 +56,7 @@ from .pages import (
     template_file,
 )
 from .precomputed import grading_key
+from .submission_files import files_beside
 from .ungraded import leave_ungraded
 
 NO_PRECOMPUTED_RESULT = "no result from the workers matches this notebook: graded here"
@@ -96,9 +97,9 @@ class SandboxedGrading(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
-        student, notebook = info.get("student", ""), info.get("notebook", "")
+        student, notebook, assignment = info.get("student", ""), info.get("notebook", ""), info.get("assignment", "")
         if self.precomputed:
-            key = grading_key(nb, student, notebook, self.limits(), not self.unsafe)
+            key = grading_key(nb, student, notebook, self.limits(), not self.unsafe, assignment)
             if precomputed.apply(Path(self.precomputed), key, nb) is not None:
                 self.log.info("%s/%s: graded by a worker", student, notebook)
                 return nb, resources
@@ -108,13 +109,18 @@ class SandboxedGrading(NbGraderPreprocessor):
             for line in prepare_host(self.limits()):
                 self.log.info(line)
         cwd = resources.get("metadata", {}).get("path")
+        contract = contract_notebook(assignment, notebook)
+        files = files_beside(Path(cwd)) if cwd and contract is None else {}
         try:
             grading = grade_notebook(nb, notebook, student, sandboxed=not self.unsafe, forked=self.fork_kernels,
-                                     limits=self.limits(),
-                                     cwd=cwd, logger=self.log)
+                                     limits=self.limits(), cwd=cwd, logger=self.log, assignment=assignment,
+                                     files=files)
         except KernelUnavailableError as error:
-            leave_ungraded(info.get("db_url", ""), info.get("assignment", ""), student, self.log)
+            leave_ungraded(info.get("db_url", ""), assignment, student, self.log)
             raise HostFailureError(f"{student}/{notebook}: not graded, the grading host failed: {error}") from error
+        except UngradedCellsError as error:
+            leave_ungraded(info.get("db_url", ""), assignment, student, self.log)
+            raise HostFailureError(f"{student}/{notebook}: not graded: {error}") from error
         return grading.nb, resources
 
 
@@ -169,7 +175,7 @@ class RestoreGradedCells(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
-        notebook = next((found for found in NOTEBOOKS if found.name == info["notebook"]), None)
+        notebook = contract_notebook(info.get("assignment", ""), info["notebook"])
         if notebook is None:
             return nb, resources
         missing = [

@@ -20,11 +20,13 @@ import nbformat
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
+from ..course.contract import contract_notebook
 from . import precomputed
 from .bulk_writer import BulkWriter, StudentRecord
 from .gradebook import scores_of, submission_scores
 from .notebook_pipeline import Job, NotebookResult
 from .preprocessors import NO_PRECOMPUTED_RESULT
+from .submission_files import files_beside
 from .ungraded import leave_ungraded
 
 BATCH_STUDENTS = 50  # students per transaction, at most
@@ -57,9 +59,15 @@ def submissions(coursedir: CourseDirectory, assignment: str) -> dict[str, list[P
     return found
 
 
-def jobs_for(student: str, paths: list[Path]) -> list[Job]:
-    """A job per submitted notebook: its text as the student submitted it."""
-    return [Job(student, path.stem, path.read_text(encoding="utf-8", errors="replace")) for path in paths]
+def jobs_for(student: str, paths: list[Path], assignment: str = "", source: Path | None = None) -> list[Job]:
+    """A job per submitted notebook: its text as the student submitted it, and for a notebook
+    graded with nbgrader's semantics the files beside it, the assignment's source folder's over
+    the submission's (as nbgrader's autograde copies them)."""
+    jobs = []
+    for path in paths:
+        files = {} if contract_notebook(assignment, path.stem) else files_beside(path.parent, source)
+        jobs.append(Job(student, path.stem, path.read_text(encoding="utf-8", errors="replace"), files))
+    return jobs
 
 
 class Recorder:

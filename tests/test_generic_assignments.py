@@ -1,0 +1,242 @@
+"""Every other assignment of a course is graded with nbgrader's own semantics, in the sandbox:
+nbgrader's demo assignment ps1 and nbgrader's own test notebooks, from nbgrader's installed
+package, graded in copies of this course (`nbgrader autograde` and `backprop-course autograde
+--jobs 2`) and in a copy configured as plain nbgrader (its Execute, no sandbox): every grade cell's
+score is the same."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import nbformat
+import nbgrader
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgrader.api import Gradebook
+
+from backprop_course.commands.autograde import autograde
+from backprop_course.course.paths import CourseDir
+from backprop_course.nbgrader_glue.apps import nbgrader as run_nbgrader
+from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
+
+from .support import course_copy
+from .support.attack_corpus import ATTACKS
+from .support.sandbox import needs_sandbox
+
+pytestmark = [pytest.mark.slow, needs_sandbox]
+
+NBGRADER = Path(nbgrader.__file__).parent
+USER_GUIDE = NBGRADER / "docs" / "source" / "user_guide"
+TEST_FILES = NBGRADER / "tests" / "apps" / "files"
+PLAIN_CONFIG = """c = get_config()  # noqa: F821
+c.CourseDirectory.root = {root!r}
+c.CourseDirectory.db_url = {db_url!r}
+c.Execute.timeout = {timeout}
+"""
+# Both stop a cell that never ends after this many seconds (nbgrader's Execute, our sandbox);
+# less than the 5 s that timeout.ipynb's test sleeps.
+CELL_SECONDS = 3
+LIMITS = (f"--SandboxedGrading.cell_timeout={CELL_SECONDS}",)
+
+
+def plain_course(target: Path) -> CourseDir:
+    """A copy of this course whose nbgrader_config.py is plain nbgrader's: nothing of ours."""
+    course = course_copy(target)
+    db_url = f"sqlite:///{course.root / 'gradebook.db'}"
+    (course.root / "nbgrader_config.py").write_text(PLAIN_CONFIG.format(root=str(course.root), db_url=db_url,
+                                                                        timeout=CELL_SECONDS))
+    return CourseDir(course.root, db_url=db_url)
+
+
+def add_assignment(course: CourseDir, name: str, source: dict[str, Path], submissions: dict[str, dict[str, Path]],
+                   extra_files: tuple[Path, ...] = ()) -> None:
+    """An assignment of course: source notebooks {notebook name: file}, submissions {student:
+    {notebook name: file}}, and files beside every notebook (source and submissions alike)."""
+    source_folder = course.root / "source" / name
+    folders = [source_folder] + [course.submission(student, name) for student in submissions]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        for extra in extra_files:
+            shutil.copy(extra, folder / extra.name)
+    for notebook, path in source.items():
+        shutil.copy(path, source_folder / f"{notebook}.ipynb")
+    for student, notebooks in submissions.items():
+        for notebook, path in notebooks.items():
+            shutil.copy(path, course.submission(student, name) / f"{notebook}.ipynb")
+    run_nbgrader("generate_assignment", name, "--force", course=course)
+
+
+def cell_scores(course: CourseDir, assignment: str) -> dict[tuple[str, str, str], tuple[float, float]]:
+    """{(student, notebook, grade cell): (score, max score)} from the gradebook."""
+    with Gradebook(course.db_url) as gradebook:
+        return {
+            (submission.student_id, notebook.name, grade.name): (grade.score, grade.max_score)
+            for submission in gradebook.assignment_submissions(assignment)
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        }
+
+
+def totals(course: CourseDir, assignment: str) -> dict[str, float]:
+    with Gradebook(course.db_url) as gradebook:
+        return {submission.student_id: submission.score for submission in gradebook.assignment_submissions(assignment)}
+
+
+def partial_credit_notebook(path: Path) -> Path:
+    """A notebook of nbgrader's own shape with graded test cells whose result is a number (the
+    points they earn: partial credit), one that raises and one that passes."""
+    nb = new_notebook()
+    nbgrader_cell = {"grade": True, "solution": False, "locked": True, "points": 2, "schema_version": 3}
+    nb.cells = [
+        new_markdown_cell("Partial credit, nbgrader style."),
+        new_code_cell("def half():\n    return 0.5\n", metadata={"nbgrader": {
+            "grade": False, "solution": True, "locked": False, "grade_id": "answer", "schema_version": 3}}),
+        new_code_cell("half() * 2", metadata={"nbgrader": {**nbgrader_cell, "grade_id": "partial_one"}}),
+        new_code_cell("half()", metadata={"nbgrader": {**nbgrader_cell, "grade_id": "partial_half"}}),
+        new_code_cell("assert half() == 1", metadata={"nbgrader": {**nbgrader_cell, "grade_id": "fails"}}),
+        new_code_cell("assert half() == 0.5", metadata={"nbgrader": {**nbgrader_cell, "grade_id": "passes"}}),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def loop_then_tests_notebook(path: Path) -> Path:
+    """nbgrader's infinite-loop.ipynb followed by a graded test cell that passes and one that fails:
+    grading goes on after the loop is stopped."""
+    nb = nbformat.read(TEST_FILES / "infinite-loop.ipynb", as_version=4)
+    graded = {"grade": True, "solution": False, "locked": True, "points": 1, "schema_version": 3}
+    nb.cells += [new_code_cell("assert 1 + 1 == 2", metadata={"nbgrader": {**graded, "grade_id": "after_ok"}}),
+                 new_code_cell("assert 1 + 1 == 3", metadata={"nbgrader": {**graded, "grade_id": "after_bad"}})]
+    nbformat.write(nb, path)
+    return path
+
+
+def nbgrader_test_assignments(folder: Path) -> dict[str, tuple[dict, dict]]:
+    """nbgrader's own test notebooks as assignments: {name: (source, submissions)}."""
+    files = TEST_FILES
+    partial = partial_credit_notebook(folder / "partial-credit.ipynb")
+    looping = loop_then_tests_notebook(folder / "loop-then-tests.ipynb")
+    return {
+        "t-test": ({"p1": files / "test.ipynb"}, {
+            "changed": {"p1": files / "submitted-changed.ipynb"},
+            "unchanged": {"p1": files / "submitted-unchanged.ipynb"},
+            "cheater": {"p1": files / "submitted-cheat-attempt.ipynb"},
+        }),
+        "t-hidden": ({"p1": files / "test-hidden-tests.ipynb"}, {"student": {"p1": files / "test-hidden-tests.ipynb"}}),
+        "t-loop": ({"p1": files / "infinite-loop.ipynb"}, {"looper": {"p1": files / "infinite-loop.ipynb"}}),
+        "t-loop-graded": ({"p1": looping}, {"looper": {"p1": looping}}),
+        "t-timeout": ({"p1": files / "timeout.ipynb"}, {"sleeper": {"p1": files / "timeout.ipynb"}}),
+        "t-partial": ({"p1": partial}, {"partial": {"p1": partial}}),
+    }
+
+
+@pytest.fixture(scope="module")
+def courses(tmp_path_factory):
+    """ps1 and nbgrader's test notebooks in three course copies: graded by `nbgrader autograde`
+    (ours), by `backprop-course autograde --jobs 2` (ours), and by plain nbgrader."""
+    root = tmp_path_factory.mktemp("generic")
+    serial, parallel, plain = course_copy(root / "serial"), course_copy(root / "parallel"), plain_course(root / "plain")
+    tests = nbgrader_test_assignments(root)
+    ps1 = USER_GUIDE / "source" / "ps1"
+    ps1_notebooks = {path.stem: path for path in sorted(ps1.glob("*.ipynb"))}
+    ps1_submissions = {
+        student: {path.stem: path for path in sorted((USER_GUIDE / "submitted" / student / "ps1").glob("*.ipynb"))}
+        for student in ("bitdiddle", "hacker")
+    }
+    logs = {}
+    for course in (serial, parallel, plain):
+        add_assignment(course, "ps1", ps1_notebooks, ps1_submissions, extra_files=(ps1 / "jupyter.png",))
+        for name, (source, submissions) in tests.items():
+            add_assignment(course, name, source, submissions, extra_files=(TEST_FILES / "data.txt",))
+    for name in ("ps1", *tests):
+        for course, options in ((serial, LIMITS), (plain, ())):
+            logs[(course.root.name, name)] = nbgrader_batch_log("autograde", name, "--force", *options, course=course)
+        parallel_options = CourseDir(parallel.root, options=LIMITS)
+        autograde(parallel_options, name, jobs=2, show=lambda line: None, progress=False)
+    return {"serial": serial, "parallel": parallel, "plain": plain, "assignments": ("ps1", *tests), "logs": logs}
+
+
+@pytest.mark.parametrize("grader", ["serial", "parallel"])
+def test_every_grade_cell_scores_as_plain_nbgrader_scores_it(courses, grader):
+    for assignment in courses["assignments"]:
+        ours, plain = cell_scores(courses[grader], assignment), cell_scores(courses["plain"], assignment)
+        assert totals(courses["plain"], assignment), assignment  # plain nbgrader graded its submissions
+        assert ours == plain, assignment
+        assert totals(courses[grader], assignment) == totals(courses["plain"], assignment), assignment
+
+
+def test_ps1_totals_are_those_of_nbgraders_own_grades_csv(courses):
+    with open(USER_GUIDE / "grades.csv") as file:
+        expected = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(file)}
+    for grader in ("serial", "parallel", "plain"):
+        assert totals(courses[grader], "ps1") == expected, grader
+
+
+def test_wrong_answers_lose_points_and_partial_credit_is_kept(courses):
+    scores = cell_scores(courses["serial"], "t-partial")
+    # a number as the cell's result is the points it earns (nbgrader's partial credit)
+    assert scores[("partial", "p1", "partial_one")] == (1.0, 2.0)
+    assert scores[("partial", "p1", "partial_half")] == (0.5, 2.0)
+    assert scores[("partial", "p1", "passes")] == (2.0, 2.0)
+    assert scores[("partial", "p1", "fails")] == (0.0, 2.0)
+    assert totals(courses["serial"], "ps1")["bitdiddle"] < totals(courses["serial"], "ps1")["hacker"]
+
+
+def test_the_infinite_loop_is_stopped_by_our_time_limit_and_grading_goes_on(courses):
+    for assignment in ("t-loop", "t-loop-graded"):
+        failed, log = courses["logs"][("serial", assignment)]
+        assert failed == [] and "[time-limit]" in log, assignment
+    scores = cell_scores(courses["serial"], "t-loop-graded")
+    assert scores[("looper", "p1", "after_ok")] == (1.0, 1.0) and scores[("looper", "p1", "after_bad")] == (0.0, 1.0)
+    assert cell_scores(courses["serial"], "t-timeout")[("sleeper", "p1", "correct_squares")] == (0.0, 1.0)
+
+
+def test_hidden_tests_are_run_and_left_out_of_the_feedback(courses):
+    course = courses["serial"]
+    run_nbgrader("generate_feedback", "t-hidden", "--force", course=course)
+    page = (course.feedback / "student" / "t-hidden" / "p1.html").read_text()
+    source = nbformat.read(course.root / "source" / "t-hidden" / "p1.ipynb", as_version=4)
+    hidden = [line.strip() for cell in source.cells for line in _hidden_lines(cell.source) if line.strip()]
+    assert hidden and not [line for line in hidden if line in page]
+
+
+def _hidden_lines(source: str) -> list[str]:
+    lines, inside = [], False
+    for line in source.splitlines():
+        if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
+            inside = "BEGIN" in line
+        elif inside:
+            lines.append(line)
+    return lines
+
+
+def test_a_generic_assignment_keeps_the_host_and_the_neighbours_safe(tmp_path):
+    """The attack corpus, each attack a submission of a generic assignment beside an honest
+    student, graded with --jobs 2: the honest student gets what nbgrader gives, and the course and
+    the gradebook come out as they went in. (An attacker may well cheat its own tests here, as in
+    nbgrader: a generic assignment's tests run in the student's kernel.)"""
+    course = course_copy(tmp_path / "course")
+    honest = partial_credit_notebook(tmp_path / "honest.ipynb")
+    submissions = {"honest": {"p1": honest}}
+    places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": "generic", "python": "python3"}
+    for attack in ATTACKS:
+        nb = nbformat.read(honest, as_version=4)
+        nb.cells.insert(2, new_code_cell(attack.cell(**places)))
+        path = tmp_path / f"{attack.student}.ipynb"
+        nbformat.write(nb, path)
+        submissions[attack.student] = {"p1": path}
+    add_assignment(course, "generic", {"p1": honest}, submissions)
+    folders = (course.root / "source", course.submitted)
+    watched = [course.root / "nbgrader_config.py",
+               *sorted(path for folder in folders for path in folder.rglob("*") if path.is_file())]
+    before = {path: path.read_bytes() for path in watched}
+    autograde(CourseDir(course.root, options=LIMITS), "generic", jobs=2, show=lambda line: None, progress=False)
+    scores = cell_scores(course, "generic")
+    assert {grade: score for (student, _, grade), score in scores.items() if student == "honest"} == {
+        "partial_one": (1.0, 2.0), "partial_half": (0.5, 2.0), "fails": (0.0, 2.0), "passes": (2.0, 2.0)}
+    assert all(0.0 <= score <= points for score, points in scores.values())
+    assert {path: path.read_bytes() for path in watched} == before
+    with Gradebook(course.db_url) as gradebook:
+        assert sorted(student.id for student in gradebook.students) == sorted(submissions)  # no intruder
