@@ -58,7 +58,7 @@ postgres-tools:
 lint: $(VENV)/.installed
 	ruff check .
 
-# Regenerate source/ from lessons/, release/ and solutions/ from source/, the samples from release/,
+# Regenerate source/ from each assignment's lessons, release/ and solutions/ from source/, the samples from release/,
 # and docs/mistakes.md from the catalog.
 notebooks: $(VENV)/.installed
 	backprop-course build-source

@@ -8,7 +8,8 @@ c = get_config()  # noqa: F821 - nbgrader provides get_config when it loads this
 # before the first student, grading refuses in one line without a sandbox, else logs what each
 # sandbox gets; feedback hides the tests. See backprop_course/preprocessors.py.
 try:
-    from backprop_course.course.contract import COURSE_ID, SOLUTION_DIRECTORY
+    from backprop_course.course.assignment import COURSE_ID
+    from backprop_course.course.paths import SOLUTION_DIRECTORY
     from backprop_course.nbgrader_glue.preprocessors import use_course_grading
 
     use_course_grading(c)

@@ -26,12 +26,12 @@ from pathlib import Path
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.autograde import autograde
 from backprop_course.commands.demo import release
-from backprop_course.course.contract import ASSIGNMENT
 from backprop_course.course.paths import CourseDir, copy_course
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 
 REPO = CourseDir(Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO.root))
+from tests.support.backprop import ASSIGNMENT  # noqa: E402
 from tests.support.page_attack_corpus import write_page_attacker  # noqa: E402
 
 SAMPLES = ("alice", "bob", "carol")
@@ -47,7 +47,7 @@ def graded_course(folder: Path, copies: int) -> tuple[CourseDir, int]:
     release(course)
     for copy in range(copies):
         for sample in SAMPLES:
-            answers = answers_from_source((course.samples / "answers" / f"{sample}.py").read_text())
+            answers = answers_from_source((course.sample_answers / f"{sample}.py").read_text())
             write_submission(course.release, answers, course.submission(f"{sample}{copy:03d}"))
     write_page_attacker(course, "mallory")
     autograde(course, ASSIGNMENT, jobs=2, show=lambda line: None, progress=False)

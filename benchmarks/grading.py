@@ -38,7 +38,6 @@ from sqlalchemy.exc import SAWarning
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.demo import release
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
 from backprop_course.course.paths import CourseDir, copy_course
 from backprop_course.grader.kernel_session import KernelSession
 from backprop_course.grader.sandbox import SandboxUnavailableError, require_sandbox
@@ -46,13 +45,14 @@ from backprop_course.nbgrader_glue.apps import nbgrader_batch
 
 REPO = CourseDir(Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO.root))
+from tests.support.backprop import ASSIGNMENT, NOTEBOOKS  # noqa: E402
 from tests.support.postgres import postgres_problem, running_postgres, use_new_database  # noqa: E402
 from tests.support.sampling import Sampler, tree_rss  # noqa: E402
 
 
 def submit(course, sample: str, student: str) -> list[Path]:
     """The sample student's answers as student's submission, with the release's other files."""
-    answers = answers_from_source((course.samples / "answers" / f"{sample}.py").read_text())
+    answers = answers_from_source((course.sample_answers / f"{sample}.py").read_text())
     notebooks = write_submission(course.release, answers, course.submission(student))
     for extra in course.release.glob("*.py"):
         shutil.copy(extra, course.submission(student) / extra.name)

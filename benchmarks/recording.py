@@ -17,8 +17,7 @@ import nbformat
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from backprop_course.course.contract import ASSIGNMENT
-from backprop_course.course.paths import CourseDir
+from backprop_course.course.paths import CourseDir, contract_files
 from backprop_course.grader import scratch
 from backprop_course.nbgrader_glue import precomputed
 from backprop_course.nbgrader_glue.bulk_writer import BulkWriter, StudentRecord
@@ -63,14 +62,15 @@ def context_of(course: CourseDir) -> tuple[CourseDirectory, Context]:
     coursedir = CourseDirectory(config=config)
     coursedir.root = str(course.root)
     grading = SandboxedGrading(config=config)
-    snapshot = take_snapshot(coursedir.db_url, ASSIGNMENT, coursedir.course_id)
-    return coursedir, Context(config, snapshot, grading.limits(), not grading.unsafe, grading.fork_kernels)
+    snapshot = take_snapshot(coursedir.db_url, course.assignment, coursedir.course_id)
+    return coursedir, Context(config, snapshot, grading.limits(), not grading.unsafe, grading.fork_kernels,
+                              contract_files(course.root, course.assignment))
 
 
 def graded_models(course: CourseDir, context: Context, models: list[str]) -> dict[str, list[NotebookResult]]:
     """The graded notebooks of each model student's submission (already in submitted/)."""
     return {model: [grade_submitted(job, context) for job in jobs_for(model, sorted(
-        course.submission(model).glob("*.ipynb")), ASSIGNMENT)] for model in models}
+        course.submission(model).glob("*.ipynb")), context.loaded_contract())] for model in models}
 
 
 def copies(course: CourseDir, models: dict[str, list[NotebookResult]], count: int, prefix: str) -> list[str]:
@@ -90,7 +90,7 @@ def bulk_rate(course: CourseDir, coursedir: CourseDirectory, context: Context,
     records = [StudentRecord(student, tuple(replace(result, job=replace(result.job, student=student))
                                             for result in models[names[number % len(names)]]))
                for number, student in enumerate(students)]
-    writer = BulkWriter(coursedir, context.config, ASSIGNMENT)
+    writer = BulkWriter(coursedir, context.config, context.snapshot.assignment)
     start, cpu = time.perf_counter(), time.process_time()
     for first in range(0, len(records), BATCH):
         writer.write(records[first:first + BATCH])
@@ -110,7 +110,8 @@ def nbgrader_rate(course: CourseDir, coursedir: CourseDirectory, context: Contex
         for result in models[names[number % len(names)]]:
             job = replace(result.job, student=student)
             nb, _ = sanitize_submitted(job, context)
-            key = precomputed.grading_key(nb, student, job.notebook, context.limits, context.sandboxed, ASSIGNMENT)
+            key = precomputed.grading_key(nb, student, job.notebook, context.limits, context.sandboxed,
+                                          context.snapshot.assignment, context.loaded_contract())
             graded = nbformat.reads(result.autograded, as_version=4)
             precomputed.save(store, key, precomputed.record_of(graded, list(result.events)))
     config = copy.deepcopy(context.config)
@@ -118,6 +119,6 @@ def nbgrader_rate(course: CourseDir, coursedir: CourseDirectory, context: Contex
     api = NbGraderAPI(coursedir=coursedir, config=config)
     start, cpu = time.perf_counter(), time.process_time()
     for student in students:
-        result = api.autograde(ASSIGNMENT, student, force=True, create=True)
+        result = api.autograde(context.snapshot.assignment, student, force=True, create=True)
         assert result["success"], result.get("log", "")[-2000:]
     return Rate(len(students) * len(models[names[0]]), time.perf_counter() - start, time.process_time() - cpu)

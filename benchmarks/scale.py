@@ -33,13 +33,13 @@ import psutil
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.autograde import autograde
 from backprop_course.commands.demo import release
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
 from backprop_course.course.paths import CourseDir, copy_course
 from backprop_course.nbgrader_glue import bulk_writer, recorder
 from backprop_course.nbgrader_glue.course_config import open_course
 
 REPO = CourseDir(Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO.root))
+from tests.support.backprop import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON  # noqa: E402
 from tests.support.postgres import postgres_problem, running_postgres, use_new_database  # noqa: E402
 from tests.support.sampling import Sampler, trees_rss  # noqa: E402
 
@@ -61,7 +61,7 @@ def build(course: CourseDir, students: int) -> dict[str, int]:
     """The submissions: 1 in 10 meets a limit, 2 in 10 make mistakes, the rest are right."""
     answers = {}
     for sample in ("alice", "bob"):
-        answers[sample] = answers_from_source((course.samples / "answers" / f"{sample}.py").read_text())
+        answers[sample] = answers_from_source((course.sample_answers / f"{sample}.py").read_text())
         answers[sample]["learning_rate_plot"] = CHEAP_PLOT.strip("\n")
     kinds = {"correct": 0, "mistaken": 0, "limit": 0}
     for number in range(students):

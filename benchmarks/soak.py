@@ -25,7 +25,6 @@ import psutil
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.demo import release
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
 from backprop_course.course.paths import CourseDir, copy_course
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 
@@ -46,7 +45,7 @@ class Sample:
 
 def build(course, students: int) -> None:
     release(course)
-    answers = {name: answers_from_source((course.samples / "answers" / f"{name}.py").read_text()) for name in SAMPLES}
+    answers = {name: answers_from_source((course.sample_answers / f"{name}.py").read_text()) for name in SAMPLES}
     for number in range(students):
         sample = SAMPLES[number % len(SAMPLES)]
         write_submission(course.release, answers[sample], course.submission(f"{sample}{number:04d}"))
@@ -63,7 +62,7 @@ def measure(writer: psutil.Process, tmpdir: Path, notebooks: int, start: float) 
 
 
 def soak(notebook_count: int, jobs: int, every: int) -> list[Sample]:
-    per_student = len(NOTEBOOKS)
+    per_student = len(REPO.contract.notebooks)
     with tempfile.TemporaryDirectory(prefix="backprop-soak-") as work:
         course = copy_course(Path(work) / "course", REPO)
         build(course, notebook_count // per_student)
@@ -71,7 +70,7 @@ def soak(notebook_count: int, jobs: int, every: int) -> list[Sample]:
         tmpdir.mkdir()
         env = dict(os.environ, TMPDIR=str(tmpdir), PYTHONUNBUFFERED="1",
                    PATH=f"{BIN_DIR}{os.pathsep}{os.environ['PATH']}")
-        command = [str(BIN_DIR / "backprop-course"), "--course-dir", str(course.root), "autograde", ASSIGNMENT,
+        command = [str(BIN_DIR / "backprop-course"), "--course-dir", str(course.root), "autograde", REPO.assignment,
                    "--jobs", str(jobs), "--no-progress"]
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)

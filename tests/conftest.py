@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from backprop_course.commands.demo import run_demo
-from backprop_course.course.contract import ASSIGNMENT
 from backprop_course.course.paths import CourseDir
 
 from .support import course_copy
+from .support.backprop import ASSIGNMENT
 from .support.browser import headless_chromium
 
 SOLUTION_STUDENT = "solution_student"

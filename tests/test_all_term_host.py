@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from backprop_course.authoring.samples import expected_scores
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
 from backprop_course.course.paths import CourseDir
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support import REPO_COURSE, course_copy
+from .support.backprop import ASSIGNMENT, NOTEBOOKS
 from .support.batches import SAMPLES, mixed_batch
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
@@ -82,7 +82,7 @@ def test_after_both_commands_the_temporary_folder_is_empty_and_no_process_is_lef
     theirs = run(nbgrader_autograde(course), course, tmpdir)
     assert "There was an error processing assignment 'backprop' for student 'garbled'" in theirs.stdout + theirs.stderr
     assert_nothing_left(tmpdir, course)
-    scores = notebook_scores(f"sqlite:///{course.gradebook}")
+    scores = notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT)
     assert {nb.name: scores["alice"][nb.name].auto_score for nb in NOTEBOOKS} == expected_scores(course)["alice"]
 
 
@@ -97,7 +97,7 @@ def test_stopped_by_sigterm_halfway_it_leaves_nothing_either(batch, command):
     printed, _ = process.communicate(timeout=120)
     assert process.returncode != 0, printed
     assert_nothing_left(tmpdir, course)
-    for student, notebooks in notebook_scores(f"sqlite:///{course.gradebook}").items():
+    for student, notebooks in notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT).items():
         if command == "backprop-course autograde":  # ours keeps only whole students
             assert set(notebooks) == {nb.name for nb in NOTEBOOKS}, student
 
@@ -117,7 +117,8 @@ def tmpdir_scores(tmp_path_factory) -> dict[str, dict[str, dict[str, tuple[float
         students = mixed_batch(course)
         done = run(ours_autograde(course), course, tmpdir)
         assert f"graded {len(students)} submissions; not in full: garbled" in done.stdout, done.stdout + done.stderr
-        found[name] = {student: cell_scores(f"sqlite:///{course.gradebook}", student) for student in students}
+        db_url = f"sqlite:///{course.gradebook}"
+        found[name] = {student: cell_scores(db_url, ASSIGNMENT, student) for student in students}
         if tmpdir is not None:
             assert not any(tmpdir.glob("backprop-run-*")), name
     var_tmp.rmdir()
@@ -141,11 +142,11 @@ def test_a_host_that_cannot_start_kernels_records_no_zero_and_says_so(tmp_path):
     ours = run(ours_autograde(course), course, None)
     assert ours.returncode == 1
     assert "not graded, the grading host failed (run autograde again)" in ours.stdout, ours.stdout
-    assert notebook_scores(f"sqlite:///{course.gradebook}") == {}
+    assert notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT) == {}
     theirs = run(nbgrader_autograde(course), course, None)
     assert theirs.returncode != 0
     assert "not graded, the grading host failed" in theirs.stdout + theirs.stderr
-    assert notebook_scores(f"sqlite:///{course.gradebook}") == {}, "nbgrader recorded a score"
+    assert notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT) == {}, "nbgrader recorded a score"
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write("\nc.SandboxedGrading.memory_limit = 2 * 1024**3\n")
     again = run(ours_autograde(course), course, None)
@@ -165,7 +166,7 @@ def test_a_worker_killed_mid_run_loses_no_notebook_and_leaves_nothing(batch):
     workers[0].kill()
     printed, _ = process.communicate(timeout=900)
     assert f"graded {len(students)} submissions; not in full: garbled" in printed, printed
-    scores = notebook_scores(f"sqlite:///{course.gradebook}")
+    scores = notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT)
     for student in ("alice", "looper", "deleter", "reorderer"):
         assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected_scores(course)["alice"]
     assert_nothing_left(tmpdir, course)

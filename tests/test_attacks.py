@@ -20,13 +20,13 @@ from nbformat.v4 import new_code_cell
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.demo import release
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
 from backprop_course.grader.caps import DEFAULT
 from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
 from .support import course_copy
 from .support.attack_corpus import ATTACKS
+from .support.backprop import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
@@ -56,9 +56,9 @@ def attacked(tmp_path_factory):
     release(course)
     tag = f"bp-attack-{uuid.uuid4().hex[:10]}"
     places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": tag, "python": sys.executable}
-    correct = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    correct = answers_from_source((course.sample_answers / "alice.py").read_text())
     for student in HONEST:
-        answers = answers_from_source((course.samples / "answers" / f"{student}.py").read_text())
+        answers = answers_from_source((course.sample_answers / f"{student}.py").read_text())
         write_submission(course.release, answers, course.submission(student))
     for attack in ATTACKS:
         write_submission(course.release, correct if attack.correct_functions else {}, course.submission(attack.student))
@@ -79,7 +79,7 @@ def attacked(tmp_path_factory):
         "after": files_under(course),
         "gradebook_at_end": graded_at,
         "gradebook_later": hashlib.sha256(course.gradebook.read_bytes()).hexdigest(),
-        "scores": notebook_scores(f"sqlite:///{course.gradebook}"),
+        "scores": notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT),
     }
 
 

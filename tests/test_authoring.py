@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 
 import numpy as np
@@ -9,21 +10,23 @@ import pytest
 
 from backprop_course.authoring.build import build_notebook
 from backprop_course.authoring.build_time import CheckCodeError, evaluate_check
-from backprop_course.authoring.known import LINE_WIDTH, known, literal
+from backprop_course.authoring.known import LINE_WIDTH, literal
+from backprop_course.authoring.known import known as known_of
 from backprop_course.authoring.lesson import LessonError
-from backprop_course.course import reference
-from backprop_course.course.contract import SINGLE_NEURON
-from backprop_course.course.notebook_helpers import Known, check_result
 from backprop_course.course.numerics import rel_error
 from backprop_course.course.paths import CourseDir
 
 from .support import REPO_COURSE, course_copy
+from .support.backprop import CONTRACT, SINGLE_NEURON, Known, check_result, reference
+
+# known() as the build binds it to the assignment whose lessons it builds.
+known = functools.partial(known_of, CONTRACT)
 
 
 @pytest.fixture
 def lesson_course(tmp_path) -> CourseDir:
-    """A course folder with only the lessons, to edit."""
-    shutil.copytree(REPO_COURSE.lessons, tmp_path / "lessons")
+    """A course folder with only the assignment's folder (its contract, code and lessons), to edit."""
+    shutil.copytree(REPO_COURSE.assignment_folder, tmp_path / "assignments" / REPO_COURSE.assignment)
     return CourseDir(tmp_path)
 
 

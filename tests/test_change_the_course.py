@@ -20,11 +20,11 @@ import nbformat
 import pytest
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
 from backprop_course.course.paths import CourseDir
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
 from .support import REPO_ROOT
+from .support.backprop import ASSIGNMENT, NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 
@@ -36,12 +36,13 @@ NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info"
 NEW_SENTENCE = "Each row of X is one example, so one product X @ w serves them all."
 OLD_SENTENCE = "One matrix product does all the\n# rows at once."
 NEW_CHECK = 'assert loss_check >= 0.0, "a mean of squares is never negative"'
-NEW_MISTAKE = '''    Mistake(
-        "dloss-squared",
-        "dL/dy_hat is the derivative of the squared error, not the squared error itself.",
-        (("dloss_dyhat", mutant(lambda y_hat, y: (y_hat - y) ** 2 / y.shape[0])),),
-    ),
+NEW_MISTAKE_ENTRY = '''
+[[mistakes]]
+id = "dloss-squared"
+hint = "dL/dy_hat is the derivative of the squared error, not the squared error itself."
 '''
+NEW_MISTAKE_RECOGNISER = """    "dloss-squared": (("dloss_dyhat", mutant(lambda y_hat, y: (y_hat - y) ** 2 / len(y))),),
+"""
 MISTAKEN_ANSWER = "def dloss_dyhat(y_hat, y):\n    return (y_hat - y) ** 2 / len(y)"
 
 
@@ -74,11 +75,12 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> CourseDir:
     edit(course.lessons / "single_neuron.py", 'print("mse_loss: visible checks passed")',
          f'{NEW_CHECK}\nprint("mse_loss: visible checks passed")')
     # 3. a point value: the contract
-    edit(copy / "src/backprop_course/course/contract.py", 'GradedFunction("dloss_dyhat", "(y_hat, y)", 2)',
-         'GradedFunction("dloss_dyhat", "(y_hat, y)", 3)')
-    # 4. a mistake: the catalog
-    catalog = copy / "src/backprop_course/course/catalog.py"
-    edit(catalog, '    Mistake(TIME_LIMIT,', NEW_MISTAKE + '    Mistake(TIME_LIMIT,')
+    contract = course.assignment_folder / "assignment.toml"
+    edit(contract, 'name = "dloss_dyhat"\nsignature = "(y_hat, y)"\npoints = 2',
+         'name = "dloss_dyhat"\nsignature = "(y_hat, y)"\npoints = 3')
+    # 4. a mistake: its id and hint in the contract, its recogniser in mistakes.py
+    contract.write_text(contract.read_text() + NEW_MISTAKE_ENTRY)
+    edit(course.assignment_folder / "mistakes.py", "RECOGNISERS = {\n", "RECOGNISERS = {\n" + NEW_MISTAKE_RECOGNISER)
 
     imported = run(copy, "python", "-c", "import backprop_course; print(backprop_course.__file__)")
     assert Path(imported.strip()).is_relative_to(copy / "src"), "the commands must import the copy's package"
@@ -87,7 +89,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> CourseDir:
 
     run(copy, "nbgrader", "generate_assignment", ASSIGNMENT, "--force")
     shutil.copytree(course.solutions, course.submission("solution_student"))
-    answers = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    answers = answers_from_source((course.sample_answers / "alice.py").read_text())
     answers["answer_dloss_dyhat"] = MISTAKEN_ANSWER
     write_submission(course.release, answers, course.submission("mistaken"))
     run(copy, "nbgrader", "autograde", ASSIGNMENT, "--force")
@@ -111,7 +113,7 @@ def test_an_added_visible_check_is_in_the_release_and_the_solutions_pass_it(chan
 def test_a_changed_point_value_is_what_the_solutions_score(changed):
     values = cell(changed.release / "single_neuron.ipynb", "test_dloss_dyhat_values")
     assert values.metadata.nbgrader["points"] == 2  # the check that takes the rest of the function's 3 points
-    scores = notebook_scores(f"sqlite:///{changed.gradebook}")["solution_student"]
+    scores = notebook_scores(f"sqlite:///{changed.gradebook}", ASSIGNMENT)["solution_student"]
     assert {name: found.auto_score for name, found in scores.items()} == {"single_neuron": 16, "multilayer": 12}
     assert scores["single_neuron"].max_score == 16
     assert [notebook.autograded_points for notebook in NOTEBOOKS] == [15, 12], "the real contract is untouched"
@@ -125,5 +127,5 @@ def test_an_added_mistake_is_named_in_the_feedback_and_by_the_released_check(cha
     check = cell(changed.release / "single_neuron.ipynb", "check_dloss_dyhat").source
     assert '("dloss-squared", np.array([' in check, check
     assert "not the squared error itself" in (changed.release / "backprop_checks.py").read_text()
-    scores = notebook_scores(f"sqlite:///{changed.gradebook}")["mistaken"]
+    scores = notebook_scores(f"sqlite:///{changed.gradebook}", ASSIGNMENT)["mistaken"]
     assert scores["single_neuron"].auto_score == 16 - 2  # only dloss_dyhat's values check is lost

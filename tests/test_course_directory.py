@@ -16,12 +16,12 @@ import pytest
 
 from backprop_course.authoring.samples import expected_scores
 from backprop_course.commands.report import report_path
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 from backprop_course.nbgrader_glue.course_config import open_course
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
 from .support import REPO_COURSE, REPO_ROOT, course_copy, repository_copy
+from .support.backprop import ASSIGNMENT, NOTEBOOKS
 from .support.postgres import create_database, postgres_url  # noqa: F401
 from .support.sandbox import needs_sandbox
 
@@ -47,7 +47,7 @@ def command(*args: str, cwd: Path, env: dict | None = None) -> subprocess.Comple
 
 def auto_scores(db_url: str) -> dict[str, dict[str, float]]:
     return {student: {name: found.auto_score for name, found in notebooks.items()}
-            for student, notebooks in notebook_scores(db_url).items()}
+            for student, notebooks in notebook_scores(db_url, ASSIGNMENT).items()}
 
 
 def test_a_copy_is_graded_and_reported_from_its_own_folder_and_the_original_is_untouched(tmp_path):

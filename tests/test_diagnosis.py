@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_course.course.catalog import CATALOG, GENERIC, MISTAKES
-from backprop_course.course.contract import GRADED_FUNCTIONS
-
+from .support.backprop import CATALOG, GENERIC, GRADED_FUNCTIONS, MISTAKES
 from .support.grading import failure_of, points_of, verdicts_of
 from .support.mistake_corpus import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
 

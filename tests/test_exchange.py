@@ -17,11 +17,11 @@ from nbgrader.api import Gradebook
 from backprop_course.authoring.samples import answers_from_source, expected_scores, fill_answers
 from backprop_course.commands.demo import export
 from backprop_course.commands.report import graded_function_of
-from backprop_course.course.contract import ASSIGNMENT, COURSE_ID, NOTEBOOKS
 from backprop_course.course.paths import CourseDir
 from backprop_course.nbgrader_glue.apps import nbgrader
 
 from .support import course_copy
+from .support.backprop import ASSIGNMENT, CONTRACT, COURSE_ID, NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +90,7 @@ def term(tmp_path_factory: pytest.TempPathFactory, graded_course: CourseDir) -> 
     term.as_instructor("release_assignment", ASSIGNMENT)
     each_student(term, "fetch_assignment", ASSIGNMENT)
     for student, home in homes.items():
-        answer_fetched_notebooks(home / ASSIGNMENT, term.course.samples / "answers" / f"{student}.py")
+        answer_fetched_notebooks(home / ASSIGNMENT, term.course.sample_answers / f"{student}.py")
     term.as_student(ON_TIME_STUDENT, "submit", ASSIGNMENT)
     # The deadline passes between the two submissions (what `nbgrader db assignment add --duedate` sets).
     duedate = utc_now()
@@ -131,7 +131,7 @@ def test_each_student_fetches_feedback_with_their_score_lines(term):
                 graded = gradebook.find_submission_notebook(notebook.name, ASSIGNMENT, student).grades
                 lines = 0
                 for grade in graded:
-                    function = graded_function_of(grade.name, notebook.name)
+                    function = graded_function_of(CONTRACT, grade.name, notebook.name)
                     if function is not None:
                         assert score_line(function, grade.score, grade.max_score).search(page), (student, grade.name)
                         lines += 1

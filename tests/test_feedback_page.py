@@ -10,15 +10,23 @@ from nbgrader.api import Gradebook
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.browser import url_fails
 from backprop_course.commands.demo import release
-from backprop_course.course.catalog import LIMITS, hint
-from backprop_course.course.checks import CHECKS, check_named
-from backprop_course.course.contract import ASSIGNMENT, MANUAL_GRADE_ID, NOTEBOOKS, SINGLE_NEURON
 from backprop_course.grader.notes import limit_note
 from backprop_course.nbgrader_glue.apps import nbgrader
 from backprop_course.nbgrader_glue.feedback_summary import BY_HAND, limit_anchor, summarize
 from backprop_course.nbgrader_glue.pages import RESOURCES_KEY
 
 from .support import course_copy
+from .support.backprop import (
+    ASSIGNMENT,
+    CHECKS,
+    CONTRACT,
+    LIMITS,
+    MANUAL_GRADE_ID,
+    NOTEBOOKS,
+    SINGLE_NEURON,
+    check_named,
+    hint,
+)
 from .support.browser import CDN_MATHJAX, headless_chromium
 from .support.pages import feedback_exporter, violations, watch_pages
 from .support.sandbox import needs_sandbox
@@ -88,7 +96,7 @@ def test_a_row_per_graded_cell_with_its_check_points_and_the_mistake_printed_und
         graded_cell("test_neuron_gradients_db", 0.5, 1.0, "  [no-such-id] not in the catalog\n"),
         discussion,
     ]
-    rows = summarize(nb).rows
+    rows = summarize(nb, CONTRACT).rows
     assert [(row.function, row.check, row.score, row.points, row.mistake) for row in rows] == [
         ("mse_loss", "loss value", 0.0, 1.0, "loss-sum-not-mean"),
         ("neuron_gradients", "dw values", 2.0, 2.0, None),
@@ -106,7 +114,7 @@ def test_a_limit_note_becomes_one_line_linked_to_the_first_cell_that_carries_it(
     note = limit_note(limit, "what happened")
     other = limit_note(limit, "something else happened")
     nb.cells = [cell_with(), cell_with(note), cell_with(note), cell_with(other)]
-    summary = summarize(nb)
+    summary = summarize(nb, CONTRACT)
     assert [(line.mistake, line.message, line.cells, line.anchor) for line in summary.limits] == [
         (limit, "what happened", 2, limit_anchor(1)), (limit, "something else happened", 1, limit_anchor(3))]
     assert summary.limits[0].hint == hint(limit)
@@ -118,7 +126,7 @@ def test_the_feedback_template_links_each_limit_line_to_an_anchor_at_its_cell():
     nb.cells = [cell_with(), cell_with(limit_note(LIMITS[0], "this cell ran longer than 120 s and was stopped"))]
     resources = {
         "nbgrader": {"notebook": "single_neuron", "score": 0.0, "max_score": 15.0, "late_penalty": 1.5},
-        RESOURCES_KEY: {"summary": summarize(nb)},
+        RESOURCES_KEY: {"summary": summarize(nb, CONTRACT)},
     }
     page, _ = feedback_exporter().from_notebook_node(nb, resources=resources)
     soup = BeautifulSoup(page, "html.parser")
@@ -169,7 +177,7 @@ def test_a_cell_stopped_at_its_time_limit_is_a_line_of_the_summary_linked_to_tha
     course = course_copy(tmp_path / "course")
     release(course)
     student = "loops_forever"
-    answers = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    answers = answers_from_source((course.sample_answers / "alice.py").read_text())
     write_submission(course.release, answers, course.submission(student))
     path = course.submission(student) / SINGLE_NEURON.filename
     notebook = nbformat.read(path, as_version=4)

@@ -10,11 +10,11 @@ import pytest
 
 from backprop_course.commands.autograde import autograde
 from backprop_course.commands.demo import release
-from backprop_course.course.contract import ASSIGNMENT, SINGLE_NEURON
 from backprop_course.grader.forked_kernel import can_fork
 from backprop_course.grader.kernel_session import KernelSession, OutputBudget
 
 from .support import course_copy
+from .support.backprop import ASSIGNMENT, SINGLE_NEURON
 from .support.sandbox import needs_sandbox
 
 pytestmark = [needs_sandbox, pytest.mark.skipif(not can_fork(), reason="kernels are forked only as root")]

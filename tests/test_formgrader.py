@@ -10,9 +10,9 @@ from nbgrader.api import Gradebook
 
 from backprop_course.commands.browser import url_fails
 from backprop_course.commands.student_lab import jupyter_app, wait_until
-from backprop_course.course.contract import ASSIGNMENT, MANUAL_GRADE_ID, MULTILAYER
 from backprop_course.course.paths import CourseDir
 
+from .support.backprop import ASSIGNMENT, MANUAL_GRADE_ID, MULTILAYER
 from .support.browser import CDN_MATHJAX
 from .support.pages import FIELDS_BOUND, log_in, violations, watch_pages
 

@@ -11,10 +11,9 @@ from backprop_course.authoring.build import build_notebook
 from backprop_course.authoring.catalog_page import catalog_markdown
 from backprop_course.authoring.samples import build_samples
 from backprop_course.commands.generate import generate
-from backprop_course.course.contract import NOTEBOOKS
-from backprop_course.course.helper_module import HELPER_FILE, helper_module_text
 
 from .support import REPO_COURSE
+from .support.backprop import HELPER_FILE, NOTEBOOKS, helper_module_text
 
 
 def normalised(path) -> dict:
@@ -81,4 +80,5 @@ def test_release_and_solutions_are_what_nbgrader_generates(course):
 
 def test_the_catalog_page_is_what_the_catalog_writes():
     committed = (REPO_COURSE.docs / "mistakes.md").read_text()
-    assert committed == catalog_markdown(), "run `backprop-course catalog`: docs/mistakes.md is stale"
+    contracts = [REPO_COURSE.of(name).contract for name in REPO_COURSE.assignment_names]
+    assert committed == catalog_markdown(contracts), "run `backprop-course catalog`: docs/mistakes.md is stale"

@@ -5,16 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_course.course import reference
-from backprop_course.course.cases import hidden_cases
-from backprop_course.course.catalog import MISTAKES
-from backprop_course.course.checks import CHECKS
-from backprop_course.course.contract import GRADED_FUNCTIONS, SINGLE_NEURON
 from backprop_course.grader.feedback import feedback_lines
 from backprop_course.grader.judge import judge
 from backprop_course.grader.runner import run_cases
 from backprop_course.nbgrader_glue.hidden_tests import grade
 
+from .support.backprop import (
+    ASSIGNMENT,
+    CHECKS,
+    CONTRACT,
+    GRADED_FUNCTIONS,
+    MISTAKES,
+    SINGLE_NEURON,
+    hidden_cases,
+    reference,
+)
 from .support.grading import failure_of, notebook_namespace, points_of, verdicts_of
 
 
@@ -33,7 +38,7 @@ def test_check_points_add_up_to_the_contract():
 @pytest.mark.parametrize("name", sorted(GRADED_FUNCTIONS))
 def test_the_reference_itself_gets_full_points(name, capsys):
     namespace = reference_namespace()
-    earned = sum(grade(name, check.name, namespace, "anyone") for check in CHECKS[name])
+    earned = sum(grade(ASSIGNMENT, name, check.name, namespace, "anyone") for check in CHECKS[name])
     assert earned == GRADED_FUNCTIONS[name].points
     assert capsys.readouterr().out.count("passed every hidden check") == len(CHECKS[name])
 
@@ -121,7 +126,7 @@ def test_callers_are_graded_with_the_reference_callees_and_the_notebook_is_resto
     namespace = notebook_namespace(code, SINGLE_NEURON)
     students_dloss = namespace["dloss_dyhat"]
     cases = hidden_cases("neuron_gradients", "x")
-    verdicts = judge("neuron_gradients", cases, run_cases("neuron_gradients", namespace, cases))
+    verdicts = judge(CONTRACT, "neuron_gradients", cases, run_cases(CONTRACT, "neuron_gradients", namespace, cases))
     assert sum(verdict.points for verdict in verdicts) == 4
     assert namespace["dloss_dyhat"] is students_dloss
     assert points_of("dloss_dyhat", code) < 2
@@ -142,7 +147,7 @@ def test_hidden_inputs_are_reproducible_and_differ_between_students():
 
 def test_feedback_names_the_mistake_and_its_hint_but_no_hidden_value():
     verdicts = verdicts_of("mse_loss", "def mse_loss(y_hat, y):\n    return float(np.sum((y_hat - y) ** 2))\n")
-    text = "\n".join(feedback_lines(verdicts[0]))
+    text = "\n".join(feedback_lines(CONTRACT, verdicts[0]))
     assert "0 of 1 point" in text
     assert f"[loss-sum-not-mean] {MISTAKES['loss-sum-not-mean'].hint}" in text
     for args in hidden_cases("mse_loss", "someone"):

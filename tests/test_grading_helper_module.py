@@ -7,11 +7,11 @@ import pytest
 
 from backprop_course.authoring.samples import answers_from_source, fill_answers
 from backprop_course.course.cells import is_graded_test
-from backprop_course.course.contract import ASSIGNMENT, GIVEN_CELL_ID, SINGLE_NEURON
 from backprop_course.grader.notebook_grading import UngradedCellsError, grade_notebook
 from backprop_course.grader.sandbox import sandbox_problem
 
 from .support import REPO_COURSE
+from .support.backprop import CONTRACT, GIVEN_CELL_ID, SINGLE_NEURON
 
 pytestmark = pytest.mark.slow
 
@@ -25,12 +25,12 @@ PROBE = "import backprop_checks\nprint('helpers:', backprop_checks.check_result.
     False,
 ], ids=["sandboxed", "unsafe"])
 def test_the_cells_import_the_helper_module_before_and_after_the_kernel_restarts(sandboxed):
-    answers = answers_from_source((COURSE.samples / "answers" / "alice.py").read_text())
+    answers = answers_from_source((COURSE.sample_answers / "alice.py").read_text())
     nb = fill_answers(nbformat.read(COURSE.release / SINGLE_NEURON.filename, as_version=4), answers)
     given = next(index for index, cell in enumerate(nb.cells) if cell.id == GIVEN_CELL_ID)
     nb.cells[given + 1:given + 1] = [nbformat.v4.new_code_cell(KILL_THE_KERNEL, id="kill"),
                                      nbformat.v4.new_code_cell(PROBE, id="probe")]
-    grading = grade_notebook(nb, SINGLE_NEURON.name, "alice", sandboxed=sandboxed, assignment=ASSIGNMENT)
+    grading = grade_notebook(nb, SINGLE_NEURON.name, "alice", sandboxed=sandboxed, contract=CONTRACT)
     cells = {cell.id: cell for cell in grading.nb.cells}
     assert not [output for output in cells[GIVEN_CELL_ID].outputs if output.output_type == "error"]
     assert grading.events == ["kernel-died"]
@@ -42,22 +42,22 @@ def test_the_cells_import_the_helper_module_before_and_after_the_kernel_restarts
 def test_a_graded_test_cell_the_contract_does_not_judge_is_never_left_to_pass():
     """nbgrader counts a graded test cell without an error as passed: one that grading did not run
     (here a check the contract does not know) stops the grading of the notebook, naming it."""
-    answers = answers_from_source((COURSE.samples / "answers" / "alice.py").read_text())
+    answers = answers_from_source((COURSE.sample_answers / "alice.py").read_text())
     nb = fill_answers(nbformat.read(COURSE.release / SINGLE_NEURON.filename, as_version=4), answers)
     nb.cells.append(nbformat.v4.new_code_cell("assert False", id="extra", metadata={"nbgrader": {
         "grade": True, "solution": False, "locked": True, "points": 5, "grade_id": "test_extra_check",
         "schema_version": 3}}))
     with pytest.raises(UngradedCellsError) as raised:
-        grade_notebook(nb, SINGLE_NEURON.name, "alice", sandboxed=False, assignment=ASSIGNMENT)
+        grade_notebook(nb, SINGLE_NEURON.name, "alice", sandboxed=False, contract=CONTRACT)
     assert raised.value.grade_ids == ["test_extra_check"]
 
 
 def test_the_same_notebook_in_another_assignment_gets_nbgraders_semantics():
     """A notebook named as a contract notebook but in another assignment runs its test cells itself."""
-    answers = answers_from_source((COURSE.samples / "answers" / "alice.py").read_text())
+    answers = answers_from_source((COURSE.sample_answers / "alice.py").read_text())
     nb = fill_answers(nbformat.read(COURSE.release / SINGLE_NEURON.filename, as_version=4), answers)
     files = {"backprop_checks.py": (COURSE.release / "backprop_checks.py").read_bytes()}
-    grading = grade_notebook(nb, SINGLE_NEURON.name, "alice", sandboxed=False, assignment="another", files=files)
+    grading = grade_notebook(nb, SINGLE_NEURON.name, "alice", sandboxed=False, contract=None, files=files)
     tests = [cell for cell in grading.nb.cells if is_graded_test(cell)]
     assert tests and all(cell.execution_count is not None for cell in tests)  # run in the kernel
     assert not any("[" in "".join(output.get("text", "") for output in cell.outputs) for cell in tests)

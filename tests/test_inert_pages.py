@@ -19,6 +19,7 @@ from backprop_course.nbgrader_glue.pages import RESOURCES_KEY
 from backprop_course.nbgrader_glue.safe_html import USER_CONTENT, sanitize
 from backprop_course.nbgrader_glue.safe_markdown import markdown_html
 
+from .support.backprop import CONTRACT
 from .support.page_attack_corpus import (
     ALL_VECTORS,
     FORGED_VECTORS,
@@ -61,7 +62,7 @@ def attacked_notebook() -> nbformat.NotebookNode:
 
 
 def rendered_feedback(nb) -> str:
-    resources = {**feedback_resources(), RESOURCES_KEY: {"summary": summarize(nb)}}
+    resources = {**feedback_resources(), RESOURCES_KEY: {"summary": summarize(nb, CONTRACT)}}
     page, _ = feedback_exporter().from_notebook_node(nb, resources=resources)
     return page
 

@@ -16,8 +16,6 @@ from nbformat.v4 import new_code_cell
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.autograde import autograde
 from backprop_course.commands.demo import feedback, release
-from backprop_course.course.catalog import LIMITS
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
 from backprop_course.course.paths import CourseDir
 from backprop_course.grader import cgroups
 from backprop_course.grader.caps import DEFAULT
@@ -25,6 +23,7 @@ from backprop_course.grader.scratch import owner_alive
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
 from .support import course_copy
+from .support.backprop import ASSIGNMENT, LIMITS, NOTEBOOKS, SINGLE_NEURON
 from .support.isolation_corpus import HOGS
 from .support.sampling import Sampler
 from .support.sandbox import needs_sandbox, sandboxed_kernels
@@ -56,7 +55,7 @@ def prepared(course: CourseDir, students: list[str], hogs: bool) -> None:
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write(CONFIG)
     release(course)
-    alice = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    alice = answers_from_source((course.sample_answers / "alice.py").read_text())
     for student in students:
         write_submission(course.release, alice, course.submission(student))
     if not hogs:
@@ -139,7 +138,7 @@ def limits_noted(course: CourseDir, student: str) -> set[str]:
 
 def test_every_honest_student_gets_full_marks_and_the_feedback_of_a_solo_run(batch, solo):
     course, lines = batch["course"], batch["lines"]
-    scores = notebook_scores(f"sqlite:///{course.gradebook}")
+    scores = notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT)
     full = expected_scores(course)["alice"]
     for student in honest_students():
         assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == full, student
@@ -154,7 +153,7 @@ def test_every_honest_student_gets_full_marks_and_the_feedback_of_a_solo_run(bat
 def test_each_hog_earns_at_most_its_functions_and_is_named(batch, group):
     course, lines = batch["course"], batch["lines"]
     student, hog = hog_student(group), HOGS[group]
-    scores = notebook_scores(f"sqlite:///{course.gradebook}")[student]
+    scores = notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT)[student]
     full = expected_scores(course)["alice"]
     for notebook in NOTEBOOKS:
         assert scores[notebook.name].auto_score <= full[notebook.name]

@@ -183,10 +183,12 @@ def test_moodle_identifier_and_assignment():
     assert moodle_identifier("4712") == "Participant 4712"
     assert moodle_identifier("Participant 4712") == "Participant 4712"
     assert moodle_identifier(None) == ""
-    assert moodle_assignment([]) == "backprop"
-    assert moodle_assignment(["warmup"]) == "warmup"
+    assert moodle_assignment([], ["backprop"]) == "backprop"
+    assert moodle_assignment(["warmup"], ["backprop", "warmup"]) == "warmup"
     with pytest.raises(ValueError, match="one assignment"):
-        moodle_assignment(["warmup", "backprop"])
+        moodle_assignment(["warmup", "backprop"], ["backprop", "warmup"])
+    with pytest.raises(ValueError, match="choose one with --assignment"):
+        moodle_assignment([], ["backprop", "warmup"])
 
 
 @pytest.mark.slow

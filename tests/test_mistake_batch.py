@@ -10,11 +10,10 @@ import pytest
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.demo import autograde, feedback, release
-from backprop_course.course.checks import CHECKS
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOK_OF, NOTEBOOKS
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support import course_copy
+from .support.backprop import ASSIGNMENT, CHECKS, NOTEBOOK_OF, NOTEBOOKS
 from .support.mistake_corpus import CORPUS
 
 pytestmark = pytest.mark.slow
@@ -68,7 +67,7 @@ def students_of(corpus) -> dict[str, dict[str, tuple[str, str]]]:
 @pytest.fixture(scope="module")
 def corpus_course(tmp_path_factory):
     course = course_copy(tmp_path_factory.mktemp("corpus") / "course")
-    correct = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    correct = answers_from_source((course.sample_answers / "alice.py").read_text())
     students = {**students_of(BATCH), NOISY_STUDENT: {}, DELETER: {}}
     for student, mistakes in students.items():
         answers = dict(correct, learning_rate_plot=SHOW_SANDBOX.format(course=str(course.root)))
@@ -93,7 +92,7 @@ def snapshot(course, students):
     db_url = f"sqlite:///{course.gradebook}"
     return {
         student: (
-            cell_scores(db_url, student),
+            cell_scores(db_url, ASSIGNMENT, student),
             {nb.name: (course.feedback / student / ASSIGNMENT / f"{nb.name}.html").read_text() for nb in NOTEBOOKS},
         )
         for student in students
@@ -144,6 +143,6 @@ def test_deleted_graded_cells_are_put_back_and_graded(corpus_course):
 
 def test_a_file_that_is_not_a_notebook_costs_only_that_notebook(corpus_course):
     course, _, _, _ = corpus_course
-    scores = notebook_scores(f"sqlite:///{course.gradebook}")
+    scores = notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT)
     assert scores[NOT_A_NOTEBOOK]["multilayer"].auto_score == 12
     assert scores[NOT_A_NOTEBOOK]["single_neuron"].auto_score == 0

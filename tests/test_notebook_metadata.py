@@ -5,11 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from backprop_course.course.cases import PUBLIC_EXAMPLES
-from backprop_course.course.checks import CHECKS
-from backprop_course.course.contract import MANUAL_GRADE_ID, NOTEBOOKS
-
 from .support import REPO_COURSE
+from .support.backprop import CHECKS, MANUAL_GRADE_ID, NOTEBOOKS, PUBLIC_EXAMPLES
 
 COURSE = REPO_COURSE
 FOLDERS = {"source": COURSE.source, "release": COURSE.release, "solutions": COURSE.solutions}

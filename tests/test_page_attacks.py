@@ -20,13 +20,13 @@ from nbgrader.api import Gradebook
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.demo import release
 from backprop_course.commands.student_lab import jupyter_app, wait_until
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
 from backprop_course.nbgrader_glue.apps import BIN_DIR, nbgrader
 from backprop_course.nbgrader_glue.feedback_summary import summarize
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 from backprop_course.nbgrader_glue.pages import RESOURCES_KEY
 
 from .support import course_copy
+from .support.backprop import ASSIGNMENT, CONTRACT, NOTEBOOKS
 from .support.browser import headless_chromium
 from .support.page_attack_corpus import PWNED_FILE, write_page_attacker
 from .support.pages import (
@@ -59,7 +59,7 @@ def attacked(request, tmp_path_factory) -> Path:
     course = course_copy(tmp_path_factory.mktemp("page-attacks") / "course")
     release(course)
     for student in HONEST:
-        answers = answers_from_source((course.samples / "answers" / f"{student}.py").read_text())
+        answers = answers_from_source((course.sample_answers / f"{student}.py").read_text())
         write_submission(course.release, answers, course.submission(student))
     write_page_attacker(course, ATTACKER)
     if request.param.startswith("backprop-course"):
@@ -82,7 +82,7 @@ def course_files(course) -> set[str]:
 
 
 def test_the_attacker_is_graded_as_its_functions_earn_and_the_others_as_usual(attacked):
-    scores, expected = notebook_scores(attacked.db_url), expected_scores(attacked)
+    scores, expected = notebook_scores(attacked.db_url, ASSIGNMENT), expected_scores(attacked)
     for student in HONEST:
         assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected[student]
     assert {nb.name: scores[ATTACKER][nb.name].auto_score for nb in NOTEBOOKS} == expected["alice"]
@@ -160,7 +160,7 @@ def test_the_policy_alone_stops_every_payload_that_the_sanitizer_would_have_remo
                 if cell.metadata.get("nbgrader", {}).get("grade") or cell.metadata.get("nbgrader", {}).get("task"):
                     cell.metadata.nbgrader["score"] = 0.0
             feedback_resources = {"nbgrader": {"notebook": nb.name, "score": 0.0, "max_score": 1.0, "late_penalty": 0},
-                                  RESOURCES_KEY: {"summary": summarize(nbformat.v4.new_notebook())}}
+                                  RESOURCES_KEY: {"summary": summarize(nbformat.v4.new_notebook(), CONTRACT)}}
             pages = {
                 "feedback": unsanitized_feedback_exporter().from_notebook_node(notebook, resources=feedback_resources),
                 "formgrade": unsanitized_formgrade_exporter().from_notebook_node(notebook,

@@ -19,12 +19,12 @@ from nbformat.v4 import new_code_cell
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.autograde import autograde
 from backprop_course.commands.demo import feedback, release
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
 from backprop_course.nbgrader_glue.apps import BIN_DIR, nbgrader_batch
 from backprop_course.nbgrader_glue.course_config import open_course
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support import course_copy
+from .support.backprop import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
 from .support.batches import EXTRA_CELLS, LIMITS, SAMPLES, mixed_batch
 from .support.postgres import postgres_url, use_new_database  # noqa: F401
 from .support.sandbox import needs_sandbox, sandboxed_kernels
@@ -57,8 +57,9 @@ def twins(request, tmp_path_factory):
 def test_concurrent_grading_gives_the_same_scores_cell_by_cell(twins):
     serial, parallel, students, _, _ = twins
     for student in students:
-        assert cell_scores(parallel.db_url, student) == cell_scores(serial.db_url, student), student
-    scores = notebook_scores(parallel.db_url)
+        ours = cell_scores(parallel.db_url, ASSIGNMENT, student)
+        assert ours == cell_scores(serial.db_url, ASSIGNMENT, student), student
+    scores = notebook_scores(parallel.db_url, ASSIGNMENT)
     expected = expected_scores(parallel)
     for student in SAMPLES:
         assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected[student]
@@ -106,13 +107,13 @@ def test_on_a_dask_cluster_with_a_postgresql_gradebook(tmp_path, postgres_url, m
 
     db_url, course = released_on_postgresql(tmp_path, postgres_url, "dask_batch", monkeypatch)
     for student in SAMPLES:
-        answers = answers_from_source((course.samples / "answers" / f"{student}.py").read_text())
+        answers = answers_from_source((course.sample_answers / f"{student}.py").read_text())
         write_submission(course.release, answers, course.submission(student))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         lines = autograde(course, ASSIGNMENT, scheduler=cluster.scheduler_address, show=lambda text: None,
                           progress=False)
     assert not course.gradebook.exists(), "the SQLite gradebook was not used"
-    scores = notebook_scores(db_url)
+    scores = notebook_scores(db_url, ASSIGNMENT)
     expected = expected_scores(course)
     for student in SAMPLES:
         assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected[student]
@@ -127,7 +128,7 @@ def test_a_dask_worker_killed_mid_run_loses_no_notebook_and_doubles_no_row(tmp_p
 
     db_url, course = released_on_postgresql(tmp_path, postgres_url, "dask_killed_worker", monkeypatch)
     students = [f"student{number:02d}" for number in range(8)]
-    answers = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    answers = answers_from_source((course.sample_answers / "alice.py").read_text())
     for student in students:
         write_submission(course.release, answers, course.submission(student))
     killed = []
@@ -147,7 +148,7 @@ def test_a_dask_worker_killed_mid_run_loses_no_notebook_and_doubles_no_row(tmp_p
         killer.join()
     assert killed, "no worker was killed"
     expected = expected_scores(course)["alice"]
-    scores = notebook_scores(db_url)
+    scores = notebook_scores(db_url, ASSIGNMENT)
     assert sorted(scores) == students
     for student in students:
         assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected, student
@@ -185,13 +186,13 @@ def test_an_interrupted_run_leaves_no_kernel_and_no_half_submission(tmp_path, st
     assert run.returncode == 130, first_line + rest
     time.sleep(1.0)
     assert sandboxed_kernels() == ""
-    graded = notebook_scores(f"sqlite:///{course.gradebook}")
+    graded = notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT)
     assert len(graded) < len(students), "the run was stopped before the end"
     for student, notebooks in graded.items():  # every submission in the gradebook is whole
         assert set(notebooks) == {nb.name for nb in NOTEBOOKS}, student
     again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     assert f"graded {len(students)} submissions; not in full: garbled" in again.stdout, again.stdout + again.stderr
-    scores = notebook_scores(f"sqlite:///{course.gradebook}")
+    scores = notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT)
     assert {nb.name: scores["alice"][nb.name].auto_score for nb in NOTEBOOKS} == expected_scores(course)["alice"]
     assert sandboxed_kernels() == ""
 
@@ -208,7 +209,7 @@ def test_the_command_refuses_without_a_sandbox(tmp_path):
 
 def test_nbgrader_autograde_refuses_without_a_sandbox(course):
     release(course)
-    answers = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    answers = answers_from_source((course.sample_answers / "alice.py").read_text())
     write_submission(course.release, answers, course.submission("alice"))
     done = subprocess.run([str(BIN_DIR / "nbgrader"), "autograde", ASSIGNMENT], cwd=course.root,
                           capture_output=True, text=True, env=dict(os.environ, PATH=str(BIN_DIR)))
@@ -216,6 +217,6 @@ def test_nbgrader_autograde_refuses_without_a_sandbox(course):
     assert done.returncode != 0
     assert "apt-get install bubblewrap" in log
     assert "SandboxedGrading.unsafe=True" in log
-    scores = notebook_scores(f"sqlite:///{course.gradebook}").get("alice", {})
+    scores = notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT).get("alice", {})
     assert all(score.auto_score == 0 for score in scores.values())
     assert not (course.autograded / "alice" / ASSIGNMENT).exists()

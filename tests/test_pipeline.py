@@ -8,11 +8,10 @@ import pytest
 
 from backprop_course.authoring.samples import expected_scores, sample_students
 from backprop_course.commands.demo import run_demo
-from backprop_course.course.checks import CHECKS
-from backprop_course.course.contract import ASSIGNMENT, NOTEBOOKS
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
 from .conftest import SOLUTION_STUDENT
+from .support.backprop import ASSIGNMENT, CHECKS, NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.slow
 def autograded_points(course) -> dict[str, dict[str, float]]:
     return {
         student: {name: found.auto_score for name, found in by_notebook.items()}
-        for student, by_notebook in notebook_scores(f"sqlite:///{course.gradebook}").items()
+        for student, by_notebook in notebook_scores(f"sqlite:///{course.gradebook}", ASSIGNMENT).items()
     }
 
 
@@ -65,7 +64,7 @@ def test_feedback_never_shows_the_hidden_tests(graded_course):
 def test_export_writes_one_row_per_student_with_the_gradebook_totals(graded_course):
     with graded_course.grades_csv.open() as handle:
         rows = {row["student_id"]: row for row in csv.DictReader(handle)}
-    scores = notebook_scores(f"sqlite:///{graded_course.gradebook}")
+    scores = notebook_scores(f"sqlite:///{graded_course.gradebook}", ASSIGNMENT)
     assert set(rows) == set(scores)
     for student, by_notebook in scores.items():
         assert float(rows[student]["raw_score"]) == pytest.approx(sum(found.score for found in by_notebook.values()))

@@ -7,9 +7,9 @@ import os
 from nbgrader.api import Gradebook
 from sqlalchemy import create_engine, text
 
-from backprop_course.course.contract import ASSIGNMENT
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 
+from .support.backprop import ASSIGNMENT
 from .support.postgres import create_database, postgres_url  # noqa: F401
 
 

@@ -8,10 +8,9 @@ import warnings
 import numpy as np
 import pytest
 
-from backprop_course.course import reference
-from backprop_course.course.cases import hidden_cases
-from backprop_course.course.contract import FD_STEP, GRADED_FUNCTIONS, REL_TOLERANCE
 from backprop_course.course.numerics import centred_difference, rel_error
+
+from .support.backprop import FD_STEP, GRADED_FUNCTIONS, REL_TOLERANCE, hidden_cases, reference
 
 SEEDS = (0, 1, 2, 3, 4)
 

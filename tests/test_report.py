@@ -22,10 +22,10 @@ from backprop_course.commands.report import (
     report_path,
     write_report,
 )
-from backprop_course.course.contract import ASSIGNMENT, GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
 from backprop_course.grader.notes import limit_note
 
 from .conftest import SOLUTION_STUDENT
+from .support.backprop import ASSIGNMENT, CONTRACT, GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
 
 EMBEDDED_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -66,18 +66,18 @@ def mistake_ids_printed(course, students) -> Counter:
                 if cell.cell_type != "code" or not grade_id.startswith("test_"):
                     continue
                 printed = "".join(output.get("text", "") for output in cell.outputs if output.output_type == "stream")
-                for mistake in known_mistakes():
+                for mistake in known_mistakes(CONTRACT):
                     counts[mistake] += printed.count(f"[{mistake}]")
     return +counts
 
 
 def test_a_suffixed_test_cell_counts_for_its_function():
-    assert graded_function_of("test_mlp_gradients", "multilayer") == "mlp_gradients"
-    assert graded_function_of("test_mlp_gradients_shape", "multilayer") == "mlp_gradients"
-    assert graded_function_of("test_sgd_step_copy", "multilayer") == "sgd_step"
-    assert graded_function_of("test_sgd_step", "single_neuron") is None
-    assert graded_function_of("test_sgd_stepper", "multilayer") is None
-    assert graded_function_of(MANUAL_GRADE_ID, "multilayer") is None
+    assert graded_function_of(CONTRACT, "test_mlp_gradients", "multilayer") == "mlp_gradients"
+    assert graded_function_of(CONTRACT, "test_mlp_gradients_shape", "multilayer") == "mlp_gradients"
+    assert graded_function_of(CONTRACT, "test_sgd_step_copy", "multilayer") == "sgd_step"
+    assert graded_function_of(CONTRACT, "test_sgd_step", "single_neuron") is None
+    assert graded_function_of(CONTRACT, "test_sgd_stepper", "multilayer") is None
+    assert graded_function_of(CONTRACT, MANUAL_GRADE_ID, "multilayer") is None
 
 
 def test_mistakes_are_read_from_graded_cells_only_and_limit_notes_from_any_cell():
@@ -91,7 +91,7 @@ def test_mistakes_are_read_from_graded_cells_only_and_limit_notes_from_any_cell(
     answer.outputs = [nbformat.v4.new_output("stream", text="  [wrong-value] printed by the student\n"),
                       limit_note("time-limit", "this cell ran longer than 120 s and was stopped")]
     notebook.cells = [answer, graded]
-    assert mistakes_in_notebook(notebook) == ["time-limit", "wrong-shape"]
+    assert mistakes_in_notebook(notebook, CONTRACT) == ["time-limit", "wrong-shape"]
 
 
 @pytest.mark.slow
@@ -174,7 +174,7 @@ def test_the_report_escapes_every_name_and_runs_no_script():
     columns = [*GRADED_FUNCTIONS, MANUAL_GRADE_ID]
     report = AssignmentReport(f"{ASSIGNMENT}<script>alert(3)</script>",
                               {hostile: StudentResult(hostile, {name: 1.0 for name in GRADED_FUNCTIONS}, 2.0, 10.0)},
-                              {**{column: 3.0 for column in columns}, TOTAL: 30.0})
+                              {**{column: 3.0 for column in columns}, TOTAL: 30.0}, CONTRACT)
     soup = BeautifulSoup(render_html(report), "html.parser")
     assert soup.find_all("script") == [] and soup.select("img[onerror]") == []
     assert hostile in soup.find(id="scores").get_text()  # shown as text

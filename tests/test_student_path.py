@@ -15,13 +15,11 @@ import pytest
 from backprop_course.commands.browser import url_fails
 from backprop_course.commands.screenshots import CORRECTED_ANSWER, MISTAKEN_ANSWER
 from backprop_course.commands.student_lab import LabNotebook, jupyter_lab
-from backprop_course.course.catalog import hint
 from backprop_course.course.cells import grade_id, is_graded_test
-from backprop_course.course.checks import check_of_cell
-from backprop_course.course.contract import GIVEN_CELL_ID, SINGLE_NEURON
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 
 from .support import REPO_COURSE
+from .support.backprop import GIVEN_CELL_ID, SINGLE_NEURON, check_of_cell, hint
 from .support.browser import CDN_MATHJAX
 
 pytestmark = pytest.mark.slow

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_course.course.checks import CHECKS
-from backprop_course.course.contract import NOTEBOOKS
 from backprop_course.nbgrader_glue.apps import nbgrader
+
+from .support.backprop import CHECKS, NOTEBOOKS
 
 pytestmark = pytest.mark.slow
 

@@ -12,12 +12,9 @@ import pytest
 from nbclient import NotebookClient
 
 from backprop_course.authoring.samples import answers_from_source, fill_answers
-from backprop_course.course.checks import CHECKS
-from backprop_course.course.contract import MULTILAYER, NOTEBOOKS, SINGLE_NEURON
-from backprop_course.course.helper_module import HELPER_FILE
-from backprop_course.course.notebook_helpers import HINTS
 
 from .support import REPO_COURSE
+from .support.backprop import CHECKS, HELPER_FILE, HINTS, MULTILAYER, NOTEBOOKS, SINGLE_NEURON
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +25,7 @@ BLOCK_THE_GRADER = "import sys\nsys.modules['backprop_course'] = None"
 
 def executed_release(answers_file: str, notebook, tmp_path) -> nbformat.NotebookNode:
     """The release notebook filled with a sample student's answers, executed."""
-    answers = answers_from_source((COURSE.samples / "answers" / answers_file).read_text())
+    answers = answers_from_source((COURSE.sample_answers / answers_file).read_text())
     filled = fill_answers(nbformat.read(COURSE.release / notebook.filename, as_version=4), answers)
     filled.cells.insert(0, nbformat.v4.new_code_cell(BLOCK_THE_GRADER, id="block_the_grader"))
     shutil.copy(COURSE.release / HELPER_FILE, tmp_path / HELPER_FILE)

@@ -22,13 +22,20 @@ import nbformat
 import numpy as np
 import pytest
 
-from backprop_course.course import catalog, mutants, recognisers, reference
-from backprop_course.course.cases import hidden_cases
-from backprop_course.course.contract import GRADED_FUNCTIONS, NOTEBOOK_OF, NOTEBOOKS
-from backprop_course.course.given import SOLUTION_MARKER
-from backprop_course.course.helper_module import HELPER_FILE, HELPER_MODULE, helper_module_text
-
 from .support import REPO_COURSE
+from .support.backprop import (
+    GRADED_FUNCTIONS,
+    HELPER_FILE,
+    HELPER_MODULE,
+    NOTEBOOK_OF,
+    NOTEBOOKS,
+    SOLUTION_MARKER,
+    helper_module_text,
+    hidden_cases,
+    mistakes,
+    recognisers,
+    reference,
+)
 from .support.mistake_corpus import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
 
 COURSE = REPO_COURSE
@@ -186,7 +193,7 @@ def test_no_reference_solution_ships():
 
 
 def test_no_mutant_or_recogniser_code_ships():
-    source = "\n".join(inspect.getsource(module) for module in (catalog, mutants, recognisers))
+    source = "\n".join(inspect.getsource(module) for module in (mistakes, recognisers))
     code_lines = [line.strip() for line in source.splitlines()
                   if re.match(r"\s+(return |delta|z = |grads\[|a = |.*reference\.)", line) and len(line.strip()) >= 20]
     assert len(code_lines) > 20

@@ -59,6 +59,11 @@ HINTS = {
     'process-limit': 'The notebook started more processes or threads than the sandbox allows.',
     'disk-limit': "The notebook filled the sandbox's /tmp, its only writable folder.",
 }
+# The mistake of a function that modifies the arguments it was given.
+INPUTS_MUTATED = {
+    'sgd_update': 'sgd-mutates-input',
+    'sgd_step': 'sgd-mutates-input',
+}
 
 
 def rel_error(actual, expected) -> float:
@@ -160,7 +165,7 @@ def check_result(actual, known):
 def check_unchanged(function_name, argument, before):
     """Stop unless argument still equals before, its copy from before function_name was called."""
     if first_difference(to_plain(before), to_plain(argument), "the argument") is not None:
-        mistake = "sgd-mutates-input"
+        mistake = INPUTS_MUTATED[function_name]
         message = f"{function_name} changed the argument it was given: [{mistake}] {HINTS[mistake]}"
         raise CheckError(message, _caller_line())
 

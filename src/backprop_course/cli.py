@@ -17,27 +17,36 @@ from .course.paths import CourseDir
 from .nbgrader_glue.course_config import is_option, open_course
 
 
+def _assignments(course: CourseDir, args: argparse.Namespace) -> list[CourseDir]:
+    """The course once per assignment a command acts on: --assignment's, or every one."""
+    names = [args.assignment] if getattr(args, "assignment", None) else course.assignment_names
+    return [course.of(name) for name in names]
+
+
 def _build_source(course: CourseDir, args: argparse.Namespace) -> int:
     from .authoring.build import build_source
 
-    for path in build_source(course):
-        print(f"wrote {path.relative_to(course.root)}")
+    for one in _assignments(course, args):
+        for path in build_source(one):
+            print(f"wrote {path.relative_to(course.root)}")
     return 0
 
 
 def _generate(course: CourseDir, args: argparse.Namespace) -> int:
     from .commands.generate import generate
 
-    generate(course)
-    print(f"wrote {course.release.relative_to(course.root)} and {course.solutions.relative_to(course.root)}")
+    for one in _assignments(course, args):
+        generate(one)
+        print(f"wrote {one.release.relative_to(course.root)} and {one.solutions.relative_to(course.root)}")
     return 0
 
 
 def _build_samples(course: CourseDir, args: argparse.Namespace) -> int:
     from .authoring.samples import build_samples
 
-    for path in build_samples(course):
-        print(f"wrote {path.relative_to(course.root)}")
+    for one in _assignments(course, args):
+        for path in build_samples(one):
+            print(f"wrote {path.relative_to(course.root)}")
     return 0
 
 
@@ -80,6 +89,21 @@ def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
     return code
 
 
+def _new_assignment(course: CourseDir, args: argparse.Namespace) -> int:
+    from .commands.new_assignment import NewAssignmentError, new_assignment
+
+    try:
+        written = new_assignment(course, args.name)
+    except NewAssignmentError as error:
+        print(f"backprop-course new-assignment: {error}")
+        return 2
+    for path in written:
+        print(f"wrote {path.relative_to(course.root)}")
+    print(f"next: edit assignments/{args.name}/, then `make notebooks` (or build-source, generate, build-samples "
+          f"with --assignment {args.name}); grade with `nbgrader autograde {args.name}`")
+    return 0
+
+
 def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
     from .authoring.catalog_page import write_catalog_page
 
@@ -103,10 +127,11 @@ def _screenshots(course: CourseDir, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "build-source": (_build_source, "write source/ notebooks from the lessons in lessons/"),
+    "build-source": (_build_source, "write source/ notebooks from the lessons in assignments/*/lessons/"),
     "generate": (_generate, "nbgrader generate_assignment and generate_solution"),
     "build-samples": (_build_samples, "write the sample submissions under samples/ from release/"),
     "demo": (_demo, "the whole instructor pipeline on the sample submissions"),
+    "new-assignment": (_new_assignment, "start assignments/NAME/ from a small working example, built at once"),
     "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
     "autograde": (_autograde, "grade all submissions concurrently (nbgrader autograde, one gradebook writer)"),
     "report": (_report, "HTML report of scores and mistakes (reports/ASSIGNMENT.html) and nbgrader export"),
@@ -115,7 +140,13 @@ COMMANDS = {
 }
 
 # Arguments of the commands that take any: {command: [(flags, add_argument's keywords)]}.
+ONE_ASSIGNMENT = (("--assignment",), {"default": None, "help": "this assignment only (default: every one of the "
+                                                                "course's assignments/)"})
 COMMAND_ARGUMENTS = {
+    "build-source": [ONE_ASSIGNMENT],
+    "generate": [ONE_ASSIGNMENT],
+    "build-samples": [ONE_ASSIGNMENT],
+    "new-assignment": [(("name",), {"help": "the new assignment's nbgrader id, e.g. softmax"})],
     "report": [(("assignment",), {"help": "the assignment to report on, e.g. backprop"})],
     "autograde": [
         (("assignment",), {"help": "the assignment to grade, e.g. backprop"}),

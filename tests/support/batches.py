@@ -8,7 +8,8 @@ from nbformat.v4 import new_code_cell
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.demo import release
-from backprop_course.course.contract import SINGLE_NEURON
+
+from .backprop import SINGLE_NEURON
 
 # Short limits for the batch, written into each course's nbgrader_config.py.
 LIMITS = "\nc.SandboxedGrading.cell_timeout = 6\nc.SandboxedGrading.call_timeout = 1\n"
@@ -27,7 +28,7 @@ def mixed_batch(course, extra_config: str = LIMITS) -> list[str]:
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write(extra_config)
     release(course)
-    answers = {name: answers_from_source((course.samples / "answers" / f"{name}.py").read_text()) for name in SAMPLES}
+    answers = {name: answers_from_source((course.sample_answers / f"{name}.py").read_text()) for name in SAMPLES}
     for student in SAMPLES:
         write_submission(course.release, answers[student], course.submission(student))
     for student, code in EXTRA_CELLS.items():

@@ -6,11 +6,10 @@ import textwrap
 
 import numpy as np
 
-from backprop_course.course import reference
-from backprop_course.course.cases import hidden_cases
-from backprop_course.course.contract import MULTILAYER, NOTEBOOK_OF, Notebook
 from backprop_course.grader.judge import first_failure, judge
 from backprop_course.grader.runner import run_cases
+
+from .backprop import CONTRACT, MULTILAYER, NOTEBOOK_OF, Notebook, hidden_cases, reference
 
 
 def notebook_namespace(student_code: str = "", notebook: Notebook = MULTILAYER) -> dict:
@@ -25,7 +24,7 @@ def notebook_namespace(student_code: str = "", notebook: Notebook = MULTILAYER) 
 def verdicts_of(function_name: str, student_code: str, student_id: str = "someone"):
     namespace = notebook_namespace(student_code, NOTEBOOK_OF[function_name])
     cases = hidden_cases(function_name, student_id)
-    return judge(function_name, cases, run_cases(function_name, namespace, cases))
+    return judge(CONTRACT, function_name, cases, run_cases(CONTRACT, function_name, namespace, cases))
 
 
 def points_of(function_name: str, student_code: str) -> float:

@@ -166,9 +166,10 @@ def write_page_attacker(course, student: str) -> None:
     import nbformat
 
     from backprop_course.authoring.samples import answers_from_source, write_submission
-    from backprop_course.course.contract import MANUAL_GRADE_ID
 
-    answers = answers_from_source((course.samples / "answers" / "alice.py").read_text())
+    from .backprop import MANUAL_GRADE_ID
+
+    answers = answers_from_source((course.sample_answers / "alice.py").read_text())
     answers[MANUAL_GRADE_ID] = markdown_payloads()
     for path in write_submission(course.release, answers, course.submission(student)):
         notebook = nbformat.read(path, as_version=4)

@@ -1,6 +1,7 @@
 """Builds the assignment's notebooks from the course's lessons: `backprop-course build-source`.
 
-Each notebook is its lesson (lessons/<notebook>.py of the course directory) put through STEPS,
+Each notebook is its lesson (assignments/<assignment>/lessons/<notebook>.py of the course
+directory) put through STEPS,
 then each lesson cell expanded into notebook cells (expand.py). Points and grade_ids come from
 the contract, given code and solutions from the reference, known values from running the
 reference, so none of these facts is typed twice.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import inspect
+import functools
 import sys
 import types
 from collections.abc import Iterator
@@ -18,9 +19,8 @@ from pathlib import Path
 
 import nbformat
 
-from ..course import reference
-from ..course.contract import NOTEBOOKS, Notebook
-from ..course.helper_module import HELPER_FILE, HELPER_MODULE, helper_module_text
+from ..course.assignment import Assignment, Notebook
+from ..course.helper_module import helper_module_text
 from ..course.paths import CourseDir
 from . import markdown
 from .build_time import evaluate_check, run
@@ -51,21 +51,23 @@ def fill_markdown(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells:
 
 def fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells:
     """Check code run on the reference (given cell, answers, checks in order), known() calls as literals."""
-    with helper_module_importable():
+    with helper_module_importable(notebook.assignment):
         return _fill_known_values(lesson, notebook, cells)
 
 
 def _fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells:
+    contract = notebook.assignment
     namespace: dict = {}
     filled = []
     for cell in cells:
         if cell.role == "given":
             run(given_source(cell, notebook), namespace, f"{lesson.path}: the given cell")
         elif cell.role == "exercise" and cell.cell_type == "markdown":
-            run(inspect.getsource(getattr(reference, cell.exercise)), namespace, f"the answer of {cell.exercise}")
+            run(contract.solution_source(cell.exercise), namespace, f"the answer of {cell.exercise}")
         elif cell.role == "exercise":
             label = f"{lesson.path}: the checks of {cell.exercise}"
-            cell = dataclasses.replace(cell, source=evaluate_check(cell.source, namespace, label, known))
+            cell = dataclasses.replace(cell, source=evaluate_check(cell.source, namespace, label,
+                                                                   functools.partial(known, contract)))
         filled.append(cell)
     return filled
 
@@ -74,19 +76,21 @@ STEPS = (drop_author_only, fill_markdown, fill_known_values)
 
 
 @contextlib.contextmanager
-def helper_module_importable() -> Iterator[None]:
-    """While the build runs check code, `import backprop_checks` finds the module the assignment ships."""
-    module = types.ModuleType(HELPER_MODULE)
-    previous = sys.modules.get(HELPER_MODULE)
-    sys.modules[HELPER_MODULE] = module  # before its code runs: its dataclass looks itself up there
+def helper_module_importable(contract: Assignment) -> Iterator[None]:
+    """While the build runs check code, the import of the assignment's helper module finds the
+    module the assignment ships."""
+    name = contract.helper_module
+    module = types.ModuleType(name)
+    previous = sys.modules.get(name)
+    sys.modules[name] = module  # before its code runs: its dataclass looks itself up there
     try:
-        exec(compile(helper_module_text(), HELPER_FILE, "exec"), module.__dict__)  # noqa: S102 - our own text
+        exec(compile(helper_module_text(contract), contract.helper_file, "exec"), module.__dict__)  # noqa: S102
         yield
     finally:
         if previous is None:
-            sys.modules.pop(HELPER_MODULE, None)
+            sys.modules.pop(name, None)
         else:
-            sys.modules[HELPER_MODULE] = previous
+            sys.modules[name] = previous
 
 
 def lesson_path(course: CourseDir, notebook: Notebook) -> Path:
@@ -104,14 +108,15 @@ def build_notebook(course: CourseDir, notebook: Notebook) -> nbformat.NotebookNo
 
 
 def build_source(course: CourseDir) -> list[Path]:
-    """Write every source notebook of the assignment, and the helper module beside them, into the
-    course's source folder; their paths."""
+    """Write every source notebook of the course's assignment, and the helper module beside them,
+    into its source folder; their paths."""
+    contract = course.contract
     course.source.mkdir(parents=True, exist_ok=True)
     written = []
-    for notebook in NOTEBOOKS:
+    for notebook in contract.notebooks:
         path = course.source / notebook.filename
         nbformat.write(build_notebook(course, notebook), path)
         written.append(path)
-    module = course.source / HELPER_FILE
-    module.write_text(helper_module_text())
+    module = course.source / contract.helper_file
+    module.write_text(helper_module_text(contract))
     return [*written, module]

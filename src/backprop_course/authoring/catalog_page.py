@@ -1,13 +1,11 @@
-"""Writes docs/mistakes.md, the instructors' page on the mistake catalog, from catalog.py."""
+"""Writes docs/mistakes.md, the instructors' page on the mistake catalogs of the course's assignments."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..course.catalog import CATALOG, GENERIC, LIMITS
-from ..course.checks import CHECKS
-from ..course.contract import NOTEBOOKS
-from ..course.mistake_ids import TIME_LIMIT
+from ..course.assignment import INPUTS_KEPT, Assignment
+from ..course.mistake_ids import GENERIC, LIMITS, TIME_LIMIT
 from ..course.paths import CourseDir
 
 
@@ -16,42 +14,56 @@ def _functions_of(mistake) -> str:
     return ", ".join(f"`{name}`" for name in names) or "any"
 
 
-def catalog_markdown() -> str:
-    """The page: how checks and diagnosis work, then one table row per mistake id."""
-    lines = [
-        "# The mistake catalog",
-        "",
-        "Generated from `src/backprop_course/course/catalog.py` by `backprop-course catalog`; do not edit by hand.",
-        "",
-        "Each graded function's points are split over checks, one graded test cell each. A check",
-        "fails on the first problem found over the hidden cases, in this order: the function is",
-        "missing or raises `NotImplementedError` (`not-implemented`), it runs out of time",
-        "(`time-limit`) or raises (`raised-error`), its result has the wrong shape or type",
-        "(`wrong-shape`), holds NaN or infinity (`not-finite`), or has wrong values (`wrong-value`).",
-        "When the result itself is wrong, the catalog below is searched, in order, for a mistake",
-        "whose recogniser matches the student's results on the hidden cases (most compare them",
-        "with what a student making that mistake computes); the first match replaces the generic id.",
-        "Every failed check names one id and its hint in the student's feedback.",
-        "",
-        "| check cell | function | points | what it checks |",
-        "|---|---|---|---|",
-    ]
-    for notebook in NOTEBOOKS:
+INTRO = [
+    "# The mistake catalog",
+    "",
+    "Generated from each assignment's `assignment.toml` and `mistakes.py` (under `assignments/`) by",
+    "`backprop-course catalog`; do not edit by hand.",
+    "",
+    "Each graded function's points are split over checks, one graded test cell each. A check",
+    "fails on the first problem found over the hidden cases, in this order: the function is",
+    "missing or raises `NotImplementedError` (`not-implemented`), it runs out of time",
+    "(`time-limit`) or raises (`raised-error`), its result has the wrong shape or type",
+    "(`wrong-shape`), holds NaN or infinity (`not-finite`), or has wrong values (`wrong-value`).",
+    "When the result itself is wrong, the catalog below is searched, in order, for a mistake",
+    "whose recogniser matches the student's results on the hidden cases (most compare them",
+    "with what a student making that mistake computes); the first match replaces the generic id.",
+    "Every failed check names one id and its hint in the student's feedback.",
+]
+
+
+def assignment_markdown(contract: Assignment, heading: str = "##") -> list[str]:
+    """The checks and the catalog of one assignment, as Markdown lines."""
+    lines = [f"{heading} {contract.name}", "", "| check cell | function | points | what it checks |",
+             "|---|---|---|---|"]
+    charged = {}
+    for notebook in contract.notebooks:
         for function in notebook.functions:
-            for check in CHECKS[function.name]:
+            for check in function.checks:
                 lines.append(f"| `{check.grade_id}` | `{function.name}` | {check.points} | {check.title} |")
+                if check.kind == INPUTS_KEPT:
+                    charged.setdefault(check.mistake, []).append(f"`{function.name}`")
     lines += ["", "| id | recognised in | hint shown to the student |", "|---|---|---|"]
-    for mistake in CATALOG:
+    for mistake in contract.catalog:
         where = "any function" if mistake.id in GENERIC else _functions_of(mistake)
         if mistake.id in LIMITS:
             where = "the notebook run" if mistake.id != TIME_LIMIT else "any call, or the notebook run"
-        if mistake.id == "sgd-mutates-input":
-            where = "`sgd_update`, `sgd_step` (inputs check)"
+        if mistake.id in charged:
+            where = f"{', '.join(charged[mistake.id])} (inputs check)"
         lines.append(f"| `{mistake.id}` | {where} | {mistake.hint} |")
+    return lines
+
+
+def catalog_markdown(contracts: list[Assignment]) -> str:
+    """The page: how checks and diagnosis work, then each assignment's checks and catalog."""
+    lines = list(INTRO)
+    for contract in contracts:
+        lines += ["", *assignment_markdown(contract)]
     lines += [
         "",
-        "To add a mistake, add one `Mistake` entry to `CATALOG` with its recogniser, a submission",
-        "that makes it to `tests/support/mistake_corpus.py`, and regenerate this page.",
+        "To add a mistake to an assignment, add a `[[mistakes]]` entry (id and hint) to its",
+        "`assignment.toml`, its recogniser to `RECOGNISERS` in its `mistakes.py`, a submission that",
+        "makes it to the assignment's mistake corpus, and regenerate this page.",
         "",
     ]
     return "\n".join(lines)
@@ -61,5 +73,5 @@ def write_catalog_page(course: CourseDir) -> Path:
     """Write docs/mistakes.md of the course; return its path."""
     target = course.docs / "mistakes.md"
     target.parent.mkdir(exist_ok=True)
-    target.write_text(catalog_markdown())
+    target.write_text(catalog_markdown([course.of(name).contract for name in course.assignment_names]))
     return target

@@ -3,21 +3,15 @@
 An exercise's Markdown cell becomes its lesson (`lesson_<f>`) followed by the answer cell
 (`answer_<f>`, the reference's source with its solution between ### BEGIN/END SOLUTION); its
 code cell becomes the read-only visible checks (`check_<f>`) followed by one graded cell per
-check of checks.CHECKS (`test_<f>_<check>`), worth the check's points.
+check of the contract (`test_<f>_<check>`), worth the check's points.
 """
 
 from __future__ import annotations
 
-import inspect
-
 import nbformat
 
-from ..course import reference
-from ..course.cases import PUBLIC_EXAMPLES
-from ..course.cells import answer_id, visible_check_id
-from ..course.checks import CHECKS, Check
-from ..course.contract import GIVEN_CELL_ID, MANUAL_GRADE_ID, Notebook
-from ..course.given import given_code
+from ..course.assignment import Check, Notebook
+from ..course.cells import GIVEN_CELL_ID, answer_id, visible_check_id
 from ..course.helper_module import helper_import
 from .cells import code_cell, markdown_cell
 from .lesson import Lesson, LessonCell
@@ -25,29 +19,33 @@ from .lesson import Lesson, LessonCell
 
 def given_source(cell: LessonCell, notebook: Notebook) -> str:
     """The given cell's code: the lesson's imports, the helper module's, then the given helpers from the reference."""
-    return cell.source.strip("\n") + "\n\n" + helper_import() + "\n\n\n" + given_code(notebook.given)
+    contract = notebook.assignment
+    return (cell.source.strip("\n") + "\n\n" + helper_import(contract) + "\n\n\n"
+            + contract.given_code(notebook.given))
 
 
-def answer_cell(function_name: str) -> nbformat.NotebookNode:
-    source = inspect.getsource(getattr(reference, function_name))
+def answer_cell(notebook: Notebook, function_name: str) -> nbformat.NotebookNode:
+    source = notebook.assignment.solution_source(function_name)
     return code_cell(answer_id(function_name), source, solution=True)
 
 
-def hidden_test_cell(check: Check) -> nbformat.NotebookNode:
+def hidden_test_cell(notebook: Notebook, check: Check) -> nbformat.NotebookNode:
     """One graded cell per check: in the release it only fails until the function is written.
 
     When nbgrader grades the notebook, the hidden lines run the grader first (it prints the
     feedback) and end the cell with the score, which nbgrader reads as partial credit.
     """
     unit = "point" if check.points == 1 else "points"
+    contract = notebook.assignment
+    example = contract.functions[check.function].public_example
     source = f"""
 # Hidden tests grade the {check.title} of {check.function} here ({check.points} {unit}).
 # Until then this cell checks that the function is written.
 ### BEGIN HIDDEN TESTS
 import backprop_course.nbgrader_glue.hidden_tests as _backprop_hidden_tests
-_backprop_score = _backprop_hidden_tests.grade("{check.function}", "{check.name}", globals())
+_backprop_score = _backprop_hidden_tests.grade("{contract.name}", "{check.function}", "{check.name}", globals())
 ### END HIDDEN TESTS
-assert_implemented({check.function}, {PUBLIC_EXAMPLES[check.function]})
+assert_implemented({check.function}, {example})
 ### BEGIN HIDDEN TESTS
 _backprop_score
 ### END HIDDEN TESTS
@@ -73,16 +71,17 @@ def check_exercises(lesson: Lesson, notebook: Notebook) -> None:
 def expand(cell: LessonCell, notebook: Notebook) -> list[nbformat.NotebookNode]:
     """The notebook cells of one lesson cell (see the module's docstring for exercises)."""
     if cell.role == "exercise" and cell.cell_type == "markdown":
-        return [markdown_cell(f"lesson_{cell.exercise}", cell.source), answer_cell(cell.exercise)]
+        return [markdown_cell(f"lesson_{cell.exercise}", cell.source), answer_cell(notebook, cell.exercise)]
     if cell.role == "exercise":
         return [
             code_cell(visible_check_id(cell.exercise), cell.source, locked=True),
-            *(hidden_test_cell(check) for check in CHECKS[cell.exercise]),
+            *(hidden_test_cell(notebook, check) for check in notebook.assignment.checks[cell.exercise]),
         ]
     if cell.role == "given":
         return [code_cell(GIVEN_CELL_ID, given_source(cell, notebook), locked=True)]
     if cell.role == "manually_graded":
-        return [markdown_cell(MANUAL_GRADE_ID, cell.source, grade=True, solution=True, points=notebook.manual_points)]
+        return [markdown_cell(notebook.manual_grade_id, cell.source, grade=True, solution=True,
+                              points=notebook.manual_points)]
     if cell.role == "author_only":
         return []
     nbgrader = {key: True for key in ("locked", "solution") if cell.markers.get(key)}

@@ -1,9 +1,9 @@
 """known(function, *args): what the build computes on a check's example and writes into the check code.
 
-In a lesson's check code, `known(mse_loss, y_hat_check, y_check)` stands for a Known: the
-reference's result on those arguments, and what each catalog mistake that can say returns on
-them (see catalog.predictions). The build evaluates it (see build_time.py) and writes it in its
-place as a literal, `Known("mse_loss", 0.0466..., [("loss-sum-not-mean", 0.14), ...])`, so the
+In a lesson's check code, `known(norm, x_check)` stands for a Known: the reference's result on
+those arguments, and what each catalog mistake that can say returns on them (see
+Assignment.mistake_predictions). The build evaluates it (see build_time.py) and writes it in its
+place as a literal, `Known("norm", 3.74..., [("norm-not-rooted", 14.0), ...])`, so the
 released check holds plain numbers only: no reference code, no mutant code, no hidden input.
 """
 
@@ -16,9 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..course import reference
-from ..course.catalog import mistake_predictions
-from ..course.contract import GRADED_FUNCTIONS
+from ..course.assignment import Assignment
 from ..course.notebook_helpers import Known, matches
 from ..course.plain import to_plain
 
@@ -30,19 +28,19 @@ DIGITS = 10
 SIMPLE_TEXT = re.compile(r"[\w .-]*")
 
 
-def known(function, *args, **kwargs) -> Known:
+def known(contract: Assignment, function, *args, **kwargs) -> Known:
     """The reference's result of the function named like function on these arguments, and what
     the catalog's mistakes give there (those that differ from it, each once)."""
     name = function.__name__
-    reference_function = getattr(reference, name)
+    reference_function = contract.reference_function(name)
     bound = inspect.signature(reference_function).bind(*args, **kwargs)
     bound.apply_defaults()
     case = copy.deepcopy(tuple(bound.arguments.values()))
     expected = reference_function(*copy.deepcopy(case))
-    if name not in GRADED_FUNCTIONS:
+    if name not in contract.functions:
         return Known(name, expected)
     mistakes: list[tuple[str, Any]] = []
-    for mistake, result in mistake_predictions(name, case, expected):
+    for mistake, result in contract.mistake_predictions(name, case, expected):
         # A whole result equal to the expected one cannot be told apart here; a partial one (with
         # ...) still can, since the check asks for mistakes only when the result differs.
         invisible = not _partial(result) and matches(to_plain(expected), result)

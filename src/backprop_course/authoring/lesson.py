@@ -8,7 +8,7 @@ from typing import Any
 
 import jupytext
 
-# What a cell's `# %%` line may say (`# %% [markdown] exercise="mse_loss"`, `# %% id="xor_data" locked=true`).
+# What a cell's `# %%` line may say (`# %% [markdown] exercise="norm"`, `# %% id="xor_data" locked=true`).
 MARKERS = {
     "id": "the cell's id; every cell other than an exercise's, the given cell and author-only ones has one",
     "exercise": "a graded function: its Markdown cell is the lesson before the answer cell, its code "
@@ -65,7 +65,7 @@ class Lesson:
 def read_lesson(path: Path) -> Lesson:
     """The lesson at path, its markers checked: known names, one role per cell, ids where needed."""
     if not path.is_file():
-        raise LessonError(f"{path}: no lesson source here (the course directory's lessons/ folder)")
+        raise LessonError(f"{path}: no lesson source here (an assignment folder's lessons/)")
     notebook = jupytext.read(path, fmt="py:percent")
     cells = tuple(
         LessonCell(cell.cell_type, cell.source, dict(cell.metadata))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..course.contract import REL_TOLERANCE, Notebook
+from ..course.assignment import Notebook
 
 # `{{ name }}`, with one space inside each pair of braces (so that LaTeX's {{...}} is left alone).
 PLACEHOLDER = re.compile(r"\{\{ (\w+) \}\}")
@@ -15,13 +15,14 @@ def points_table(notebook: Notebook) -> str:
     """The notebook's graded functions with their points (and the hand-graded answer's)."""
     rows = [f"| `{f.name}{f.signature}` | {f.points} |" for f in notebook.functions]
     if notebook.manual_points:
-        rows.append(f"| learning-rate discussion (graded by hand) | {notebook.manual_points} |")
+        title = notebook.manual_title or notebook.manual_grade_id
+        rows.append(f"| {title} (graded by hand) | {notebook.manual_points} |")
     return "| function | points |\n|---|---|\n" + "\n".join(rows)
 
 
 PLACEHOLDERS: dict[str, Callable[[Notebook], str]] = {
     "points_table": points_table,
-    "rel_tolerance": lambda notebook: f"{REL_TOLERANCE:g}",
+    "rel_tolerance": lambda notebook: f"{notebook.assignment.tolerances.rel_tolerance:g}",
 }
 
 

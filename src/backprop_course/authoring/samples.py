@@ -1,10 +1,10 @@
 """Sample submissions: release notebooks with a student's answers written into the answer cells.
 
-A student's answers are a Python file, samples/answers/<student>.py: each graded function is
-defined there under its contract name, and any other answer cell (the learning-rate plot and
-discussion) is a string named after the cell's grade_id. build_samples writes
-samples/<student>/<assignment>/*.ipynb and timestamp.txt from release/, the way a student who
-fetched the release and edited it would submit them.
+A student's answers are a Python file of the assignment's folder,
+assignments/<assignment>/samples/<student>.py: each graded function is defined there under its
+contract name, and any other answer cell (a plot, a discussion) is a string named after the
+cell's grade_id. build_samples writes samples/<student>/<assignment>/*.ipynb and timestamp.txt
+from release/, the way a student who fetched the release and edited it would submit them.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import nbformat
 
+from ..course.assignment import Assignment
 from ..course.cells import answer_id
 from ..course.cells import grade_id as cell_grade_id
-from ..course.contract import ASSIGNMENT, NOTEBOOKS
 from ..course.paths import CourseDir
 
 SUBMISSION_TIME = "2026-11-20 10:00:00.000000 UTC"
@@ -46,11 +46,14 @@ def fill_answers(notebook: nbformat.NotebookNode, answers: dict[str, str]) -> nb
     return filled
 
 
-def write_submission(release_dir: Path, answers: dict[str, str], target: Path, timestamp: str = SUBMISSION_TIME):
-    """Write a student's submission of every notebook of release_dir into target."""
+def write_submission(release_dir: Path, answers: dict[str, str], target: Path, timestamp: str = SUBMISSION_TIME,
+                     contract: Assignment | None = None):
+    """Write a student's submission of every notebook of the contract (by default, the
+    assignment of release_dir's course) from release_dir into target."""
+    contract = contract or CourseDir(release_dir.parent.parent, assignment=release_dir.name).contract
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for notebook in NOTEBOOKS:
+    for notebook in contract.notebooks:
         release_notebook = nbformat.read(release_dir / notebook.filename, as_version=4)
         path = target / notebook.filename
         nbformat.write(fill_answers(release_notebook, answers), path)
@@ -60,19 +63,21 @@ def write_submission(release_dir: Path, answers: dict[str, str], target: Path, t
 
 
 def sample_students(course: CourseDir) -> list[str]:
-    """The students with a submission under samples/."""
-    return sorted(path.parent.name for path in course.samples.glob(f"*/{ASSIGNMENT}") if path.is_dir())
+    """The students with a submission of the course's assignment under samples/."""
+    return sorted(path.parent.name for path in course.samples.glob(f"*/{course.assignment}") if path.is_dir())
 
 
 def build_samples(course: CourseDir) -> list[Path]:
-    """Write samples/<student>/<assignment>/ for every answers file under samples/answers/."""
+    """Write samples/<student>/<assignment>/ for every answers file of the assignment's samples."""
     written = []
-    for answers_file in sorted((course.samples / "answers").glob("*.py")):
+    for answers_file in sorted(course.sample_answers.glob("*.py")):
         answers = answers_from_source(answers_file.read_text())
-        written += write_submission(course.release, answers, course.samples / answers_file.stem / ASSIGNMENT)
+        written += write_submission(course.release, answers, course.samples / answers_file.stem / course.assignment,
+                                    contract=course.contract)
     return written
 
 
 def expected_scores(course: CourseDir) -> dict[str, dict[str, float]]:
-    """What each sample student should score per notebook, as samples/expected_scores.json says."""
-    return json.loads((course.samples / "expected_scores.json").read_text())
+    """What each sample student should score per notebook, as the assignment's
+    samples/expected_scores.json says."""
+    return json.loads((course.sample_answers / "expected_scores.json").read_text())

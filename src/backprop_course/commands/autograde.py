@@ -29,7 +29,8 @@ from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from ..course.paths import CourseDir
+from ..course.assignment import Assignment
+from ..course.paths import CourseDir, contract_files
 from ..grader import cgroups, scratch
 from ..grader.sandbox import describe, prepare_host, require_sandbox
 from ..grader.workers import DaskWorkers, LocalWorkers
@@ -76,14 +77,15 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
                 raise AssignmentMissingError(f"the assignment {assignment!r} is not in the gradebook "
                                              f"{course.gradebook_name}: release it first "
                                              f"(nbgrader generate_assignment {assignment})") from None
-            context = Context(config, snapshot, limits, not unsafe, grading.fork_kernels)
+            contract = contract_files(course.root, assignment)
+            context = Context(config, snapshot, limits, not unsafe, grading.fork_kernels, contract)
             workers = (DaskWorkers(scheduler, grade_submitted, context) if scheduler
                        else LocalWorkers(jobs or os.cpu_count() or 1, grade_submitted, context))
             writer = BulkWriter(api.coursedir, config, assignment)
             recorder = Recorder(api, writer, assignment, store, show, stopped=lambda: Stop.requested)
             with _stopping_on_signals():
                 try:
-                    _run(api, assignment, workers, recorder, progress)
+                    _run(api, assignment, workers, recorder, progress, context.loaded_contract())
                     recorder.flush()
                 except BaseException:
                     workers.close(cancel=True)
@@ -104,7 +106,8 @@ class AssignmentMissingError(RuntimeError):
     """The assignment to grade is not in the gradebook: it was never released."""
 
 
-def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progress: bool) -> None:
+def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progress: bool,
+         contract: Assignment | None) -> None:
     found = submissions(api.coursedir, assignment)
     source = Path(api.coursedir.format_path(api.coursedir.source_directory, ".", assignment))
     students = iter(found.items())
@@ -118,7 +121,7 @@ def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progres
             student, paths = next(students, (None, None))
             if student is None:
                 return
-            jobs = jobs_for(student, paths, assignment, source)
+            jobs = jobs_for(student, paths, contract, source)
             recorder.lines[student] = StudentLine(student)
             waiting[student] = len(jobs)
             jobs_of.update({workers.submit(job): job for job in jobs})

@@ -1,11 +1,11 @@
-"""Instructor verb `demo`: the whole nbgrader pipeline on the shipped sample submissions."""
+"""Instructor verb `demo`: the whole nbgrader pipeline on the shipped sample submissions, for
+every contract-graded assignment of the course."""
 
 from __future__ import annotations
 
 import shutil
 
 from ..authoring.samples import sample_students
-from ..course.contract import ASSIGNMENT
 from ..course.paths import CourseDir
 from ..grader.sandbox import sandbox_problem
 from ..nbgrader_glue.apps import export, nbgrader, nbgrader_batch
@@ -13,23 +13,27 @@ from ..nbgrader_glue.gradebook import notebook_scores, score_table
 
 
 def release(course: CourseDir) -> None:
-    nbgrader("generate_assignment", ASSIGNMENT, "--force", course=course)
+    for assignment in course.assignment_names:
+        nbgrader("generate_assignment", assignment, "--force", course=course)
 
 
 def collect_samples(course: CourseDir) -> None:
     """Copy samples/<student>/<assignment>/ to submitted/, as `nbgrader collect` would."""
-    for student in sample_students(course):
-        target = course.submission(student)
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(course.samples / student / ASSIGNMENT, target)
+    for assignment in course.assignment_names:
+        for student in sample_students(course.of(assignment)):
+            target = course.submission(student, assignment)
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(course.samples / student / assignment, target)
 
 
 def autograde(course: CourseDir) -> None:
-    _report_failed("autograde", nbgrader_batch("autograde", ASSIGNMENT, "--force", course=course))
+    for assignment in course.assignment_names:
+        _report_failed("autograde", nbgrader_batch("autograde", assignment, "--force", course=course))
 
 
 def feedback(course: CourseDir) -> None:
-    _report_failed("feedback", nbgrader_batch("generate_feedback", ASSIGNMENT, "--force", course=course))
+    for assignment in course.assignment_names:
+        _report_failed("feedback", nbgrader_batch("generate_feedback", assignment, "--force", course=course))
 
 
 def _report_failed(step: str, students: list[str]) -> None:
@@ -54,9 +58,11 @@ def run_demo(course: CourseDir) -> int:
     for number, (title, step) in enumerate(PIPELINE, start=1):
         print(f"[{number}/{len(PIPELINE)}] {title}", flush=True)
         step(course)
-    print()
-    print(score_table(notebook_scores(course.db_url)))
+    for assignment in course.assignment_names:
+        print()
+        print(assignment)
+        print(score_table(notebook_scores(course.db_url, assignment), course.of(assignment).contract))
     print()
     print(f"grades: {course.grades_csv.relative_to(course.root)}; "
-          f"feedback: {course.feedback.relative_to(course.root)}/<student>/{ASSIGNMENT}/")
+          f"feedback: {course.feedback.relative_to(course.root)}/<student>/<assignment>/")
     return 0

@@ -5,18 +5,15 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..course.contract import ASSIGNMENT
 from ..course.paths import CourseDir
 from ..nbgrader_glue.apps import nbgrader
 
-STEPS = (
-    ("generate_assignment", ASSIGNMENT, "--force"),
-    ("generate_solution", ASSIGNMENT, "--force"),
-)
+STEPS = ("generate_assignment", "generate_solution")
 
 
 def generate(course: CourseDir) -> None:
-    """Write release/<assignment> and solutions/<assignment> from source/<assignment>.
+    """Write release/<assignment> and solutions/<assignment> from source/<assignment>, for the
+    course's assignment.
 
     A throwaway gradebook records the cells, so that regenerating after an edit of source/ never
     clashes with the submissions of the course's own gradebook.
@@ -24,4 +21,4 @@ def generate(course: CourseDir) -> None:
     with tempfile.TemporaryDirectory(prefix="backprop-generate-") as scratch:
         db_url = f"--CourseDirectory.db_url=sqlite:///{Path(scratch) / 'gradebook.db'}"
         for step in STEPS:
-            nbgrader(*step, db_url, course=course)
+            nbgrader(step, course.assignment, "--force", db_url, course=course)

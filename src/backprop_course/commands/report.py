@@ -12,9 +12,9 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from ..course.catalog import LIMITS, MISTAKES
-from ..course.contract import GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
-from ..course.paths import CourseDir
+from ..course.assignment import Assignment
+from ..course.mistake_ids import LIMITS
+from ..course.paths import CourseDir, contract_of
 from ..grader.notes import limit_notes, mistakes_in_cell
 from ..nbgrader_glue.apps import export
 from ..nbgrader_glue.content_policy import no_script_meta
@@ -23,9 +23,17 @@ from ..nbgrader_glue.content_policy import no_script_meta
 TOTAL = "total"
 
 
-def known_mistakes() -> dict[str, str]:
-    """Every mistake id of the catalog with its hint."""
-    return {mistake_id: mistake.hint for mistake_id, mistake in MISTAKES.items()}
+def known_mistakes(contract: Assignment) -> dict[str, str]:
+    """Every mistake id of the assignment's catalog with its hint."""
+    return {mistake_id: mistake.hint for mistake_id, mistake in contract.mistakes.items()}
+
+
+def manual_columns(contract: Assignment) -> list[str]:
+    """The report's column of the cells graded by hand (named after the cell when there is one), if any."""
+    ids = contract.manual_grade_ids
+    if not ids:
+        return []
+    return [ids[0] if len(ids) == 1 else "graded by hand"]
 
 
 class ReportError(RuntimeError):
@@ -54,7 +62,8 @@ class AssignmentReport:
 
     assignment: str
     students: dict[str, StudentResult]
-    max_points: dict[str, float]  # per graded function, the manual cell, and TOTAL
+    max_points: dict[str, float]  # per graded function, the manual cells, and TOTAL
+    contract: Assignment
 
     @property
     def mistake_counts(self) -> Counter:
@@ -75,29 +84,29 @@ class AssignmentReport:
         """Every student's points in one column: a graded function, the manual cell, or TOTAL."""
         if column == TOTAL:
             return [result.total for result in self.students.values()]
-        if column == MANUAL_GRADE_ID:
+        if column in manual_columns(self.contract):
             return [result.manual_points for result in self.students.values() if result.manual_points is not None]
         return [result.function_points.get(column, 0.0) for result in self.students.values()]
 
 
-def graded_function_of(grade_id: str, notebook_name: str) -> str | None:
+def graded_function_of(contract: Assignment, grade_id: str, notebook_name: str) -> str | None:
     """The graded function whose test_id is the longest prefix of grade_id (test_<function>[_<check>])."""
     matches = [
         function.name
-        for function in GRADED_FUNCTIONS.values()
-        if NOTEBOOK_OF[function.name].name == notebook_name
+        for function in contract.functions.values()
+        if contract.notebook_of[function.name].name == notebook_name
         and (grade_id == function.test_id or grade_id.startswith(function.test_id + "_"))
     ]
     return max(matches, key=len) if matches else None
 
 
-def mistakes_in_notebook(notebook: nbformat.NotebookNode) -> list[str]:
+def mistakes_in_notebook(notebook: nbformat.NotebookNode, contract: Assignment) -> list[str]:
     """Mistake ids printed under the graded test cells, in cell order, plus the limits that the
     grader noted under any cell (time-limit, output-limit, kernel-died)."""
     found = []
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            found += [note.mistake for note in limit_notes(cell)] + mistakes_in_cell(cell)
+            found += [note.mistake for note in limit_notes(cell)] + mistakes_in_cell(cell, contract)
     return found
 
 
@@ -105,12 +114,18 @@ def autograded_notebook(course: CourseDir, student: str, assignment: str, notebo
     return course.autograded / student / assignment / f"{notebook_name}.ipynb"
 
 
-def maximum_points(assignment) -> dict[str, float]:
-    """The most points per graded function, for the hand-graded cell and in total, from the grade cells."""
+def _column(contract: Assignment, grade_id: str, notebook_name: str) -> str | None:
+    if grade_id in contract.manual_grade_ids:
+        return manual_columns(contract)[0]
+    return graded_function_of(contract, grade_id, notebook_name)
+
+
+def maximum_points(assignment, contract: Assignment) -> dict[str, float]:
+    """The most points per graded function, for the hand-graded cells and in total, from the grade cells."""
     max_points: dict[str, float] = {TOTAL: assignment.max_score}
     for notebook in assignment.notebooks:
         for cell in notebook.grade_cells:
-            column = MANUAL_GRADE_ID if cell.name == MANUAL_GRADE_ID else graded_function_of(cell.name, notebook.name)
+            column = _column(contract, cell.name, notebook.name)
             if column is not None:
                 max_points[column] = max_points.get(column, 0.0) + cell.max_score
     return max_points
@@ -118,10 +133,14 @@ def maximum_points(assignment) -> dict[str, float]:
 
 def collect_report(course: CourseDir, assignment: str) -> AssignmentReport:
     """Read scores from the gradebook and mistake ids from the autograded notebooks."""
+    contract = contract_of(course.root, assignment)
+    if contract is None:
+        raise ReportError(f"assignment {assignment!r} has no folder in {course.root / 'assignments'}: the report "
+                          f"is for contract-graded assignments ({', '.join(course.assignment_names) or 'none here'})")
     students: dict[str, StudentResult] = {}
     with Gradebook(course.db_url) as gradebook:
         try:
-            max_points = maximum_points(gradebook.find_assignment(assignment))
+            max_points = maximum_points(gradebook.find_assignment(assignment), contract)
         except MissingEntry as error:
             raise ReportError(f"assignment {assignment!r} is not in the gradebook {course.gradebook_name}") from error
         for student in gradebook.students:
@@ -132,20 +151,21 @@ def collect_report(course: CourseDir, assignment: str) -> AssignmentReport:
             result = StudentResult(student.id, total=submission.score, late_penalty=submission.late_submission_penalty)
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
-                    if grade.name == MANUAL_GRADE_ID:
-                        result.manual_points = grade.manual_score
+                    if grade.name in contract.manual_grade_ids:
+                        if grade.manual_score is not None:
+                            result.manual_points = (result.manual_points or 0.0) + grade.manual_score
                         continue
-                    function = graded_function_of(grade.name, notebook.name)
+                    function = graded_function_of(contract, grade.name, notebook.name)
                     if function is None:
                         continue
                     result.function_points[function] = result.function_points.get(function, 0.0) + grade.score
                 path = autograded_notebook(course, student.id, assignment, notebook.name)
                 if path.exists():
-                    result.mistakes += mistakes_in_notebook(nbformat.read(path, as_version=4))
+                    result.mistakes += mistakes_in_notebook(nbformat.read(path, as_version=4), contract)
             students[student.id] = result
     if not students:
         raise ReportError(f"assignment {assignment!r} has no submissions in the gradebook {course.gradebook_name}")
-    return AssignmentReport(assignment, dict(sorted(students.items())), max_points)
+    return AssignmentReport(assignment, dict(sorted(students.items())), max_points, contract)
 
 
 def _png_base64(figure) -> str:
@@ -212,18 +232,20 @@ def _chart_title(report: AssignmentReport, column: str) -> str:
 def render_html(report: AssignmentReport) -> str:
     """The report as one self-contained HTML page (charts embedded as base64 PNG) that runs no
     script: every name and id on it is escaped, and its policy (content_policy.py) forbids script."""
-    functions = [function.name for notebook in NOTEBOOKS for function in notebook.functions]
-    columns = [*functions, MANUAL_GRADE_ID, TOTAL]
+    contract = report.contract
+    functions = [function.name for notebook in contract.notebooks for function in notebook.functions]
+    manual = manual_columns(contract)
+    columns = [*functions, *manual, TOTAL]
     charts = "".join(
         _image(score_chart(_chart_title(report, column), report.scores_of(column), report.max_points[column]), column)
         for column in columns
     )
     score_rows = []
     for name, result in report.students.items():
-        manual = "to grade" if result.manual_points is None else f"{result.manual_points:g}"
+        by_hand = ["to grade" if result.manual_points is None else f"{result.manual_points:g}"] if manual else []
         points = [f"{result.function_points.get(function, 0.0):g}" for function in functions]
-        score_rows.append([name, *points, manual, f"{result.total:g}", f"{result.late_penalty:g}"])
-    hints = known_mistakes()
+        score_rows.append([name, *points, *by_hand, f"{result.total:g}", f"{result.late_penalty:g}"])
+    hints = known_mistakes(contract)
     mistake_rows = [
         [mistake, str(count), str(report.students_per_mistake[mistake]), hints[mistake]]
         for mistake, count in report.mistake_counts.most_common()
@@ -246,7 +268,7 @@ img {{ margin: 0.3em; }}
 <h1>{html.escape(title)}</h1>
 <p>{len(report.students)} submissions; the maximum is {report.max_points[TOTAL]:g} points.</p>
 <h2>Scores</h2>
-{_table(["student", *functions, MANUAL_GRADE_ID, TOTAL, "late penalty"], score_rows, "scores")}
+{_table(["student", *functions, *manual, TOTAL, "late penalty"], score_rows, "scores")}
 <h2>Score distributions</h2>
 <div>{charts}</div>
 <h2>Mistakes</h2>

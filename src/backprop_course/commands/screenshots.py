@@ -8,8 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..course.cells import answer_id
-from ..course.contract import ASSIGNMENT, GIVEN_CELL_ID, SINGLE_NEURON
+from ..course.cells import GIVEN_CELL_ID, answer_id
 from ..course.paths import CourseDir, copy_course
 from .browser import headless_chromium
 from .demo import autograde, collect_samples, feedback, release
@@ -75,12 +74,14 @@ def write_feedback_screenshots(course: CourseDir) -> list[Path]:
         graded = copy_course(Path(folder) / "course", course)
         for step in (release, collect_samples, autograde, feedback):
             step(graded)
-        page = graded.feedback / FEEDBACK_STUDENT / ASSIGNMENT / f"{SINGLE_NEURON.name}.html"
+        first = course.contract.notebooks[0]
+        page = graded.feedback / FEEDBACK_STUDENT / course.assignment / f"{first.name}.html"
         return feedback_screenshots(page, course.docs)
 
 
-def student_check_screenshot(release_folder: Path, folder: Path, answer: TypedAnswer = MISTAKEN_ANSWER) -> Path:
-    """Open a copy of the released single_neuron notebook in JupyterLab (a browser without network),
+def student_check_screenshot(release_folder: Path, folder: Path, answer: TypedAnswer = MISTAKEN_ANSWER,
+                             notebook_file: str = "single_neuron.ipynb") -> Path:
+    """Open a copy of the released notebook in JupyterLab (a browser without network),
     run the given code, type answer and run its visible checks; a screenshot of the checks naming
     its mistake, written to folder."""
     driver = headless_chromium(offline=True, window=STUDENT_WINDOW)
@@ -88,7 +89,7 @@ def student_check_screenshot(release_folder: Path, folder: Path, answer: TypedAn
         with tempfile.TemporaryDirectory() as scratch:
             student = Path(shutil.copytree(release_folder, Path(scratch) / "student"))
             with jupyter_lab(student, Path(scratch) / "lab") as server:
-                notebook = LabNotebook.open(driver, server, SINGLE_NEURON.filename)
+                notebook = LabNotebook.open(driver, server, notebook_file)
                 notebook.hide_file_browser()
                 notebook.run(GIVEN_CELL_ID)
                 shown = notebook.answer(answer.function, answer.line)

@@ -7,6 +7,8 @@ from nbformat import NotebookNode
 ANSWER_PREFIX = "answer_"
 VISIBLE_CHECK_PREFIX = "check_"
 TEST_PREFIX = "test_"
+# The locked cell that defines the helpers students are given (numpy, the given functions, ...).
+GIVEN_CELL_ID = "given_code"
 
 
 def answer_id(function_name: str) -> str:

@@ -1,8 +1,9 @@
-"""The helper module shipped with the assignment, backprop_checks.py: the visible checks' helpers and hints.
+"""The helper module shipped with an assignment (its helper_module, e.g. <name>_checks.py): the
+visible checks' helpers and hints.
 
 Its text is written from this package's sources (notebook_helpers, numerics, kernel_side's plain
-data) and facts (the contract's tolerances, the catalog's hints), so it needs numpy only and
-holds no reference or mutant code. build-source writes it into source/<assignment>/, where
+data) and the assignment's facts (its tolerances, its catalog's hints), so it needs numpy only
+and holds no reference or mutant code. build-source writes it into source/<assignment>/, where
 nbgrader copies it into release/ and solutions/, and grading writes the same text into each
 kernel's working folder before the notebook's cells run.
 """
@@ -13,11 +14,10 @@ import inspect
 
 from ..portable import kernel_side
 from . import notebook_helpers, numerics
-from .catalog import MATCH_TOLERANCE
-from .contract import FD_STEP, REL_ERROR_FLOOR, REL_TOLERANCE
+from .assignment import Assignment
+from .numerics import REL_ERROR_FLOOR
+from .recognisers import MATCH_TOLERANCE
 
-HELPER_MODULE = "backprop_checks"
-HELPER_FILE = f"{HELPER_MODULE}.py"
 # What the notebooks' given cells import from it.
 HELPER_NAMES = (
     "FD_STEP", "REL_TOLERANCE", "Known", "assert_implemented", "centred_difference", "check_result",
@@ -42,7 +42,7 @@ SHIPPED = (
     notebook_helpers.assert_implemented,
 )
 
-HEADER = '''"""Helpers of the backprop assignment's visible checks (the read-only cell after each answer).
+HEADER = '''"""Helpers of the {name} assignment's visible checks (the read-only cell after each answer).
 
 The notebooks import them from this file, which must stay beside them. check_result compares
 your result on a check's example with its known value; when it differs, it names the mistake
@@ -60,20 +60,42 @@ import numpy as np
 '''
 
 
-def helper_module_text() -> str:
-    """The text of backprop_checks.py."""
-    hints = "".join(f"    {mistake_id!r}: {hint!r},\n" for mistake_id, hint in notebook_helpers.HINTS.items())
+def helper_module_text(assignment: Assignment) -> str:
+    """The text of the assignment's helper module."""
+    hints = "".join(f"    {mistake.id!r}: {mistake.hint!r},\n" for mistake in assignment.catalog)
+    mutated = "".join(f"    {name!r}: {mistake!r},\n" for name, mistake in assignment.inputs_mistakes().items())
+    tolerances = assignment.tolerances
     constants = (
-        f"REL_TOLERANCE = {REL_TOLERANCE!r}\nREL_ERROR_FLOOR = {REL_ERROR_FLOOR!r}\nFD_STEP = {FD_STEP!r}\n"
+        f"REL_TOLERANCE = {tolerances.rel_tolerance!r}\nREL_ERROR_FLOOR = {REL_ERROR_FLOOR!r}\n"
+        f"FD_STEP = {tolerances.fd_step!r}\n"
         f"# A result within this relative error of what a mistake gives is taken to be that mistake.\n"
         f"MATCH_TOLERANCE = {MATCH_TOLERANCE!r}\n"
         f"# Each mistake id with its hint, as the feedback words it.\nHINTS = {{\n{hints}}}\n"
+        f"# The mistake of a function that modifies the arguments it was given.\nINPUTS_MUTATED = {{\n{mutated}}}\n"
     )
     sources = "\n\n".join(inspect.getsource(item) for item in SHIPPED)
-    return f"{HEADER}\n{constants}\n\n{sources}"
+    return f"{HEADER.format(name=assignment.name)}\n{constants}\n\n{sources}"
 
 
-def helper_import() -> str:
+def helper_namespace(assignment: Assignment) -> dict:
+    """The names of the assignment's helper module, run from its text (as students get it)."""
+    import sys
+    import types
+
+    module = types.ModuleType(assignment.helper_module)
+    previous = sys.modules.get(assignment.helper_module)
+    sys.modules[assignment.helper_module] = module  # while its code runs: its dataclass looks itself up there
+    try:
+        exec(compile(helper_module_text(assignment), assignment.helper_file, "exec"), module.__dict__)  # noqa: S102
+    finally:
+        if previous is None:
+            sys.modules.pop(assignment.helper_module, None)
+        else:
+            sys.modules[assignment.helper_module] = previous
+    return module.__dict__
+
+
+def helper_import(assignment: Assignment) -> str:
     """The import of the helpers in a notebook's given cell."""
-    return (f"# The helpers of the checks, from {HELPER_FILE} beside this notebook.\n"
-            f"from {HELPER_MODULE} import (\n    {', '.join(HELPER_NAMES)},\n)")
+    return (f"# The helpers of the checks, from {assignment.helper_file} beside this notebook.\n"
+            f"from {assignment.helper_module} import (\n    {', '.join(HELPER_NAMES)},\n)")

@@ -1,7 +1,8 @@
-"""The ids the grader itself gives: the generic failures (before the catalog names the mistake
-more precisely) and the limits (the student's code was stopped, not judged). The catalog holds
-their hints; the code that runs in the student's kernel (portable/kernel_side.py) spells the
-first three out, as it can import nothing."""
+"""The ids the grader itself gives, with their hints: the generic failures (before an
+assignment's catalog names the mistake more precisely) and the limits (the student's code was
+stopped, not judged). Every assignment's catalog begins with the first and ends with the
+second; the code that runs in the student's kernel (portable/kernel_side.py) spells the first
+three out, as it can import nothing."""
 
 NOT_IMPLEMENTED = "not-implemented"
 RAISED_ERROR = "raised-error"
@@ -17,3 +18,19 @@ MEMORY_LIMIT = "memory-limit"
 PROCESS_LIMIT = "process-limit"
 DISK_LIMIT = "disk-limit"
 LIMITS = (TIME_LIMIT, OUTPUT_LIMIT, KERNEL_DIED, MEMORY_LIMIT, PROCESS_LIMIT, DISK_LIMIT)
+
+GENERIC_HINTS = {
+    NOT_IMPLEMENTED: "The function still raises NotImplementedError or is missing: write its body.",
+    RAISED_ERROR: "The function raised an exception when called on valid inputs.",
+    WRONG_SHAPE: "The result has the wrong shape or type; check it against the docstring.",
+    NOT_FINITE: "The result holds NaN or infinity where the correct result is finite.",
+    WRONG_VALUE: "The values are wrong, in a way that matches none of the common mistakes.",
+}
+LIMIT_HINTS = {
+    TIME_LIMIT: "The notebook or one of its calls ran past its time limit.",
+    OUTPUT_LIMIT: "The notebook printed more than the output limit; the rest was cut.",
+    KERNEL_DIED: "The notebook's kernel exited or was killed while it ran.",
+    MEMORY_LIMIT: "The notebook's processes and its files in /tmp used more memory than the sandbox has.",
+    PROCESS_LIMIT: "The notebook started more processes or threads than the sandbox allows.",
+    DISK_LIMIT: "The notebook filled the sandbox's /tmp, its only writable folder.",
+}

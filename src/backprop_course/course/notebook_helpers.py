@@ -1,9 +1,11 @@
-"""Helpers of the notebooks' visible checks and graded cells, shipped to students in backprop_checks.py.
+"""Helpers of the notebooks' visible checks and graded cells, shipped to students in each
+assignment's helper module (<helper_module>.py beside its notebooks).
 
 helper_module.py writes the module students get from the sources of the functions and classes
 here (and of rel_error, centred_difference, to_plain): so they use only numpy, the standard
-library and the module's own names (REL_TOLERANCE, MATCH_TOLERANCE, HINTS, ...), which the
-imports below stand for in this package.
+library and the module's own names (REL_TOLERANCE, MATCH_TOLERANCE, HINTS, INPUTS_MUTATED),
+which the module's text defines from the assignment. To check with them in this package, use
+that text (helper_module.helper_namespace): here those names are left empty.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import inspect
 import numpy as np
 
 from ..portable.kernel_side import Unsupported, to_plain
-from .catalog import CATALOG, MATCH_TOLERANCE
-from .contract import REL_TOLERANCE
 from .numerics import rel_error
+from .recognisers import MATCH_TOLERANCE
 
-# The hint of every mistake id, as the feedback words it.
-HINTS = {mistake.id: mistake.hint for mistake in CATALOG}
+# Defined by each assignment's helper module (helper_module.py): the tolerance of its checks, the
+# hint of every mistake id, and which mistake a function that modifies its arguments makes.
+REL_TOLERANCE = 0.0
+HINTS: dict[str, str] = {}
+INPUTS_MUTATED: dict[str, str] = {}
 
 
 class Known:
@@ -65,7 +69,7 @@ def check_result(actual, known):
 def check_unchanged(function_name, argument, before):
     """Stop unless argument still equals before, its copy from before function_name was called."""
     if first_difference(to_plain(before), to_plain(argument), "the argument") is not None:
-        mistake = "sgd-mutates-input"
+        mistake = INPUTS_MUTATED[function_name]
         message = f"{function_name} changed the argument it was given: [{mistake}] {HINTS[mistake]}"
         raise CheckError(message, _caller_line())
 

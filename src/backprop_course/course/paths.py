@@ -8,10 +8,33 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from .contract import ASSIGNMENT, SOLUTION_DIRECTORY
+from .assignment import Assignment
+from .loading import AssignmentFiles, is_assignment_folder, load, read_files
 
+SOLUTION_DIRECTORY = "solutions"
+# Where a course keeps its contract-graded assignments, a folder each (loading.py reads them).
+ASSIGNMENTS_DIRECTORY = "assignments"
 # What a course directory holds before anything is graded: no gradebook, no outputs.
-COURSE_FILES = ("nbgrader_config.py", "lessons", "source", "release", "solutions", "samples")
+COURSE_FILES = ("nbgrader_config.py", ASSIGNMENTS_DIRECTORY, "source", "release", "solutions", "samples")
+
+
+def assignment_folders(root: Path) -> dict[str, Path]:
+    """The course's contract-graded assignments: {name: folder}, by name."""
+    base = Path(root) / ASSIGNMENTS_DIRECTORY
+    folders = sorted(base.iterdir()) if base.is_dir() else []
+    return {folder.name: folder for folder in folders if is_assignment_folder(folder)}
+
+
+def contract_files(root: Path, assignment: str) -> AssignmentFiles | None:
+    """The files of assignment's folder in the course at root; None when it has none (then the
+    assignment is graded with nbgrader's own semantics)."""
+    folder = assignment_folders(root).get(assignment)
+    return read_files(folder) if folder is not None else None
+
+
+def contract_of(root: Path, assignment: str) -> Assignment | None:
+    files = contract_files(root, assignment)
+    return load(files) if files is not None else None
 
 
 @dataclass(frozen=True)
@@ -22,9 +45,13 @@ class CourseDir:
     root: Path = field(default_factory=Path.cwd)
     db_url: str = ""  # nbgrader's default when empty: gradebook.db in root
     options: tuple[str, ...] = ()
+    # The assignment that source, release, ... are of; when empty, the course's first by name.
+    assignment: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())
+        if not self.assignment:
+            object.__setattr__(self, "assignment", next(iter(assignment_folders(self.root)), ""))
         if not self.db_url:
             object.__setattr__(self, "db_url", f"sqlite:///{self.root / 'gradebook.db'}")
 
@@ -33,26 +60,51 @@ class CourseDir:
         """The gradebook's URL with any password hidden, for messages."""
         return make_url(self.db_url).render_as_string(hide_password=True)
 
+    def of(self, assignment: str) -> CourseDir:
+        """The same course, its folders those of another assignment."""
+        return CourseDir(self.root, self.db_url, self.options, assignment)
+
+    @property
+    def assignment_names(self) -> list[str]:
+        """The course's contract-graded assignments, by name."""
+        return list(assignment_folders(self.root))
+
+    @property
+    def assignment_folder(self) -> Path:
+        """The assignment's folder: its contract, reference, cases, mistakes and lessons."""
+        return self.root / ASSIGNMENTS_DIRECTORY / self.assignment
+
+    @property
+    def contract(self) -> Assignment:
+        """The assignment, read from its folder."""
+        return load(read_files(self.assignment_folder))
+
     @property
     def lessons(self) -> Path:
         """The lesson sources the notebooks are built from (backprop-course build-source)."""
-        return self.root / "lessons"
+        return self.assignment_folder / "lessons"
 
     @property
     def source(self) -> Path:
-        return self.root / "source" / ASSIGNMENT
+        return self.root / "source" / self.assignment
 
     @property
     def release(self) -> Path:
-        return self.root / "release" / ASSIGNMENT
+        return self.root / "release" / self.assignment
 
     @property
     def solutions(self) -> Path:
-        return self.root / SOLUTION_DIRECTORY / ASSIGNMENT
+        return self.root / SOLUTION_DIRECTORY / self.assignment
 
     @property
     def samples(self) -> Path:
+        """The sample submissions, samples/<student>/<assignment>/, as nbgrader's submitted/ has them."""
         return self.root / "samples"
+
+    @property
+    def sample_answers(self) -> Path:
+        """The sample students' answers to the assignment (<student>.py) and their expected scores."""
+        return self.assignment_folder / "samples"
 
     @property
     def submitted(self) -> Path:
@@ -78,8 +130,8 @@ class CourseDir:
     def grades_csv(self) -> Path:
         return self.root / "grades.csv"
 
-    def submission(self, student_id: str, assignment: str = ASSIGNMENT) -> Path:
-        return self.submitted / student_id / assignment
+    def submission(self, student_id: str, assignment: str = "") -> Path:
+        return self.submitted / student_id / (assignment or self.assignment)
 
 
 def copy_course(target: Path, source: CourseDir) -> CourseDir:

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..course import reference
-from ..course.cases import public_example
-from ..course.catalog import hint
-from ..course.checks import VALUES
+from ..course.assignment import VALUES, Assignment
 from ..course.plain import leaves, to_plain
 from .judge import CheckVerdict
 from .runner import Outcome
@@ -21,7 +18,7 @@ def _show(value) -> str:
     return text if len(text) <= 200 else text[:200] + " ..."
 
 
-def feedback_lines(verdict: CheckVerdict, public: Outcome | None = None) -> list[str]:
+def feedback_lines(contract: Assignment, verdict: CheckVerdict, public: Outcome | None = None) -> list[str]:
     """What the student reads under a test cell: the check's score, then the mistake and its hint."""
     check = verdict.check
     unit = "point" if check.points == 1 else "points"
@@ -30,10 +27,10 @@ def feedback_lines(verdict: CheckVerdict, public: Outcome | None = None) -> list
         lines.append("  passed every hidden check")
         return lines
     failure = verdict.failure
-    lines.append(f"  [{failure.mistake}] {hint(failure.mistake)}")
+    lines.append(f"  [{failure.mistake}] {contract.hint(failure.mistake)}")
     lines.append(f"  detail: {failure.detail}")
     if check.kind == VALUES and public is not None and public.error is None:
-        expected = to_plain(getattr(reference, check.function)(*public_example(check.function)))
+        expected = to_plain(contract.reference_function(check.function)(*contract.public_example(check.function)))
         lines.append("  on the public example in this cell's assert_implemented line:")
         lines.append(f"    yours:    {_show(public.value)}")
         lines.append(f"    expected: {_show(expected)}")

@@ -7,10 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..course import reference
-from ..course.catalog import diagnose
-from ..course.checks import CHECKS, INPUTS_KEPT, STRUCTURE, Check
-from ..course.contract import REL_TOLERANCE
+from ..course.assignment import INPUTS_KEPT, STRUCTURE, Assignment, Check
 from ..course.mistake_ids import (
     KERNEL_DIED,
     MEMORY_LIMIT,
@@ -36,7 +33,6 @@ CHECK_ORDER = (
     WRONG_SHAPE,
     NOT_FINITE,
     WRONG_VALUE,
-    "sgd-mutates-input",
 )
 # Failures of the result itself, which the catalog may explain more precisely.
 DIAGNOSABLE = (WRONG_SHAPE, NOT_FINITE, WRONG_VALUE)
@@ -48,6 +44,7 @@ class Failure:
 
     mistake: str
     detail: str
+    charged_by_check: bool = False  # the check's own mistake (inputs-kept), not a result's
 
 
 @dataclass(frozen=True)
@@ -59,13 +56,13 @@ class CheckVerdict:
     failure: Failure | None
 
 
-def expected_results(function_name: str, cases: list[tuple]) -> list[Any]:
+def expected_results(contract: Assignment, function_name: str, cases: list[tuple]) -> list[Any]:
     """The reference's plain results on the same cases."""
-    function = getattr(reference, function_name)
+    function = contract.reference_function(function_name)
     return [to_plain(function(*args)) for args in cases]
 
 
-def compare(expected: Any, actual: Any, where: str, values: bool = True) -> Failure | None:
+def compare(expected: Any, actual: Any, where: str, tolerance: float, values: bool = True) -> Failure | None:
     """The first difference between two plain values: structure first, then (if asked) numbers."""
     if isinstance(expected, np.ndarray):
         if not isinstance(actual, np.ndarray) or actual.shape != expected.shape:
@@ -74,20 +71,20 @@ def compare(expected: Any, actual: Any, where: str, values: bool = True) -> Fail
             return None
         if np.all(np.isfinite(expected)) and not np.all(np.isfinite(actual)):
             return Failure(NOT_FINITE, f"{where} holds NaN or infinity")
-        if rel_error(actual, expected) > REL_TOLERANCE:
-            return Failure(WRONG_VALUE, f"{where} has wrong values (rel_error above {REL_TOLERANCE:g})")
+        if rel_error(actual, expected) > tolerance:
+            return Failure(WRONG_VALUE, f"{where} has wrong values (rel_error above {tolerance:g})")
         return None
     if isinstance(expected, dict):
         if not isinstance(actual, dict) or actual.keys() != expected.keys():
             return Failure(WRONG_SHAPE, f"{where} should be {describe(expected)}, got {describe(actual)}")
         return first_failure(
-            compare(expected[key], actual[key], f'{where}["{key}"]', values) for key in sorted(expected)
+            compare(expected[key], actual[key], f'{where}["{key}"]', tolerance, values) for key in sorted(expected)
         )
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             return Failure(WRONG_SHAPE, f"{where} should be {describe(expected)}, got {describe(actual)}")
         return first_failure(
-            compare(item, other, f"{where}[{index}]", values)
+            compare(item, other, f"{where}[{index}]", tolerance, values)
             for index, (item, other) in enumerate(zip(expected, actual))
         )
     raise TypeError(f"the reference returned an unexpected {type(expected).__name__}")
@@ -100,46 +97,53 @@ def first_failure(failures) -> Failure | None:
 
 
 def _rank(failure: Failure) -> int:
-    """Position in CHECK_ORDER; a mistake the catalog recognised ranks with wrong values."""
-    return CHECK_ORDER.index(failure.mistake if failure.mistake in CHECK_ORDER else WRONG_VALUE)
+    """Position in CHECK_ORDER; a mistake the catalog recognised ranks with wrong values, one
+    that a check charges itself (modified arguments) after them."""
+    if failure.mistake in CHECK_ORDER:
+        return CHECK_ORDER.index(failure.mistake)
+    return len(CHECK_ORDER) if failure.charged_by_check else CHECK_ORDER.index(WRONG_VALUE)
 
 
 def _where(path: tuple) -> str:
     return "the result" + "".join(f'["{key}"]' if isinstance(key, str) else f"[{key}]" for key in path)
 
 
-def check_outcome(check: Check, expected: Any, outcome: Outcome) -> Failure | None:
+def check_outcome(check: Check, expected: Any, outcome: Outcome, tolerance: float) -> Failure | None:
     """The failure of one call under one check, or None when it passes."""
     if outcome.error is not None:
         return Failure(outcome.error, outcome.message)
     if check.kind == INPUTS_KEPT:
         if outcome.mutated_inputs:
-            return Failure("sgd-mutates-input", "the arguments were modified by the call")
+            return Failure(check.mistake, "the arguments were modified by the call", charged_by_check=True)
         return None
     if check.kind == STRUCTURE:
-        return compare(expected, outcome.value, "the result", values=False)
+        return compare(expected, outcome.value, "the result", tolerance, values=False)
     paths = check.parts(expected) if check.parts else [()]
-    return first_failure(compare(at(expected, path), at(outcome.value, path), _where(path)) for path in paths)
+    return first_failure(compare(at(expected, path), at(outcome.value, path), _where(path), tolerance)
+                         for path in paths)
 
 
-def judge(function_name: str, cases: list[tuple], outcomes: list[Outcome]) -> list[CheckVerdict]:
+def judge(contract: Assignment, function_name: str, cases: list[tuple], outcomes: list[Outcome]) -> list[CheckVerdict]:
     """A verdict for every check of function_name; failures of the result name the mistake."""
-    expected = expected_results(function_name, cases)
+    expected = expected_results(contract, function_name, cases)
+    tolerance = contract.tolerances.rel_tolerance
     verdicts = []
     diagnosis: list[str | None] = []  # worked out once, on the first failure that needs it
-    for check in CHECKS[function_name]:
-        failure = first_failure(check_outcome(check, value, outcome) for value, outcome in zip(expected, outcomes))
+    for check in contract.checks[function_name]:
+        failure = first_failure(check_outcome(check, value, outcome, tolerance)
+                                for value, outcome in zip(expected, outcomes))
         if failure is not None and failure.mistake in DIAGNOSABLE:
             if not diagnosis:
-                diagnosis.append(_diagnose(function_name, cases, expected, outcomes))
+                diagnosis.append(_diagnose(contract, function_name, cases, expected, outcomes))
             if diagnosis[0] is not None:
                 failure = Failure(diagnosis[0], failure.detail)
         verdicts.append(CheckVerdict(check, 0.0 if failure else float(check.points), failure))
     return verdicts
 
 
-def _diagnose(function_name: str, cases: list[tuple], expected: list[Any], outcomes: list[Outcome]) -> str | None:
+def _diagnose(contract: Assignment, function_name: str, cases: list[tuple], expected: list[Any],
+              outcomes: list[Outcome]) -> str | None:
     if any(outcome.error is not None for outcome in outcomes):
         return None
     with np.errstate(all="ignore"):
-        return diagnose(function_name, cases, expected, [outcome.value for outcome in outcomes])
+        return contract.diagnose(function_name, cases, expected, [outcome.value for outcome in outcomes])

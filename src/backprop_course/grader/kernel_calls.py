@@ -10,8 +10,8 @@ import warnings
 
 import numpy as np
 
-from ..course import reference
-from ..course.helper_module import HELPER_FILE, helper_module_text
+from ..course.assignment import Assignment
+from ..course.helper_module import helper_module_text
 from ..course.mistake_ids import NOT_IMPLEMENTED, RAISED_ERROR, TIME_LIMIT
 from ..portable import kernel_side
 from .kernel_session import KernelSession
@@ -20,14 +20,17 @@ from .runner import Outcome
 KERNEL_SIDE_SOURCE = inspect.getsource(kernel_side)
 # Code that writes the helper module into the kernel's working folder, and how long it may take.
 WRITE_HELPER_MODULE = (
-    f"with open({HELPER_FILE!r}, 'w') as _bp_file:\n    _bp_file.write({helper_module_text()!r})\n"
+    "with open({file!r}, 'w') as _bp_file:\n    _bp_file.write({text!r})\n"
     "del _bp_file\nimport importlib as _bp_importlib\n_bp_importlib.invalidate_caches()\ndel _bp_importlib\n"
 )
 HELPER_MODULE_SECONDS = 30.0
-def write_helper_module(session: KernelSession) -> None:
-    """Put backprop_checks.py, which the notebooks' given cells import, in the kernel's working
-    folder (in the sandbox an empty private /tmp), as the release has it beside the notebooks."""
-    session.run(WRITE_HELPER_MODULE, timeout=HELPER_MODULE_SECONDS, silent=True)
+
+
+def write_helper_module(session: KernelSession, contract: Assignment) -> None:
+    """Put the assignment's helper module, which the notebooks' given cells import, in the kernel's
+    working folder (in the sandbox an empty private /tmp), as the release has it beside the notebooks."""
+    code = WRITE_HELPER_MODULE.format(file=contract.helper_file, text=helper_module_text(contract))
+    session.run(code, timeout=HELPER_MODULE_SECONDS, silent=True)
 
 
 # Code that writes the files beside a notebook into the kernel's working folder.
@@ -84,7 +87,7 @@ def read_outcomes(text: str, count: int) -> list[Outcome] | None:
     return outcomes
 
 
-def answer_call(text: str, allowed: list[str]) -> str:
+def answer_call(contract: Assignment, text: str, allowed: list[str]) -> str:
     """The reference's answer to a callee's call from the kernel, as a wire message."""
     try:
         request = kernel_side.loads(text)
@@ -100,7 +103,7 @@ def answer_call(text: str, allowed: list[str]) -> str:
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            value = getattr(reference, name)(*request["args"], **request["kwargs"])
+            value = contract.reference_function(name)(*request["args"], **request["kwargs"])
         return kernel_side.dumps({"sequence": sequence, "value": value})
     except Exception as error:  # noqa: BLE001 - the student's arguments may be anything
         return kernel_side.dumps({"sequence": sequence, "error": f"{type(error).__name__}: {error}"[:300]})

@@ -2,8 +2,9 @@
 kernel, the grader's inputs go in and plain data comes out, and everything that decides a
 grade (reference, comparison, diagnosis, score) happens here, outside the kernel.
 
-A notebook of an assignment that the contract does not declare (contract.contract_notebook) is
-graded with nbgrader's own semantics instead, in the same sandbox and limits: the files beside
+A notebook that its assignment's contract does not declare (an assignment without a folder of
+the course's assignments, or a notebook its folder does not name) is graded with nbgrader's own
+semantics instead, in the same sandbox and limits: the files beside
 it go into the kernel's working folder, and every code cell runs in order, its graded test cells
 included, so that nbgrader scores them from their outputs as its Execute would have left them.
 Either way, a graded test cell that was not run is never left to count as passed
@@ -28,10 +29,8 @@ import time
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from ..course.cases import hidden_cases, public_example
+from ..course.assignment import Assignment, Notebook
 from ..course.cells import grade_id, is_graded_test
-from ..course.contract import Notebook, callees, contract_notebook
-from ..course.given import given_code
 from ..course.mistake_ids import (
     DISK_LIMIT,
     KERNEL_DIED,
@@ -79,10 +78,11 @@ class NotebookGrading:
 
     def __init__(self, nb: NotebookNode, notebook_name: str, student: str, session: KernelSession,
                  limits: Limits = DEFAULT, label: str = "", logger: logging.Logger | None = None, *,
-                 assignment: str, files: dict[str, bytes] | None = None):
+                 contract: Assignment | None, files: dict[str, bytes] | None = None):
         self.nb = nb
         self.log = logger or log
-        self.notebook: Notebook | None = contract_notebook(assignment, notebook_name)
+        self.contract = contract
+        self.notebook: Notebook | None = contract.notebook(notebook_name) if contract is not None else None
         self.files = files or {}  # the files beside the notebook (notebooks without a contract)
         self.student = student
         self.session = session
@@ -117,7 +117,7 @@ class NotebookGrading:
         """What a fresh kernel gets before any cell: the contract's helper module, or the files
         beside a notebook graded with nbgrader's semantics."""
         if self.notebook is not None:
-            write_helper_module(self.session)
+            write_helper_module(self.session, self.contract)
         else:
             write_files(self.session, self.files)
 
@@ -211,18 +211,18 @@ class NotebookGrading:
     # ----- 2. the functions, called in the kernel ---------------------------------------------
 
     def grade_function(self, function_name: str) -> list[CheckVerdict]:
-        cases = hidden_cases(function_name, self.student)
-        outcomes = self.call_in_kernel(function_name, [*cases, public_example(function_name)])
+        cases = self.contract.hidden_cases(function_name, self.student)
+        outcomes = self.call_in_kernel(function_name, [*cases, self.contract.public_example(function_name)])
         self.public = outcomes[-1]
         failed = next((outcome for outcome in outcomes[:-1] if outcome.error in RUNTIME_FAILURES), None)
         if failed is not None:
             self.note(failed.error, f"{function_name}: {failed.message}")
-        return judge(function_name, cases, outcomes[:-1])
+        return judge(self.contract, function_name, cases, outcomes[:-1])
 
     def call_in_kernel(self, function_name: str, cases: list[tuple]) -> list[Outcome]:
         """The outcomes of the student's function_name on cases, run in the kernel."""
         results: list[str] = []
-        allowed = [name for name in callees(function_name) if name not in self.notebook.given]
+        allowed = [name for name in self.contract.callees(function_name) if name not in self.notebook.given]
         code = (
             f"{kernel_side_code()}\n"
             f"__backprop_grader__.grade_in_kernel(globals(), {function_name!r}, {allowed!r}, "
@@ -249,7 +249,7 @@ class NotebookGrading:
         return [Outcome(error=RAISED_ERROR, message="the grader got no result back from the kernel")] * len(cases)
 
     def given_source(self) -> str:
-        return "import numpy as np\n\n" + given_code(self.notebook.given)
+        return "import numpy as np\n\n" + self.contract.given_code(self.notebook.given)
 
     def answer(self, prompt: str, allowed: list[str], results: list[str]) -> str:
         """Reply to the kernel's input(): a callee's reference result, or a delivered result."""
@@ -257,7 +257,7 @@ class NotebookGrading:
             results.append(prompt[len(kernel_side.RESULT):])
             return "ok"
         if prompt.startswith(kernel_side.CALL):
-            return answer_call(prompt[len(kernel_side.CALL):], allowed)
+            return answer_call(self.contract, prompt[len(kernel_side.CALL):], allowed)
         return ""  # the student's own input(): an empty line
 
     # ----- 3. verdicts into the graded cells --------------------------------------------------
@@ -269,7 +269,7 @@ class NotebookGrading:
             cell = cells.get(verdict.check.grade_id)
             if cell is None:
                 continue
-            text = "\n".join(feedback_lines(verdict, self.public)) + "\n"
+            text = "\n".join(feedback_lines(self.contract, verdict, self.public)) + "\n"
             cell.outputs = [
                 new_output("stream", name="stdout", text=text),
                 new_output("execute_result", data={"text/plain": repr(verdict.points)}, execution_count=None),
@@ -277,12 +277,13 @@ class NotebookGrading:
 
 
 def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed: bool = True, forked: bool = True,
-                   limits: Limits = DEFAULT, cwd=None, logger: logging.Logger | None = None, *, assignment: str,
-                   files: dict[str, bytes] | None = None) -> NotebookGrading:
-    """Grade nb, notebook_name of assignment, in place (see the module's docstring); the finished
-    NotebookGrading. files: those beside the notebook, for a notebook without a contract."""
+                   limits: Limits = DEFAULT, cwd=None, logger: logging.Logger | None = None, *,
+                   contract: Assignment | None, files: dict[str, bytes] | None = None) -> NotebookGrading:
+    """Grade nb, notebook_name of the assignment whose contract is given (None: nbgrader's
+    semantics), in place (see the module's docstring); the finished NotebookGrading.
+    files: those beside the notebook, for a notebook without a contract."""
     session = KernelSession(sandboxed, cwd, limits, forked)
-    grading = NotebookGrading(nb, notebook_name, student, session, limits, logger=logger, assignment=assignment,
+    grading = NotebookGrading(nb, notebook_name, student, session, limits, logger=logger, contract=contract,
                               files=files)
     grading.grade()
     return grading

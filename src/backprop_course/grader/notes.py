@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from ..course.catalog import LIMITS, MISTAKES
+from ..course.assignment import Assignment
 from ..course.cells import is_graded_test
-from ..course.mistake_ids import DISK_LIMIT, KERNEL_DIED, MEMORY_LIMIT, OUTPUT_LIMIT, PROCESS_LIMIT, TIME_LIMIT
+from ..course.mistake_ids import DISK_LIMIT, KERNEL_DIED, LIMITS, MEMORY_LIMIT, OUTPUT_LIMIT, PROCESS_LIMIT, TIME_LIMIT
 
 # A mistake line under a graded test cell, e.g. "  [wrong-value] The values are wrong, ...".
 MISTAKE_LINE = re.compile(r"^\s*\[([a-z0-9-]+)\]", re.MULTILINE)
@@ -51,21 +51,22 @@ def output_text(output: NotebookNode) -> str:
     return output.get("data", {}).get("text/plain", "")
 
 
-def mistakes_in_cell(cell: NotebookNode) -> list[str]:
-    """The catalog's mistake ids printed under a graded test cell, in order (none for other cells)."""
-    if not is_graded_test(cell):
+def mistakes_in_cell(cell: NotebookNode, contract: Assignment | None) -> list[str]:
+    """The catalog's mistake ids printed under a graded test cell, in order (none for other cells,
+    none without a contract)."""
+    if contract is None or not is_graded_test(cell):
         return []
     return [
         mistake
         for output in cell.get("outputs", [])
         if not _is_limit_note(output)
         for mistake in MISTAKE_LINE.findall(output_text(output))
-        if mistake in MISTAKES
+        if mistake in contract.mistakes
     ]
 
 
 def limit_notes(cell: NotebookNode) -> list[LimitNote]:
-    """The limit notes under any code cell (catalog.LIMITS names the limits)."""
+    """The limit notes under any code cell (mistake_ids.LIMITS names the limits)."""
     return [
         LimitNote(output["ename"], output.get("evalue", ""))
         for output in cell.get("outputs", [])

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..course import reference
-from ..course.contract import callees
+from ..course.assignment import Assignment
 from ..portable import kernel_side
 from .caps import DEFAULT
 
@@ -29,10 +28,10 @@ class Outcome:
     mutated_inputs: bool = False
 
 
-def run_cases(function_name: str, namespace: dict, cases: list[tuple]) -> list[Outcome]:
+def run_cases(contract: Assignment, function_name: str, namespace: dict, cases: list[tuple]) -> list[Outcome]:
     """Call the student's function_name from namespace on each case, its callees the reference's."""
     function = namespace.get(function_name)
     if not callable(function):
         return [Outcome(**found) for found in kernel_side.not_implemented(function_name, len(cases))]
-    references = {name: getattr(reference, name) for name in callees(function_name)}
+    references = {name: contract.reference_function(name) for name in contract.callees(function_name)}
     return [Outcome(**found) for found in kernel_side.run_cases(function, cases, references, CALL_TIME_LIMIT)]

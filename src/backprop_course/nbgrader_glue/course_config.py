@@ -42,8 +42,10 @@ def open_course(root: Path | None = None, options: Sequence[str] = ()) -> Course
 
 
 def course_config(course: CourseDir, **overrides) -> Config:
-    """The course's configuration, with overrides as {"Class.trait": value} on top."""
+    """The course's configuration, with overrides as {"Class.trait": value} on top, its root the
+    course's (where nbgrader's steps find the assignments' folders)."""
     config = load_config(course.root, course.options)
+    config.CourseDirectory.root = str(course.root)
     for dotted, value in overrides.items():
         section, trait = dotted.split(".")
         config[section][trait] = value

@@ -1,7 +1,7 @@
 """The summary a feedback page opens with: a row per graded cell and a line per limit met.
 
 It is read from the notebook that nbgrader renders, after nbgrader's GetGrades: the checks come
-from each graded cell's grade_id (checks.py), the points from the scores GetGrades put into the
+from each graded cell's grade_id (the assignment's checks), the points from the scores GetGrades put into the
 cells, and the mistake ids from what the grader printed under the graded cells and the limit notes
 it put under any cell (graded_outputs.py); the hints from the catalog. Nothing here reads a test
 cell's source, so the summary cannot show hidden tests, inputs or expected values.
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from nbformat import NotebookNode
 
-from ..course.catalog import hint
-from ..course.checks import check_of_cell
+from ..course.assignment import Assignment
+from ..course.mistake_ids import LIMIT_HINTS
 from ..grader.notes import is_graded_test, limit_notes, mistakes_in_cell
 
 BY_HAND = "graded by hand"
@@ -66,31 +66,32 @@ def limit_anchor(index: int) -> str:
     return f"limit-note-{index}"
 
 
-def summarize(nb: NotebookNode) -> Summary:
-    """The summary of a notebook whose graded cells carry nbgrader's score and points."""
+def summarize(nb: NotebookNode, contract: Assignment | None) -> Summary:
+    """The summary of a notebook whose graded cells carry nbgrader's score and points; contract:
+    its assignment's, None for an assignment graded with nbgrader's semantics."""
     rows: list[SummaryRow] = []
     first_cell: dict[tuple[str, str], int] = {}
     counts: dict[tuple[str, str], int] = {}
     for index, cell in enumerate(nb.cells):
         nbgrader = cell.metadata.get("nbgrader", {})
         if nbgrader.get("grade") or nbgrader.get("task"):
-            rows.append(_row(cell))
+            rows.append(_row(cell, contract))
         for note in limit_notes(cell):
             key = (note.mistake, note.message)
             first_cell.setdefault(key, index)
             counts[key] = counts.get(key, 0) + 1
     limits = [
-        LimitLine(limit_anchor(index), mistake, hint(mistake), message, counts[(mistake, message)])
+        LimitLine(limit_anchor(index), mistake, LIMIT_HINTS[mistake], message, counts[(mistake, message)])
         for (mistake, message), index in first_cell.items()
     ]
     return Summary(rows, limits, {index: limit_anchor(index) for index in first_cell.values()})
 
 
-def _row(cell: NotebookNode) -> SummaryRow:
+def _row(cell: NotebookNode, contract: Assignment | None) -> SummaryRow:
     nbgrader = cell.metadata["nbgrader"]
     grade_id = nbgrader["grade_id"]
-    check = check_of_cell(grade_id) if is_graded_test(cell) else None
-    mistakes = mistakes_in_cell(cell)
+    check = contract.check_of_cell(grade_id) if contract is not None and is_graded_test(cell) else None
+    mistakes = mistakes_in_cell(cell, contract)
     mistake = mistakes[0] if mistakes else None
     if check is not None:
         function, title = check.function, check.title
@@ -105,6 +106,6 @@ def _row(cell: NotebookNode) -> SummaryRow:
         score=float(nbgrader["score"]),
         points=float(nbgrader["points"]),
         mistake=mistake,
-        hint=hint(mistake) if mistake else "",
+        hint=contract.hint(mistake) if mistake else "",
         comment_anchor=f"comment-{grade_id}" if has_comment else None,
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from nbgrader.api import Gradebook, MissingEntry, SubmittedAssignment
 
-from ..course.contract import ASSIGNMENT, NOTEBOOKS
+from ..course.assignment import Assignment
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,13 @@ class NotebookScore:
     needs_manual_grade: bool
 
 
-def notebook_scores(db_url: str) -> dict[str, dict[str, NotebookScore]]:
+def notebook_scores(db_url: str, assignment: str) -> dict[str, dict[str, NotebookScore]]:
     """{student: {notebook: NotebookScore}} for every submission of the assignment."""
     scores: dict[str, dict[str, NotebookScore]] = {}
     with Gradebook(db_url) as gradebook:
         for student in gradebook.students:
             try:
-                submission = gradebook.find_submission(ASSIGNMENT, student.id)
+                submission = gradebook.find_submission(assignment, student.id)
             except MissingEntry:
                 continue
             scores[student.id] = {
@@ -40,10 +40,10 @@ def notebook_scores(db_url: str) -> dict[str, dict[str, NotebookScore]]:
     return scores
 
 
-def score_table(scores: dict[str, dict[str, NotebookScore]]) -> str:
+def score_table(scores: dict[str, dict[str, NotebookScore]], contract: Assignment) -> str:
     """A plain-text table: one row per student, autograded points per notebook and in total."""
-    names = [notebook.name for notebook in NOTEBOOKS]
-    autograded_max = {notebook.name: notebook.autograded_points for notebook in NOTEBOOKS}
+    names = [notebook.name for notebook in contract.notebooks]
+    autograded_max = {notebook.name: notebook.autograded_points for notebook in contract.notebooks}
     header = ["student", *names, "total", "to grade by hand"]
     rows = [header]
     for student, by_notebook in sorted(scores.items()):
@@ -60,10 +60,10 @@ def score_table(scores: dict[str, dict[str, NotebookScore]]) -> str:
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows)
 
 
-def cell_scores(db_url: str, student_id: str) -> dict[str, tuple[float, float]]:
+def cell_scores(db_url: str, assignment: str, student_id: str) -> dict[str, tuple[float, float]]:
     """{grade_id: (score, max_score)} over every graded cell of a student's submission."""
     with Gradebook(db_url) as gradebook:
-        submission = gradebook.find_submission(ASSIGNMENT, student_id)
+        submission = gradebook.find_submission(assignment, student_id)
         return {
             grade.name: (grade.score, grade.max_score)
             for notebook in submission.notebooks

@@ -14,8 +14,6 @@ from nbgrader.api import Gradebook, MissingEntry, Student
 from nbgrader.plugins import ExportPlugin
 from traitlets import Dict
 
-from ..course.contract import ASSIGNMENT
-
 CANVAS_IDENTITY_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 # Canvas's own export writes this label (leading spaces included); its importer looks for "Points Possible".
 CANVAS_POINTS_POSSIBLE = "    Points Possible"
@@ -202,7 +200,7 @@ def moodle_status(result: Result) -> str:
 
 
 def moodle_feedback(result: Result) -> str:
-    """Points per notebook and any late penalty, e.g. "multilayer: 10.50/12.00; late penalty: 2.00"."""
+    """Points per notebook and any late penalty, e.g. "part2: 10.50/12.00; late penalty: 2.00"."""
     if not result.submitted:
         return "No submission in nbgrader."
     parts = [f"{name}: {points(score)}/{points(maximum)}" for name, score, maximum in result.notebooks]
@@ -227,11 +225,16 @@ def moodle_row(student: Student, result: Result, graded_at: datetime) -> list[st
     ]
 
 
-def moodle_assignment(assignments: list[str]) -> str:
-    """The one assignment a worksheet is for: the one given, or the course's assignment."""
+def moodle_assignment(assignments: list[str], in_gradebook: list[str]) -> str:
+    """The one assignment a worksheet is for: the one given, or the gradebook's only one."""
     if len(assignments) > 1:
         raise ExportError(f"A Moodle grading worksheet is for one assignment; got {assignments}")
-    return assignments[0] if assignments else ASSIGNMENT
+    if assignments:
+        return assignments[0]
+    if len(in_gradebook) != 1:
+        raise ExportError(f"A Moodle grading worksheet is for one assignment: the gradebook has "
+                          f"{', '.join(sorted(in_gradebook)) or 'none'}, so choose one with --assignment")
+    return in_gradebook[0]
 
 
 def moodle_rows(gradebook: Gradebook, assignment: str, student_ids: list[str], graded_at: datetime) -> list[list[str]]:
@@ -254,14 +257,16 @@ class MoodleExportPlugin(ExportPlugin):
     score after the late penalty; no submission scores 0, as in nbgrader's own CSV export), and
     Last modified (grade) (the time of this export: Moodle keeps a grade changed in Moodle after
     it). It also writes Feedback comments (points per notebook), which replace the feedback
-    comments in Moodle. The assignment is `--assignment` (one only) or else the course's `backprop`.
+    comments in Moodle. The assignment is `--assignment` (one only), needed when the gradebook
+    holds several.
     """
 
     def export(self, gradebook: Gradebook) -> None:
         destination = self.to or "moodle_grading_worksheet.csv"
         students = [str(student) for student in self.student]
         with exit_on_error(self.log):
-            assignment = moodle_assignment([str(name) for name in self.assignment])
+            assignment = moodle_assignment([str(name) for name in self.assignment],
+                                           [found.name for found in gradebook.assignments])
             rows = moodle_rows(gradebook, assignment, students, datetime.now(UTC))
         write_csv(destination, rows)
         unmatched = [row[1] for row in rows[1:] if not row[0]]

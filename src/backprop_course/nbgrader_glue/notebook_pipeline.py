@@ -19,10 +19,13 @@ from nbgrader import utils
 from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, NbGraderPreprocessor, SaveAutoGrades
 from traitlets.config import Config
 
+from ..course.assignment import Assignment
+from ..course.loading import AssignmentFiles, load
 from ..grader.caps import Limits
 from ..grader.kernel_session import KernelUnavailableError
 from ..grader.notebook_grading import UngradedCellsError, grade_notebook
 from . import precomputed
+from .contracts import RESOURCES_KEY as CONTRACT_KEY
 from .preprocessors import SandboxedGrading
 from .snapshot import Snapshot, snapshot_url
 
@@ -30,13 +33,18 @@ from .snapshot import Snapshot, snapshot_url
 @dataclass(frozen=True)
 class Context:
     """What every job of a run shares, sent to each worker once: the configuration (with the
-    steps nbgrader runs) and the assignment's snapshot."""
+    steps nbgrader runs), the assignment's snapshot and its contract's files (None: graded with
+    nbgrader's semantics)."""
 
     config: Config
     snapshot: Snapshot
     limits: Limits
     sandboxed: bool
     forked: bool = True
+    contract: AssignmentFiles | None = None
+
+    def loaded_contract(self) -> Assignment | None:
+        return load(self.contract) if self.contract is not None else None
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,8 @@ def sanitize_submitted(job: Job, context: Context) -> tuple[NotebookNode, dict]:
     resources its steps use."""
     resources = {"unique_key": job.notebook, "output_files_dir": f"{job.notebook}_files",
                  "nbgrader": {"student": job.student, "assignment": context.snapshot.assignment,
-                              "notebook": job.notebook, "db_url": snapshot_url(context.snapshot)}}
+                              "notebook": job.notebook, "db_url": snapshot_url(context.snapshot)},
+                 CONTRACT_KEY: context.contract}
     sanitized, resources = _exporters(context)[0].from_notebook_node(nbformat.reads(job.submitted, as_version=4),
                                                                      resources)
     return nbformat.reads(sanitized, as_version=4), resources  # as nbgrader reads it for its second pass
@@ -148,11 +157,12 @@ def grade_submitted(job: Job, context: Context) -> NotebookResult:
     except Exception as error:  # noqa: BLE001 - nbgrader's own run reports it for this student
         return NotebookResult(job, error=f"{type(error).__name__}: {str(error)[:200]}")
     steps["sanitize"] = time.perf_counter() - start
-    assignment = context.snapshot.assignment
-    key = precomputed.grading_key(nb, job.student, job.notebook, context.limits, context.sandboxed, assignment)
+    assignment, contract = context.snapshot.assignment, context.loaded_contract()
+    key = precomputed.grading_key(nb, job.student, job.notebook, context.limits, context.sandboxed, assignment,
+                                  contract)
     try:
         grading = grade_notebook(nb, job.notebook, job.student, sandboxed=context.sandboxed, forked=context.forked,
-                                 limits=context.limits, assignment=assignment, files=job.files)
+                                 limits=context.limits, contract=contract, files=job.files)
     except (KernelUnavailableError, UngradedCellsError) as error:
         return NotebookResult(job, key=key, error=str(error), host_failed=True, seconds=time.perf_counter() - start)
     except Exception as error:  # noqa: BLE001 - reported for this notebook; nbgrader grades it again

@@ -17,16 +17,18 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from ..course.assignment import Assignment
 from ..grader.notebook_grading import Limits
 
 
 def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limits, sandboxed: bool,
-                assignment: str) -> str:
+                assignment: str, contract: Assignment | None) -> str:
     """A digest of everything that decides a notebook's grading: who, which notebook of which
-    assignment, each cell's type, source and nbgrader metadata, the limits and whether it ran in
-    the sandbox."""
+    assignment and which version of its contract, each cell's type, source and nbgrader metadata,
+    the limits and whether it ran in the sandbox."""
     cells = [(cell.cell_type, cell.source, cell.metadata.get("nbgrader", {})) for cell in nb.cells]
-    text = json.dumps([student, assignment, notebook_name, cells, asdict(limits), sandboxed], sort_keys=True)
+    version = contract.digest if contract is not None else ""
+    text = json.dumps([student, assignment, version, notebook_name, cells, asdict(limits), sandboxed], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

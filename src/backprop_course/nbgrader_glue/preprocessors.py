@@ -38,13 +38,12 @@ from nbgrader.preprocessors import (
 from traitlets import Bool, Float, Int, Unicode
 
 from ..course.cells import answer_id, grade_id
-from ..course.checks import CHECKS
-from ..course.contract import contract_notebook
 from ..grader.caps import DEFAULT, Limits
 from ..grader.kernel_session import KernelUnavailableError
 from ..grader.notebook_grading import UngradedCellsError, grade_notebook
 from ..grader.sandbox import SandboxUnavailableError, prepare_host, require_sandbox
 from . import precomputed
+from .contracts import contract_for, contract_notebook
 from .feedback_summary import summarize
 from .pages import (
     FEEDBACK_TEMPLATE,
@@ -98,8 +97,9 @@ class SandboxedGrading(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
         student, notebook, assignment = info.get("student", ""), info.get("notebook", ""), info.get("assignment", "")
+        contract = contract_for(self, resources)
         if self.precomputed:
-            key = grading_key(nb, student, notebook, self.limits(), not self.unsafe, assignment)
+            key = grading_key(nb, student, notebook, self.limits(), not self.unsafe, assignment, contract)
             if precomputed.apply(Path(self.precomputed), key, nb) is not None:
                 self.log.info("%s/%s: graded by a worker", student, notebook)
                 return nb, resources
@@ -109,18 +109,16 @@ class SandboxedGrading(NbGraderPreprocessor):
             for line in prepare_host(self.limits()):
                 self.log.info(line)
         cwd = resources.get("metadata", {}).get("path")
-        contract = contract_notebook(assignment, notebook)
-        files = files_beside(Path(cwd)) if cwd and contract is None else {}
+        graded_by_contract = contract_notebook(contract, notebook) is not None
+        files = files_beside(Path(cwd)) if cwd and not graded_by_contract else {}
         try:
             grading = grade_notebook(nb, notebook, student, sandboxed=not self.unsafe, forked=self.fork_kernels,
-                                     limits=self.limits(), cwd=cwd, logger=self.log, assignment=assignment,
+                                     limits=self.limits(), cwd=cwd, logger=self.log, contract=contract,
                                      files=files)
-        except KernelUnavailableError as error:
+        except (KernelUnavailableError, UngradedCellsError) as error:
             leave_ungraded(info.get("db_url", ""), assignment, student, self.log)
-            raise HostFailureError(f"{student}/{notebook}: not graded, the grading host failed: {error}") from error
-        except UngradedCellsError as error:
-            leave_ungraded(info.get("db_url", ""), assignment, student, self.log)
-            raise HostFailureError(f"{student}/{notebook}: not graded: {error}") from error
+            why = ", the grading host failed: " if isinstance(error, KernelUnavailableError) else ": "
+            raise HostFailureError(f"{student}/{notebook}: not graded{why}{error}") from error
         return grading.nb, resources
 
 
@@ -175,13 +173,14 @@ class RestoreGradedCells(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
-        notebook = contract_notebook(info.get("assignment", ""), info["notebook"])
+        contract = contract_for(self, resources)
+        notebook = contract_notebook(contract, info["notebook"])
         if notebook is None:
             return nb, resources
         missing = [
             check
             for function in notebook.functions
-            for check in CHECKS[function.name]
+            for check in function.checks
             if _position_of(nb, check.grade_id) is None
         ]
         if not missing:
@@ -190,7 +189,8 @@ class RestoreGradedCells(NbGraderPreprocessor):
             for check in missing:
                 source = gradebook.find_source_cell(check.grade_id, info["notebook"], info["assignment"])
                 grade = gradebook.find_grade_cell(check.grade_id, info["notebook"], info["assignment"])
-                nb.cells.insert(_after_function(nb, check.function), _restored(source, grade.max_score))
+                nb.cells.insert(_after_function(nb, contract.functions[check.function]),
+                                _restored(source, grade.max_score))
                 self.log.warning("%s: graded cell %s was missing and is put back", info["student"], check.grade_id)
         return nb, resources
 
@@ -199,9 +199,9 @@ def _position_of(nb, wanted: str) -> int | None:
     return next((index for index, cell in enumerate(nb.cells) if grade_id(cell) == wanted), None)
 
 
-def _after_function(nb, function: str) -> int:
+def _after_function(nb, function) -> int:
     """The index just after the last cell of function's answer or graded cells, else the end."""
-    own = {answer_id(function)} | {check.grade_id for check in CHECKS[function]}
+    own = {answer_id(function.name)} | {check.grade_id for check in function.checks}
     found = [index for index, cell in enumerate(nb.cells) if grade_id(cell) in own]
     return found[-1] + 1 if found else len(nb.cells)
 
@@ -278,7 +278,7 @@ class SummarizeFeedback(NbGraderPreprocessor):
     after GetGrades, whose scores it reads."""
 
     def preprocess(self, nb, resources):
-        resources.setdefault(RESOURCES_KEY, {})["summary"] = summarize(nb)
+        resources.setdefault(RESOURCES_KEY, {})["summary"] = summarize(nb, contract_for(self, resources))
         return nb, resources
 
 

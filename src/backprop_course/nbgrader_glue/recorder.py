@@ -20,9 +20,10 @@ import nbformat
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from ..course.contract import contract_notebook
+from ..course.assignment import Assignment
 from . import precomputed
 from .bulk_writer import BulkWriter, StudentRecord
+from .contracts import contract_notebook
 from .gradebook import scores_of, submission_scores
 from .notebook_pipeline import Job, NotebookResult
 from .preprocessors import NO_PRECOMPUTED_RESULT
@@ -59,13 +60,13 @@ def submissions(coursedir: CourseDirectory, assignment: str) -> dict[str, list[P
     return found
 
 
-def jobs_for(student: str, paths: list[Path], assignment: str = "", source: Path | None = None) -> list[Job]:
+def jobs_for(student: str, paths: list[Path], contract: Assignment | None, source: Path | None = None) -> list[Job]:
     """A job per submitted notebook: its text as the student submitted it, and for a notebook
-    graded with nbgrader's semantics the files beside it, the assignment's source folder's over
-    the submission's (as nbgrader's autograde copies them)."""
+    graded with nbgrader's semantics (none of the contract's) the files beside it, the
+    assignment's source folder's over the submission's (as nbgrader's autograde copies them)."""
     jobs = []
     for path in paths:
-        files = {} if contract_notebook(assignment, path.stem) else files_beside(path.parent, source)
+        files = {} if contract_notebook(contract, path.stem) else files_beside(path.parent, source)
         jobs.append(Job(student, path.stem, path.read_text(encoding="utf-8", errors="replace"), files))
     return jobs
 

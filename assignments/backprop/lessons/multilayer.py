@@ -43,10 +43,15 @@ from backprop_course.authoring.author import (
     centred_difference,
     check_result,
     check_unchanged,
+    init_params,
     known,
+    mlp_forward,
+    mlp_gradients,
     rel_error,
+    sgd_step,
+    sigmoid,
+    train_mlp,
 )
-from backprop_course.course.reference import init_params, mlp_forward, mlp_gradients, sgd_step, sigmoid, train_mlp
 
 # %% [markdown] exercise="mlp_forward"
 # ## 1. The forward pass, layer by layer

@@ -42,14 +42,12 @@ from backprop_course.authoring.author import (
     centred_difference,
     check_result,
     check_unchanged,
-    known,
-    rel_error,
-)
-from backprop_course.course.reference import (
     dloss_dyhat,
+    known,
     mse_loss,
     neuron_forward,
     neuron_gradients,
+    rel_error,
     sgd_update,
     sigmoid,
     sigmoid_prime,

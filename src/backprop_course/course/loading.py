@@ -1,0 +1,244 @@
+"""Reads an assignment's folder (assignment.toml and its Python files) into an Assignment.
+
+The folder's files travel as text (AssignmentFiles), so that a worker on another machine loads
+the same assignment as the host; they are imported as a package of their own, in memory, under
+a name made from their digest, so two versions of one assignment never mix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.abc
+import importlib.util
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from .assignment import (
+    CHECK_KINDS,
+    INPUTS_KEPT,
+    VALUES,
+    Assignment,
+    Check,
+    GradedFunction,
+    Mistake,
+    Notebook,
+    Tolerances,
+)
+from .mistake_ids import GENERIC_HINTS, LIMIT_HINTS
+
+CONTRACT_FILE = "assignment.toml"
+# The Python files of an assignment, imported in this order: the reference, the hidden cases'
+# makers, the mistakes' recognisers (they may import the reference: `from . import reference`).
+CODE_FILES = ("reference.py", "cases.py", "mistakes.py")
+
+
+class AssignmentError(ValueError):
+    """An assignment folder the grader cannot read; the message says which file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class AssignmentFiles:
+    """The text of an assignment's contract and code files, as read from its folder."""
+
+    name: str
+    folder: str
+    texts: tuple[tuple[str, str], ...]  # (file name, text), in CONTRACT_FILE, CODE_FILES order
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(repr(self.texts).encode()).hexdigest()
+
+    def text(self, filename: str) -> str:
+        return dict(self.texts)[filename]
+
+
+def is_assignment_folder(folder: Path) -> bool:
+    return (Path(folder) / CONTRACT_FILE).is_file()
+
+
+def read_files(folder: Path) -> AssignmentFiles:
+    """The assignment in folder, as text; its name is the folder's (nbgrader's assignment id)."""
+    folder = Path(folder).resolve()
+    texts = []
+    for filename in (CONTRACT_FILE, *CODE_FILES):
+        path = folder / filename
+        if not path.is_file():
+            raise AssignmentError(f"{folder}: an assignment folder needs {', '.join((CONTRACT_FILE, *CODE_FILES))}; "
+                                  f"{filename} is missing")
+        texts.append((filename, path.read_text(encoding="utf-8")))
+    return AssignmentFiles(folder.name, str(folder), tuple(texts))
+
+
+_loaded: dict[str, Assignment] = {}
+
+
+def load(files: AssignmentFiles) -> Assignment:
+    """The Assignment of files (loaded once per process and version)."""
+    digest = files.digest
+    if digest not in _loaded:
+        _loaded[digest] = _build(files, digest)
+    return _loaded[digest]
+
+
+def load_folder(folder: Path) -> Assignment:
+    return load(read_files(folder))
+
+
+class _SourceLoader(importlib.abc.InspectLoader):
+    """Imports modules from texts held in memory; get_source lets inspect read their functions."""
+
+    def __init__(self, sources: dict[str, tuple[str, str]]):
+        self.sources = sources  # module name: (file name, text)
+
+    def get_source(self, fullname: str) -> str:
+        return self.sources[fullname][1]
+
+    def get_filename(self, fullname: str) -> str:
+        return self.sources[fullname][0]
+
+    def is_package(self, fullname: str) -> bool:
+        return "." not in fullname
+
+    def exec_module(self, module: ModuleType) -> None:
+        filename, text = self.sources[module.__name__]
+        exec(compile(text, filename, "exec"), module.__dict__)  # noqa: S102 - the course's own files
+
+
+def _import(files: AssignmentFiles, digest: str) -> dict[str, ModuleType]:
+    package = f"_backprop_course_assignment_{files.name.replace('-', '_')}_{digest[:12]}"
+    folder = Path(files.folder)
+    sources = {package: (str(folder / "__init__.py"), "")}
+    for filename in CODE_FILES:
+        sources[f"{package}.{filename[:-3]}"] = (str(folder / filename), files.text(filename))
+    loader = _SourceLoader(sources)
+    modules = {}
+    for name in sources:
+        spec = importlib.util.spec_from_loader(name, loader, origin=sources[name][0],
+                                               is_package=loader.is_package(name))
+        if "." not in name:
+            spec.submodule_search_locations = []
+        module = importlib.util.module_from_spec(spec)
+        module.__file__ = sources[name][0]
+        sys.modules[name] = module
+        try:
+            loader.exec_module(module)
+        except Exception as error:
+            raise AssignmentError(f"{sources[name][0]}: {type(error).__name__}: {error}") from error
+        if "." in name:
+            setattr(sys.modules[package], name.rsplit(".", 1)[1], module)
+        modules[name.rsplit(".", 1)[-1]] = module
+    return modules
+
+
+def _build(files: AssignmentFiles, digest: str) -> Assignment:
+    where = Path(files.folder) / CONTRACT_FILE
+    try:
+        contract = tomllib.loads(files.text(CONTRACT_FILE))
+    except tomllib.TOMLDecodeError as error:
+        raise AssignmentError(f"{where}: {error}") from error
+    modules = _import(files, digest)
+    reference, cases, mistakes = modules["reference"], modules["cases"], modules["mistakes"]
+    parts = getattr(mistakes, "PARTS", {})
+    tolerances = contract.get("tolerances", {})
+    try:
+        notebooks = tuple(_notebook(entry, parts) for entry in contract["notebooks"])
+        own = tuple(Mistake(entry["id"], entry["hint"]) for entry in contract.get("mistakes", []))
+        assignment = Assignment(
+            name=contract.get("name", files.name),
+            helper_module=contract["helper_module"],
+            tolerances=Tolerances(float(tolerances["rel_tolerance"]), float(tolerances["fd_step"]),
+                                  int(tolerances.get("cases_per_function", 4))),
+            notebooks=notebooks,
+            own_mistakes=_with_recognisers(own, getattr(mistakes, "RECOGNISERS", {}), where),
+            reference=reference,
+            makers=dict(cases.CASES),
+            folder=files.folder,
+            digest=digest,
+        )
+    except AssignmentError:
+        raise
+    except (KeyError, TypeError, ValueError) as error:
+        raise AssignmentError(f"{where}: {type(error).__name__}: {error}") from error
+    _validate(assignment, where)
+    return assignment
+
+
+def _notebook(entry: dict, parts: dict) -> Notebook:
+    functions = tuple(_function(item, parts) for item in entry["functions"])
+    return Notebook(name=entry["name"], functions=functions, given=tuple(entry.get("given", ())),
+                    manual_points=int(entry.get("manual_points", 0)), manual_grade_id=entry.get("manual_grade_id", ""),
+                    manual_title=entry.get("manual_title", ""))
+
+
+def _function(entry: dict, parts: dict) -> GradedFunction:
+    name, points = entry["name"], int(entry["points"])
+    specs = entry["checks"]
+    rest = points - sum(int(spec["points"]) for spec in specs if "points" in spec)
+    if [("points" in spec) for spec in specs].count(False) != 1 or rest < 1:
+        raise ValueError(f"{name}: exactly one check has no points (it takes the {points} points the others leave), "
+                         "and at least 1 is left for it")
+    checks = tuple(
+        Check(function=name, name=spec["name"], points=int(spec.get("points", rest)), kind=spec["kind"],
+              title=spec["title"], parts=_parts(spec.get("parts"), parts, name), mistake=spec.get("mistake", ""))
+        for spec in specs
+    )
+    return GradedFunction(name, entry["signature"], points, entry.get("public_example", ""), checks)
+
+
+def _parts(spec: Any, named: dict, function: str):
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        if spec not in named:
+            raise ValueError(f"{function}: parts {spec!r} is not in mistakes.py's PARTS")
+        return named[spec]
+    paths = [tuple(path) for path in spec]
+    return lambda result: list(paths)
+
+
+def _with_recognisers(own: tuple[Mistake, ...], recognisers: dict, where: Path) -> tuple[Mistake, ...]:
+    ids = [mistake.id for mistake in own]
+    reserved = set(GENERIC_HINTS) | set(LIMIT_HINTS)
+    problems = [f"mistake id {mistake_id!r} is the grader's own" for mistake_id in ids if mistake_id in reserved]
+    problems += [f"mistake id {mistake_id!r} is listed twice" for mistake_id in sorted(set(ids))
+                 if ids.count(mistake_id) > 1]
+    if problems:
+        raise AssignmentError(f"{where}: " + "; ".join(problems))
+    unknown = sorted(set(recognisers) - set(ids))
+    if unknown:
+        raise AssignmentError(f"{where}: mistakes.py's RECOGNISERS names ids without a [[mistakes]] entry: {unknown}")
+    return tuple(Mistake(mistake.id, mistake.hint, tuple(recognisers.get(mistake.id, ()))) for mistake in own)
+
+
+def _validate(assignment: Assignment, where: Path) -> None:
+    problems = []
+    names = [name for notebook in assignment.notebooks for name in (f.name for f in notebook.functions)]
+    problems += [f"function {name!r} is graded twice" for name in sorted(set(names)) if names.count(name) > 1]
+    for notebook in assignment.notebooks:
+        for name in (*notebook.given, *(f.name for f in notebook.functions)):
+            if not callable(getattr(assignment.reference, name, None)):
+                problems.append(f"{notebook.name}: reference.py has no function {name!r}")
+        if notebook.manual_points and not notebook.manual_grade_id:
+            problems.append(f"{notebook.name}: manual_points need a manual_grade_id")
+    for name, function in assignment.functions.items():
+        if name not in assignment.makers:
+            problems.append(f"{name}: cases.py's CASES has no maker for it")
+        if not function.public_example:
+            problems.append(f"{name}: no public_example")
+        for check in function.checks:
+            if check.kind not in CHECK_KINDS:
+                problems.append(f"{check.grade_id}: kind {check.kind!r} is none of {', '.join(CHECK_KINDS)}")
+            if check.kind == INPUTS_KEPT and check.mistake not in assignment.mistakes:
+                problems.append(f"{check.grade_id}: an {INPUTS_KEPT} check names the catalog mistake it charges "
+                                f"(mistake = ...)")
+            if check.parts is not None and check.kind != VALUES:
+                problems.append(f"{check.grade_id}: only a {VALUES} check has parts")
+    for mistake in assignment.own_mistakes:
+        problems += [f"{mistake.id}: recognised for {name!r}, which is not graded" for name, _ in mistake.recognisers
+                     if name not in assignment.functions]
+    if problems:
+        raise AssignmentError(f"{where}: " + "; ".join(problems))
