@@ -135,8 +135,8 @@ def collect_report(course: CourseDir, assignment: str) -> AssignmentReport:
     """Read scores from the gradebook and mistake ids from the autograded notebooks."""
     contract = contract_of(course.root, assignment)
     if contract is None:
-        raise ReportError(f"assignment {assignment!r} has no folder in {course.root / 'assignments'}: the report "
-                          f"is for contract-graded assignments ({', '.join(course.assignment_names) or 'none here'})")
+        raise ReportError(f"assignment {assignment!r} is not in {course.root / 'assignments'}: the report is for "
+                          f"contract-graded assignments ({', '.join(course.assignment_names) or 'none here'})")
     students: dict[str, StudentResult] = {}
     with Gradebook(course.db_url) as gradebook:
         try:
