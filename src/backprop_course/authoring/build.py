@@ -9,18 +9,14 @@ reference, so none of these facts is typed twice.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import sys
-import types
-from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 
-from ..course.assignment import Assignment, Notebook
-from ..course.helper_module import helper_module_text
+from ..course.assignment import Notebook
+from ..course.helper_module import helper_module_importable, helper_module_text
 from ..course.paths import CourseDir
 from . import markdown
 from .build_time import evaluate_check, run
@@ -73,24 +69,6 @@ def _fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cell
 
 
 STEPS = (drop_author_only, fill_markdown, fill_known_values)
-
-
-@contextlib.contextmanager
-def helper_module_importable(contract: Assignment) -> Iterator[None]:
-    """While the build runs check code, the import of the assignment's helper module finds the
-    module the assignment ships."""
-    name = contract.helper_module
-    module = types.ModuleType(name)
-    previous = sys.modules.get(name)
-    sys.modules[name] = module  # before its code runs: its dataclass looks itself up there
-    try:
-        exec(compile(helper_module_text(contract), contract.helper_file, "exec"), module.__dict__)  # noqa: S102
-        yield
-    finally:
-        if previous is None:
-            sys.modules.pop(name, None)
-        else:
-            sys.modules[name] = previous
 
 
 def lesson_path(course: CourseDir, notebook: Notebook) -> Path:

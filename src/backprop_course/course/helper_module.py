@@ -10,7 +10,11 @@ kernel's working folder before the notebook's cells run.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import sys
+import types
+from collections.abc import Iterator
 
 from ..portable import kernel_side
 from . import notebook_helpers, numerics
@@ -77,22 +81,28 @@ def helper_module_text(assignment: Assignment) -> str:
     return f"{HEADER.format(name=assignment.name)}\n{constants}\n\n{sources}"
 
 
-def helper_namespace(assignment: Assignment) -> dict:
-    """The names of the assignment's helper module, run from its text (as students get it)."""
-    import sys
-    import types
-
-    module = types.ModuleType(assignment.helper_module)
-    previous = sys.modules.get(assignment.helper_module)
-    sys.modules[assignment.helper_module] = module  # while its code runs: its dataclass looks itself up there
+@contextlib.contextmanager
+def helper_module_importable(assignment: Assignment) -> Iterator[types.ModuleType]:
+    """While the block runs, `import <helper_module>` finds the module the assignment ships, run
+    from its text (as students get it); whatever held that name before is put back after."""
+    name = assignment.helper_module
+    module = types.ModuleType(name)
+    previous = sys.modules.get(name)
+    sys.modules[name] = module  # before its code runs: its dataclass looks itself up there
     try:
         exec(compile(helper_module_text(assignment), assignment.helper_file, "exec"), module.__dict__)  # noqa: S102
+        yield module
     finally:
         if previous is None:
-            sys.modules.pop(assignment.helper_module, None)
+            sys.modules.pop(name, None)
         else:
-            sys.modules[assignment.helper_module] = previous
-    return module.__dict__
+            sys.modules[name] = previous
+
+
+def helper_namespace(assignment: Assignment) -> dict:
+    """The names of the assignment's helper module, run from its text (as students get it)."""
+    with helper_module_importable(assignment) as module:
+        return module.__dict__
 
 
 def helper_import(assignment: Assignment) -> str:
