@@ -202,9 +202,18 @@ def test_canvas_export_command(course_dir):
 
 
 @pytest.mark.slow
-def test_moodle_export_command_defaults_to_the_course_assignment(course_dir):
+def test_moodle_export_command_asks_which_assignment_when_the_gradebook_has_several(course_dir):
+    result = nbgrader("export", MOODLE_EXPORTER, "--to", "moodle.csv", course=CourseDir(course_dir), check=False)
+    assert result.returncode != 0
+    assert "the gradebook has backprop, warmup, so choose one with --assignment" in result.stdout + result.stderr
+    assert not (course_dir / "moodle.csv").exists()
+
+
+@pytest.mark.slow
+def test_moodle_export_command_of_the_course_assignment(course_dir):
     before = datetime.now(UTC)
-    nbgrader("export", MOODLE_EXPORTER, "--to", "moodle.csv", course=CourseDir(course_dir))
+    nbgrader("export", MOODLE_EXPORTER, "--to", "moodle.csv", "--assignment", "backprop",
+             course=CourseDir(course_dir))
     after = datetime.now(UTC)
     assert_worksheet(read_csv(course_dir / "moodle.csv"), MOODLE_EXPECTED_BACKPROP, before, after)
     lines = (course_dir / "moodle.csv").read_text(encoding="utf-8").splitlines()
