@@ -125,7 +125,7 @@ CASES = {
     "dloss_dlogits": _probabilities,
     "relu_prime": _relu_prime,
     "forward": _forward,
-    "predict": _forward,
+    "predict_classes": _forward,
     "gradients": _gradients,
     "sgd_step": _sgd_step,
     "train": _train,

@@ -38,16 +38,20 @@ import numpy as np
 # For the author only: the build leaves this cell out. It binds what the built notebook gets from
 # elsewhere (the graded functions from the reference, the helpers of classification_checks.py, and
 # known(), whose calls the build replaces by the values it computes), so that ruff knows every name
-# and this lesson runs as it is in a kernel that has backprop_course and the staging folder on its path.
+# and this lesson runs as it is in a kernel that has backprop_course.
 from backprop_course.authoring.author import (
     FD_STEP,
     REL_TOLERANCE,
     centred_difference,
     check_result,
+    cross_entropy,
+    dloss_dlogits,
     known,
+    one_hot,
     rel_error,
+    softmax,
+    softmax_jacobian,
 )
-from classification.reference import cross_entropy, dloss_dlogits, one_hot, softmax, softmax_jacobian
 
 # %% [markdown] id="lesson_setup"
 # ## 1. Scores for K classes
@@ -249,11 +253,11 @@ y_train = np.repeat(np.arange(3), 40)
 
 W, b = np.zeros((2, 3)), np.zeros(3)
 losses = []
-for step in range(200):
+for _ in range(200):
     P = softmax(X_train @ W + b)
     losses.append(cross_entropy(P, y_train))
-    dZ = dloss_dlogits(P, y_train)
-    W, b = W - 0.5 * X_train.T @ dZ, b - 0.5 * dZ.sum(axis=0)
+    grad_logits = dloss_dlogits(P, y_train)
+    W, b = W - 0.5 * X_train.T @ grad_logits, b - 0.5 * grad_logits.sum(axis=0)
 accuracy = np.mean(np.argmax(softmax(X_train @ W + b), axis=1) == y_train)
 
 figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))

@@ -37,23 +37,20 @@ import numpy as np
 # For the author only: the build leaves this cell out. It binds what the built notebook gets from
 # elsewhere (the given helpers and the graded functions from the reference, the helpers of
 # classification_checks.py, and known(), whose calls the build replaces by the values it computes), so
-# that ruff knows every name and this lesson runs as it is in a kernel that has backprop_course and
-# the staging folder on its path.
+# that ruff knows every name and this lesson runs as it is in a kernel that has backprop_course.
 from backprop_course.authoring.author import (
     FD_STEP,
     REL_TOLERANCE,
     centred_difference,
     check_result,
     check_unchanged,
-    known,
-    rel_error,
-)
-from classification.reference import (
     cross_entropy,
     forward,
     gradients,
     init_params,
-    predict,
+    known,
+    predict_classes,
+    rel_error,
     relu,
     relu_prime,
     sgd_step,
@@ -114,16 +111,16 @@ check_result(P_check, known(forward, X_check, params_check))
 assert rel_error(P_check.sum(axis=1), np.ones(4)) <= REL_TOLERANCE, "every row should sum to 1"
 print("forward: visible checks passed")
 
-# %% [markdown] exercise="predict"
+# %% [markdown] exercise="predict_classes"
 # ### Exercise 3: predictions
 #
 # The network's prediction for an example is its most probable class. Write
-# `predict(X, params)`, returning the class index of every example, an integer array of shape
+# `predict_classes(X, params)`, returning the class index of every example, an integer array of shape
 # `(N,)`: `np.argmax` over the classes (which axis is that?).
 
-# %% exercise="predict"
-check_result(predict(X_check, params_check), known(predict, X_check, params_check))
-print("predict: visible checks passed")
+# %% exercise="predict_classes"
+check_result(predict_classes(X_check, params_check), known(predict_classes, X_check, params_check))
+print("predict_classes: visible checks passed")
 
 # %% [markdown] exercise="gradients"
 # ## 2. Backpropagation
@@ -245,11 +242,11 @@ X_rings = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
 y_rings = np.repeat(np.arange(3), 80)
 
 trained, losses = train(X_rings, y_rings, init_params([2, 32, 3], seed=0), 0.5, 300, 16, seed=0)
-accuracy = np.mean(predict(X_rings, trained) == y_rings)
+accuracy = np.mean(predict_classes(X_rings, trained) == y_rings)
 
 grid = np.linspace(-3.5, 3.5, 200)
 grid_x, grid_y = np.meshgrid(grid, grid)
-regions = predict(np.column_stack([grid_x.ravel(), grid_y.ravel()]), trained).reshape(grid_x.shape)
+regions = predict_classes(np.column_stack([grid_x.ravel(), grid_y.ravel()]), trained).reshape(grid_x.shape)
 
 figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
 left.plot(losses)
