@@ -7,15 +7,10 @@ solutions' answers for the other functions, the student's answer, then the check
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
 import inspect
-import io
 import re
-import signal
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import nbformat
@@ -26,8 +21,6 @@ from .support import REPO_COURSE
 from .support.backprop import (
     GRADED_FUNCTIONS,
     HELPER_FILE,
-    HELPER_MODULE,
-    NOTEBOOK_OF,
     NOTEBOOKS,
     SOLUTION_MARKER,
     helper_module_text,
@@ -36,10 +29,10 @@ from .support.backprop import (
     recognisers,
     reference,
 )
+from .support.check_cells import MISTAKE_ID, run_check
 from .support.mistake_corpus import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
 
 COURSE = REPO_COURSE
-MISTAKE_ID = re.compile(r"\[([a-z][a-z0-9-]*)\]")
 ENTRIES = [("CORPUS", *entry) for entry in CORPUS] + [("MORE_MISTAKES", *entry) for entry in MORE_MISTAKES]
 
 # Where a check cell cannot name the corpus entry's id, what it does instead, and why.
@@ -65,66 +58,10 @@ EXCEPTIONS = {
 }
 
 
-@contextlib.contextmanager
-def released_helper_module():
-    """`import backprop_checks` finds the released file (and nothing of this package's)."""
-    spec = importlib.util.spec_from_file_location(HELPER_MODULE, COURSE.release / HELPER_FILE)
-    module = importlib.util.module_from_spec(spec)
-    previous = sys.modules.get(HELPER_MODULE)
-    sys.modules[HELPER_MODULE] = module
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        sys.modules.pop(HELPER_MODULE)
-        if previous is not None:
-            sys.modules[HELPER_MODULE] = previous
-
-
-def cells_by_id(folder: Path, notebook) -> dict[str, nbformat.NotebookNode]:
-    return {cell.id: cell for cell in nbformat.read(folder / notebook.filename, as_version=4).cells}
-
-
-def run_check(function_name: str, student_code: str | None) -> str:
-    """What the released check cell of function_name shows when the student's answer is student_code
-    (None: the solution)."""
-    notebook = NOTEBOOK_OF[function_name]
-    release, solutions = cells_by_id(COURSE.release, notebook), cells_by_id(COURSE.solutions, notebook)
-    output = io.StringIO()
-    with released_helper_module(), contextlib.redirect_stdout(output), _time_limit(60), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # what numpy warns of a student's code (log of a negative, ...)
-        namespace: dict = {}
-        exec(release["given_code"].source, namespace)
-        for function in notebook.functions:
-            code = solutions[function.answer_id].source
-            if function.name == function_name and student_code is not None:
-                code = student_code
-            exec(code, namespace)
-        try:
-            exec(release[f"check_{function_name}"].source, namespace)
-        except Exception as error:  # what the notebook would show under the cell
-            print(f"{type(error).__name__}: {error}")
-    return output.getvalue()
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: int):
-    def stop(signum, frame):
-        raise TimeoutError(f"the check ran longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def test_each_corpus_mistake_is_named_by_its_check_cell_or_listed_with_the_reason():
     rows, wrong = [], []
     for corpus, mistake_id, function_name, code in ENTRIES:
-        shown = run_check(function_name, code)
+        shown = run_check(COURSE, function_name, code)
         printed = MISTAKE_ID.findall(shown)
         exception = EXCEPTIONS.get((corpus, mistake_id))
         # Named: the first id it prints is the entry's. Otherwise: what the exception says it shows.
@@ -144,14 +81,14 @@ def test_each_corpus_mistake_is_named_by_its_check_cell_or_listed_with_the_reaso
 
 @pytest.mark.parametrize(("function_name", "code"), CORRECT_VARIANTS, ids=[entry[0] for entry in CORRECT_VARIANTS])
 def test_a_correct_answer_in_another_style_passes_its_check_and_is_named_nothing(function_name, code):
-    shown = run_check(function_name, code)
+    shown = run_check(COURSE, function_name, code)
     assert f"{function_name}: visible checks passed" in shown, shown
     assert not MISTAKE_ID.findall(shown), shown
 
 
 def test_the_solutions_pass_every_check():
     for function_name in GRADED_FUNCTIONS:
-        shown = run_check(function_name, None)
+        shown = run_check(COURSE, function_name, None)
         assert shown == f"{function_name}: visible checks passed\n", shown
 
 

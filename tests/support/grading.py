@@ -1,4 +1,7 @@
-"""Grading a student's function in this process, from its source: a notebook's namespace, the verdicts, the points."""
+"""Grading a student's function in this process, from its source: a notebook's namespace, the verdicts, the points.
+
+Each helper grades against the backprop assignment unless it is given another assignment's contract.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +9,31 @@ import textwrap
 
 import numpy as np
 
+from backprop_course.course.assignment import Assignment
 from backprop_course.grader.judge import first_failure, judge
 from backprop_course.grader.runner import run_cases
 
-from .backprop import CONTRACT, MULTILAYER, NOTEBOOK_OF, Notebook, hidden_cases, reference
+from .backprop import CONTRACT, MULTILAYER, Notebook
 
 
 def notebook_namespace(student_code: str = "", notebook: Notebook = MULTILAYER) -> dict:
     """What a notebook's globals hold: numpy, its given helpers, then the student's cells."""
     namespace = {"np": np}
     for name in notebook.given:
-        namespace[name] = getattr(reference, name)
+        namespace[name] = notebook.assignment.reference_function(name)
     exec(textwrap.dedent(student_code), namespace)
     return namespace
 
 
-def verdicts_of(function_name: str, student_code: str, student_id: str = "someone"):
-    namespace = notebook_namespace(student_code, NOTEBOOK_OF[function_name])
-    cases = hidden_cases(function_name, student_id)
-    return judge(CONTRACT, function_name, cases, run_cases(CONTRACT, function_name, namespace, cases))
+def verdicts_of(function_name: str, student_code: str, student_id: str = "someone", contract: Assignment = CONTRACT):
+    namespace = notebook_namespace(student_code, contract.notebook_of[function_name])
+    cases = contract.hidden_cases(function_name, student_id)
+    return judge(contract, function_name, cases, run_cases(contract, function_name, namespace, cases))
 
 
-def points_of(function_name: str, student_code: str) -> float:
-    return sum(verdict.points for verdict in verdicts_of(function_name, student_code))
+def points_of(function_name: str, student_code: str, contract: Assignment = CONTRACT) -> float:
+    return sum(verdict.points for verdict in verdicts_of(function_name, student_code, contract=contract))
 
 
-def failure_of(function_name: str, student_code: str):
-    return first_failure(verdict.failure for verdict in verdicts_of(function_name, student_code))
+def failure_of(function_name: str, student_code: str, contract: Assignment = CONTRACT):
+    return first_failure(verdict.failure for verdict in verdicts_of(function_name, student_code, contract=contract))

@@ -1,0 +1,79 @@
+"""Running a released check cell in a plain Python namespace, as a student's notebook would: the
+released given cell (which imports the released helper module), the solutions' answers for the
+other functions, the student's answer, then the check cell. For any assignment of a course."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import re
+import signal
+import sys
+import warnings
+from pathlib import Path
+
+import nbformat
+
+from backprop_course.course.paths import CourseDir
+
+# An id a check cell prints when it names a mistake: "[loss-sum-not-mean]".
+MISTAKE_ID = re.compile(r"\[([a-z][a-z0-9-]*)\]")
+
+
+@contextlib.contextmanager
+def released_helper_module(course: CourseDir):
+    """`import <helper module>` finds the released file (and nothing of this package's)."""
+    contract = course.contract
+    spec = importlib.util.spec_from_file_location(contract.helper_module, course.release / contract.helper_file)
+    module = importlib.util.module_from_spec(spec)
+    previous = sys.modules.get(contract.helper_module)
+    sys.modules[contract.helper_module] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(contract.helper_module)
+        if previous is not None:
+            sys.modules[contract.helper_module] = previous
+
+
+def cells_by_id(folder: Path, notebook) -> dict[str, nbformat.NotebookNode]:
+    return {cell.id: cell for cell in nbformat.read(folder / notebook.filename, as_version=4).cells}
+
+
+def run_check(course: CourseDir, function_name: str, student_code: str | None) -> str:
+    """What the released check cell of function_name shows when the student's answer is student_code
+    (None: the solution)."""
+    notebook = course.contract.notebook_of[function_name]
+    release, solutions = cells_by_id(course.release, notebook), cells_by_id(course.solutions, notebook)
+    output = io.StringIO()
+    with released_helper_module(course), contextlib.redirect_stdout(output), _time_limit(60), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # what numpy warns of a student's code (log of a negative, ...)
+        namespace: dict = {}
+        exec(release["given_code"].source, namespace)
+        for function in notebook.functions:
+            code = solutions[function.answer_id].source
+            if function.name == function_name and student_code is not None:
+                code = student_code
+            exec(code, namespace)
+        try:
+            exec(release[f"check_{function_name}"].source, namespace)
+        except Exception as error:  # what the notebook would show under the cell
+            print(f"{type(error).__name__}: {error}")
+    return output.getvalue()
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int):
+    def stop(signum, frame):
+        raise TimeoutError(f"the check ran longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
