@@ -11,7 +11,6 @@ from backprop_course.commands.demo import run_demo
 from backprop_course.course.paths import CourseDir
 
 from .support import course_copy
-from .support.backprop import ASSIGNMENT
 from .support.browser import headless_chromium
 
 SOLUTION_STUDENT = "solution_student"
@@ -30,9 +29,10 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory) -> CourseDir:
     grades them beside the shipped samples.
     """
     graded = course_copy(tmp_path_factory.mktemp("graded") / "course")
-    solution_sample = graded.samples / SOLUTION_STUDENT / ASSIGNMENT
-    shutil.copytree(graded.solutions, solution_sample)
-    (solution_sample / "timestamp.txt").write_text("2026-11-20 09:00:00.000000 UTC\n")
+    for assignment in graded.assignment_names:
+        solution_sample = graded.samples / SOLUTION_STUDENT / assignment
+        shutil.copytree(graded.of(assignment).solutions, solution_sample)
+        (solution_sample / "timestamp.txt").write_text("2026-11-20 09:00:00.000000 UTC\n")
     assert run_demo(graded) == 0
     return graded
 

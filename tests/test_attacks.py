@@ -25,8 +25,9 @@ from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
 from .support import course_copy
-from .support.attack_corpus import ATTACKS
+from .support.attack_corpus import ATTACKS, target_places
 from .support.backprop import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
+from .support.batches import files_under
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
@@ -39,23 +40,13 @@ POINTS = {notebook.name: notebook.autograded_points for notebook in NOTEBOOKS}
 DETACHED_WAIT = 8
 
 
-def files_under(course) -> dict[str, str]:
-    """sha256 of every file that grading must not change: config, source, release, solutions,
-    and every submission."""
-    roots = [course.root / "nbgrader_config.py", course.source, course.release, course.solutions, course.submitted]
-    found = {}
-    for root in roots:
-        for path in [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()):
-            found[str(path.relative_to(course.root))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
-
-
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):
     course = course_copy(tmp_path_factory.mktemp("attacks") / "course")
     release(course)
     tag = f"bp-attack-{uuid.uuid4().hex[:10]}"
-    places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": tag, "python": sys.executable}
+    places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": tag, "python": sys.executable,
+              **target_places(course.contract)}
     correct = answers_from_source((course.sample_answers / "alice.py").read_text())
     for student in HONEST:
         answers = answers_from_source((course.sample_answers / f"{student}.py").read_text())
@@ -86,7 +77,7 @@ def attacked(tmp_path_factory):
 def expected_points(attack) -> dict[str, float]:
     if not attack.correct_functions:
         return dict.fromkeys(POINTS, 0.0)
-    lost = sum(function.points for function in SINGLE_NEURON.functions if function.name in attack.redefines)
+    lost = SINGLE_NEURON.functions[0].points if attack.redefines_function else 0
     return {name: points - (lost if name == SINGLE_NEURON.name else 0) for name, points in POINTS.items()}
 
 

@@ -22,7 +22,7 @@ from backprop_course.nbgrader_glue.apps import nbgrader as run_nbgrader
 from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
 
 from .support import course_copy
-from .support.attack_corpus import ATTACKS
+from .support.attack_corpus import ATTACKS, NO_CONTRACT_TARGET
 from .support.sandbox import needs_sandbox
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
@@ -220,7 +220,8 @@ def test_a_generic_assignment_keeps_the_host_and_the_neighbours_safe(tmp_path):
     course = course_copy(tmp_path / "course")
     honest = partial_credit_notebook(tmp_path / "honest.ipynb")
     submissions = {"honest": {"p1": honest}}
-    places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": "generic", "python": "python3"}
+    places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": "generic", "python": "python3",
+              **NO_CONTRACT_TARGET}
     for attack in ATTACKS:
         nb = nbformat.read(honest, as_version=4)
         nb.cells.insert(2, new_code_cell(attack.cell(**places)))

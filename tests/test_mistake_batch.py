@@ -14,6 +14,7 @@ from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support import course_copy
 from .support.backprop import ASSIGNMENT, CHECKS, NOTEBOOK_OF, NOTEBOOKS
+from .support.batches import students_of
 from .support.mistake_corpus import CORPUS
 
 pytestmark = pytest.mark.slow
@@ -50,18 +51,6 @@ def delete_graded_cells(path) -> None:
         cell for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade_id") not in DELETED
     ]
     nbformat.write(notebook, path)
-
-
-def students_of(corpus) -> dict[str, dict[str, tuple[str, str]]]:
-    """Spread the corpus over students so that each has at most one mistake per function."""
-    students: list[dict[str, tuple[str, str]]] = []
-    for mistake_id, function_name, code in corpus:
-        home = next((student for student in students if function_name not in student), None)
-        if home is None:
-            home = {}
-            students.append(home)
-        home[function_name] = (mistake_id, code)
-    return {f"corpus{number:02d}": mistakes for number, mistakes in enumerate(students)}
 
 
 @pytest.fixture(scope="module")

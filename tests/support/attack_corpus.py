@@ -4,7 +4,9 @@ Each attacker submits the release with its functions unwritten (so they earn not
 correct, plus one cell of attack code at the end of the first notebook. Under plain nbgrader each of these would give
 full marks or spoil the grading of others; the sandboxed grading must give 0 and carry on.
 The code is a template: {course}, {gradebook}, {tag} and {python} are filled in per run, so
-that an attacker knows exactly where the course lives (the strongest case).
+that an attacker knows exactly where the course lives (the strongest case), and {function},
+{parameters} and {later_function} name the graded functions of the assignment under attack
+(target_places), so that the same attacks serve every contract-graded assignment.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ class Attack:
     # The attacker's functions: unwritten (the release's stubs), or correct, for the attacks
     # that try to spoil grading rather than to cheat: their work must still be graded in full.
     correct_functions: bool = False
-    # Graded functions the attack code itself redefines (they earn nothing either way).
-    redefines: tuple[str, ...] = ()
+    # Whether the attack code itself redefines the graded {function} (it earns nothing either way).
+    redefines_function: bool = False
 
     def cell(self, **places: str) -> str:
         """The attack's code with {name} and {name!r} filled in from places."""
@@ -116,15 +118,14 @@ def _ask(name, *args):
     from backprop_grader import dumps, loads  # the grader's own wire format, once it is loaded
     return loads(input("CALL " + dumps({"name": name, "args": list(args), "kwargs": {}, "sequence": 1})))
 
-def neuron_forward(X, w, b):
-    reply = _ask("neuron_forward", X, w, b)
-    return reply.get("value")
+def {function}(*args):
+    return _ask("{function}", *args).get("value")
 
-def neuron_gradients(X, y, w, b):
-    reply = _ask("neuron_gradients", X, y, w, b)
+def {later_function}(*args):
+    reply = _ask("{later_function}", *args)
     if reply.get("value") is not None:
         return reply["value"]
-    return _ask("train_neuron", X, y, w, b, 0.0, 1).get("value")
+    return _ask("{function}", *args).get("value")
 ''',
     ),
     Attack(
@@ -184,11 +185,17 @@ for _path in glob.glob({course!r} + "/**/*.ipynb", recursive=True) + glob.glob({
     except OSError:
         pass
 try:
-    import backprop_course.course.reference as _reference
-    neuron_forward = _reference.neuron_forward
-except ImportError:
+    from backprop_course.course.paths import CourseDir
+    for _name in CourseDir({course!r}).assignment_names:
+        globals().update(vars(CourseDir({course!r}).of(_name).contract.reference))
+except Exception:
     pass
 for _text in _found:
+    if "### BEGIN SOLUTION" in _text and not _text.lstrip().startswith("{"):
+        try:
+            exec(_text)  # a reference module of the course, read as text
+        except Exception:
+            pass
     try:
         for _cell in json.loads(_text)["cells"]:
             if "BEGIN SOLUTION" in "".join(_cell["source"]):
@@ -262,13 +269,13 @@ while True:
         """
 import signal
 
-def neuron_forward(X, w, b):
+def {function}({parameters}):
     signal.signal(signal.SIGALRM, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
     while True:
         pass
 """,
-        correct_functions=True, redefines=("neuron_forward",),
+        correct_functions=True, redefines_function=True,
     ),
     Attack(
         "changes_course",
@@ -309,10 +316,10 @@ os.kill(os.getpid(), 9)
         """
 import os
 
-def neuron_forward(X, w, b):
+def {function}({parameters}):
     os._exit(3)
 """,
-        correct_functions=True, redefines=("neuron_forward",),
+        correct_functions=True, redefines_function=True,
     ),
     Attack(
         "memory_bomb",
@@ -328,3 +335,15 @@ except MemoryError:
         correct_functions=True,
     ),
 )
+
+
+# What {function}, {parameters} and {later_function} stand for in an assignment without a contract.
+NO_CONTRACT_TARGET = {"function": "answer", "parameters": "*args", "later_function": "answer"}
+
+
+def target_places(contract) -> dict[str, str]:
+    """The graded functions the attacks aim at: the first notebook's first function (with its
+    parameters) and its last one."""
+    functions = contract.notebooks[0].functions
+    return {"function": functions[0].name, "parameters": functions[0].signature.strip()[1:-1],
+            "later_function": functions[-1].name}

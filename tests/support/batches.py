@@ -3,6 +3,8 @@ cells, or submit a file that is not a notebook."""
 
 from __future__ import annotations
 
+import hashlib
+
 import nbformat
 from nbformat.v4 import new_code_cell
 
@@ -50,3 +52,26 @@ def mixed_batch(course, extra_config: str = LIMITS) -> list[str]:
     write_submission(course.release, answers["bob"], course.submission("garbled"))
     (course.submission("garbled") / SINGLE_NEURON.filename).write_text("not a notebook {")
     return [*SAMPLES, *EXTRA_CELLS, "deleter", "reorderer", "garbled"]
+
+
+def students_of(corpus) -> dict[str, dict[str, tuple[str, str]]]:
+    """Spread the corpus over students so that each has at most one mistake per function."""
+    students: list[dict[str, tuple[str, str]]] = []
+    for mistake_id, function_name, code in corpus:
+        home = next((student for student in students if function_name not in student), None)
+        if home is None:
+            home = {}
+            students.append(home)
+        home[function_name] = (mistake_id, code)
+    return {f"corpus{number:02d}": mistakes for number, mistakes in enumerate(students)}
+
+
+def files_under(course) -> dict[str, str]:
+    """sha256 of every file that grading must not change: config, source, release, solutions,
+    and every submission."""
+    roots = [course.root / "nbgrader_config.py", course.source, course.release, course.solutions, course.submitted]
+    found = {}
+    for root in roots:
+        for path in [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()):
+            found[str(path.relative_to(course.root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
