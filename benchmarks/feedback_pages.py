@@ -44,7 +44,7 @@ c.CourseDirectory.db_url = {db_url!r}
 def graded_course(folder: Path, copies: int) -> tuple[CourseDir, int]:
     """A course in folder with copies of each sample and one attacker graded; how many students."""
     course = copy_course(folder / "course", REPO)
-    release(course)
+    release(course, [ASSIGNMENT])
     for copy in range(copies):
         for sample in SAMPLES:
             answers = answers_from_source((course.sample_answers / f"{sample}.py").read_text())

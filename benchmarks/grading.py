@@ -75,7 +75,7 @@ def execute_serially(notebooks: list[Path]) -> None:
 def nbgrader_autograde(course, *flags: str) -> None:
     shutil.rmtree(course.autograded, ignore_errors=True)
     course.gradebook.unlink()
-    release(course)
+    release(course, [ASSIGNMENT])
     failed = nbgrader_batch("autograde", ASSIGNMENT, "--force", *flags, course=course)
     assert not failed, failed
 
@@ -85,7 +85,7 @@ def our_autograde(course, jobs: int) -> None:
 
     shutil.rmtree(course.autograded, ignore_errors=True)
     course.gradebook.unlink()
-    release(course)
+    release(course, [ASSIGNMENT])
     lines = autograde(course, ASSIGNMENT, jobs=jobs, show=lambda text: None, progress=False)
     assert all(line.scores for line in lines.values())
 
@@ -102,7 +102,7 @@ def recording_rates(course, students: int, label: str) -> None:
 
     # nbgrader's own add_submission trips SQLAlchemy 2's autoflush warnings on every student.
     warnings.filterwarnings("ignore", category=SAWarning)
-    release(course)
+    release(course, [ASSIGNMENT])
     for sample in ("alice", "bob"):
         submit(course, sample, f"model-{sample}")
     coursedir, context = context_of(course)
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="backprop-benchmark-") as scratch:
         course = copy_course(Path(scratch) / "course", REPO)
-        release(course)
+        release(course, [ASSIGNMENT])
         notebooks = build_batch(course, args.copies)
         submissions = len(notebooks) // len(NOTEBOOKS)
         print(f"{submissions} submissions of {ASSIGNMENT}, {len(notebooks)} notebooks, {os.cpu_count()} cores\n")

@@ -175,7 +175,7 @@ def main() -> int:
         with open(course.root / "nbgrader_config.py", "a") as config:
             config.write(f"c.SandboxedGrading.cell_timeout = {CELL_SECONDS}\n")
         course = open_course(course.root)
-        release(course)
+        release(course, [ASSIGNMENT])
         kinds = build(course, args.students)
         notebooks = args.students * len(NOTEBOOKS)
         print(f"{args.students} submissions ({kinds}), {notebooks} notebooks, {args.workers} Dask worker "

@@ -44,7 +44,7 @@ class Sample:
 
 
 def build(course, students: int) -> None:
-    release(course)
+    release(course, [course.assignment])
     answers = {name: answers_from_source((course.sample_answers / f"{name}.py").read_text()) for name in SAMPLES}
     for number in range(students):
         sample = SAMPLES[number % len(SAMPLES)]

@@ -29,7 +29,7 @@ from .support.backprop import (
     recognisers,
     reference,
 )
-from .support.check_cells import MISTAKE_ID, run_check
+from .support.check_cells import MISTAKE_ID, check_cell_outcomes, run_check
 from .support.mistake_corpus import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
 
 COURSE = REPO_COURSE
@@ -59,22 +59,8 @@ EXCEPTIONS = {
 
 
 def test_each_corpus_mistake_is_named_by_its_check_cell_or_listed_with_the_reason():
-    rows, wrong = [], []
-    for corpus, mistake_id, function_name, code in ENTRIES:
-        shown = run_check(COURSE, function_name, code)
-        printed = MISTAKE_ID.findall(shown)
-        exception = EXCEPTIONS.get((corpus, mistake_id))
-        # Named: the first id it prints is the entry's. Otherwise: what the exception says it shows.
-        ok = printed[:1] == [mistake_id] if exception is None else (exception[0] in shown and mistake_id not in printed)
-        rows.append(f"{corpus:14} {mistake_id:34} {function_name:17} {', '.join(printed) or '-':34} "
-                    f"{'named' if printed[:1] == [mistake_id] else 'see reason'}")
-        if not ok:
-            wrong.append(f"{corpus} {mistake_id}: {shown.strip()[-400:]}")
-    named = sum(row.endswith("named") for row in rows)
-    table = "\n".join([f"{'corpus':14} {'expected id':34} {'function':17} {'printed ids':34} outcome", *rows])
-    print(table, f"\nnamed {named} of {len(rows)}", sep="\n")
-    for (corpus, mistake_id), (_, reason) in EXCEPTIONS.items():
-        print(f"not named: {corpus} {mistake_id}: {reason}")
+    named, wrong, table = check_cell_outcomes(COURSE, ENTRIES, EXCEPTIONS)
+    print(table)
     assert not wrong, "\n".join(wrong) + "\n\n" + table
     assert named == len(ENTRIES) - len(EXCEPTIONS) == 33
 

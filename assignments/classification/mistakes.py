@@ -11,8 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from backprop_course.course.plain import Unsupported
+from backprop_course.course.numerics import rel_error
+from backprop_course.course.plain import Unsupported, same_structure
 from backprop_course.course.recognisers import (
+    MATCH_TOLERANCE,
     Cases,
     Recogniser,
     Results,
@@ -52,9 +54,21 @@ def _softmax_over_columns(Z):
     return exp_z / np.sum(exp_z, axis=0, keepdims=True)
 
 
+def _softmax_row_shift_over_columns(Z):
+    """Shifted by each row's maximum (as it should), but then normalised over the examples (axis 0)."""
+    exp_z = np.exp(Z - np.max(Z, axis=1, keepdims=True))
+    return exp_z / np.sum(exp_z, axis=0, keepdims=True)
+
+
 def _softmax_sum_over_all(Z):
     """Divided by the sum over the whole matrix instead of each row's."""
     exp_z = np.exp(Z - np.max(Z, axis=1, keepdims=True))
+    return exp_z / np.sum(exp_z)
+
+
+def _softmax_all_over_all(Z):
+    """No axis anywhere: shifted by the whole matrix's maximum and divided by its whole sum."""
+    exp_z = np.exp(Z - np.max(Z))
     return exp_z / np.sum(exp_z)
 
 
@@ -257,6 +271,32 @@ def _step_without_learning_rate(params, grads, learning_rate):
     return {key: params[key] - grads[key] for key in params}
 
 
+def _step_of_fixed_size(cases: Cases, expected: Results, actual: Results) -> bool:
+    """params - result = c * grads with one nonzero c for all cases, although their learning rates
+    differ: a learning rate written into the function (lr = 0.01) instead of the one passed in."""
+    if len({args[2] for args in cases}) < 2:
+        return False
+    factors = []
+    for (params, grads, _learning_rate), got in zip(cases, actual):
+        params, grads = _plain_dict(params), _plain_dict(grads)
+        if not same_structure(got, params):
+            return False
+        step = np.concatenate([np.ravel(params[key] - got[key]) for key in sorted(params)])
+        grad = np.concatenate([np.ravel(grads[key]) for key in sorted(params)])
+        usable = np.abs(grad) > 1e-12
+        if not usable.any():
+            return False
+        factor = float(np.median(step[usable] / grad[usable]))
+        if factor == 0.0 or rel_error(step, factor * grad) > MATCH_TOLERANCE:
+            return False
+        factors.append(factor)
+    return max(factors) - min(factors) <= MATCH_TOLERANCE * max(map(abs, factors))
+
+
+def _plain_dict(value: dict) -> dict:
+    return {str(key): np.asarray(item, dtype=np.float64) for key, item in value.items()}
+
+
 # ----- train ----------------------------------------------------------------------------------
 
 
@@ -348,9 +388,15 @@ def _as_mutant(mistake_id: str) -> Recogniser:
 RECOGNISERS = {
     "onehot-transposed": (("one_hot", _as_mutant("onehot-transposed")),),
     "onehot-width-from-labels": (("one_hot", _as_mutant("onehot-width-from-labels")),),
-    "softmax-no-max-shift": (("softmax", Recogniser(_overflows_without_shift)),),
-    "softmax-wrong-axis": (("softmax", _as_mutant("softmax-wrong-axis")),),
-    "softmax-sum-over-all": (("softmax", _as_mutant("softmax-sum-over-all")),),
+    "softmax-no-max-shift": (
+        ("softmax", Recogniser(_overflows_without_shift, lambda args, expected: [_softmax_no_shift(*args)])),
+    ),
+    "softmax-wrong-axis": (
+        ("softmax", any_of(_as_mutant("softmax-wrong-axis"), mutant(_softmax_row_shift_over_columns))),
+    ),
+    "softmax-sum-over-all": (
+        ("softmax", any_of(_as_mutant("softmax-sum-over-all"), mutant(_softmax_all_over_all))),
+    ),
     "ce-sum-not-mean": (("cross_entropy", _as_mutant("ce-sum-not-mean")),),
     "ce-sign-flipped": (("cross_entropy", scaled_by(-1.0)),),
     "ce-picks-columns": (("cross_entropy", _as_mutant("ce-picks-columns")),),
@@ -369,7 +415,7 @@ RECOGNISERS = {
     "dlogits-labels-left-out": (("dloss_dlogits", _as_mutant("dlogits-labels-left-out")),),
     "relu-prime-at-zero": (("relu_prime", _as_mutant("relu-prime-at-zero")),),
     "relu-prime-is-relu": (("relu_prime", _as_mutant("relu-prime-is-relu")),),
-    "relu-prime-boolean": (("relu_prime", Recogniser(_boolean_result)),),
+    "relu-prime-boolean": (("relu_prime", Recogniser(_boolean_result, lambda args, expected: [args[0] > 0])),),
     "forward-no-hidden-relu": (("forward", _as_mutant("forward-no-hidden-relu")),),
     "forward-relu-on-logits": (("forward", _as_mutant("forward-relu-on-logits")),),
     "predict-wrong-axis": (("predict_classes", _as_mutant("predict-wrong-axis")),),
@@ -385,7 +431,9 @@ RECOGNISERS = {
     "grad-output-uses-preactivation": (("gradients", _as_mutant("grad-output-uses-preactivation")),),
     "grad-sign-flipped": (("gradients", scaled_by(-1.0)),),
     "sgd-ascent": (("sgd_step", _as_mutant("sgd-ascent")),),
-    "sgd-ignores-learning-rate": (("sgd_step", _as_mutant("sgd-ignores-learning-rate")),),
+    "sgd-ignores-learning-rate": (
+        ("sgd_step", any_of(_as_mutant("sgd-ignores-learning-rate"), _step_of_fixed_size)),
+    ),
     "train-no-shuffle": (("train", _as_mutant("train-no-shuffle")),),
     "train-rng-every-epoch": (("train", _as_mutant("train-rng-every-epoch")),),
     "train-loss-on-last-batch": (("train", _as_mutant("train-loss-on-last-batch")),),

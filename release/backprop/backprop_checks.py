@@ -219,8 +219,15 @@ def _close(actual, expected):
                 and all(_close(actual[key], expected[key]) for key in expected))
     if isinstance(expected, list):
         return isinstance(actual, list) and len(actual) == len(expected) and all(map(_close, actual, expected))
-    return (isinstance(actual, np.ndarray) and isinstance(expected, np.ndarray) and actual.shape == expected.shape
-            and rel_error(actual, expected) <= MATCH_TOLERANCE)
+    if isinstance(expected, Unsupported):  # a mistake of type (booleans where numbers belong, say)
+        return isinstance(actual, Unsupported) and actual == expected
+    if not (isinstance(actual, np.ndarray) and isinstance(expected, np.ndarray) and actual.shape == expected.shape):
+        return False
+    # A mistake may predict NaN or infinity (an overflow, say): actual must hold the same there.
+    finite = np.isfinite(expected)
+    return (np.array_equal(np.isfinite(actual), finite)
+            and np.array_equal(actual[~finite], expected[~finite], equal_nan=True)
+            and rel_error(actual[finite], expected[finite]) <= MATCH_TOLERANCE)
 
 
 def describe(value):

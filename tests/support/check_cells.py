@@ -77,3 +77,28 @@ def _time_limit(seconds: int):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def check_cell_outcomes(course: CourseDir, entries, exceptions) -> tuple[int, list[str], str]:
+    """Run each (corpus, mistake id, function, code) entry through its released check cell.
+
+    An entry is right when the first id the cell prints is its own, or, where exceptions
+    {(corpus, mistake id): (what it shows instead, why)} lists it, when the cell shows that and does
+    not name it. Returns how many were named, the wrong ones, and a table of every outcome.
+    """
+    rows, wrong = [], []
+    for corpus, mistake_id, function_name, code in entries:
+        shown = run_check(course, function_name, code)
+        printed = MISTAKE_ID.findall(shown)
+        named = printed[:1] == [mistake_id]
+        exception = exceptions.get((corpus, mistake_id))
+        ok = named if exception is None else (exception[0] in shown and mistake_id not in printed)
+        rows.append(f"{corpus:14} {mistake_id:34} {function_name:17} {', '.join(printed) or '-':40} "
+                    f"{'named' if named else 'see reason'}")
+        if not ok:
+            wrong.append(f"{corpus} {mistake_id}: {shown.strip()[-400:]}")
+    count = sum(row.endswith(" named") for row in rows)
+    lines = [f"{'corpus':14} {'expected id':34} {'function':17} {'printed ids':40} outcome", *rows,
+             f"named {count} of {len(rows)}",
+             *(f"not named: {corpus} {mistake_id}: {why}" for (corpus, mistake_id), (_, why) in exceptions.items())]
+    return count, wrong, "\n".join(lines)

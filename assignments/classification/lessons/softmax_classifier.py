@@ -123,9 +123,7 @@ check_result(P_check, known(softmax, Z_check))
 assert rel_error(P_check.sum(axis=1), np.ones(4)) <= REL_TOLERANCE, "every row should sum to 1"
 # Large logits: a softmax without the max shift gives nan here.
 Z_large = np.array([[1000.0, 1001.0, 999.0], [-1000.0, 0.0, 1000.0]])
-P_large = softmax(Z_large)
-assert np.all(np.isfinite(P_large)), "softmax overflowed: subtract each row's maximum before np.exp"
-check_result(P_large, known(softmax, Z_large))
+check_result(softmax(Z_large), known(softmax, Z_large))
 print("softmax: visible checks passed")
 
 # %% [markdown] exercise="cross_entropy"
@@ -156,7 +154,7 @@ check_result(cross_entropy(P_check, y_check), known(cross_entropy, P_check, y_ch
 P_uniform = np.full((5, 4), 0.25)
 assert rel_error(cross_entropy(P_uniform, np.array([0, 1, 2, 3, 0])), np.log(4.0)) <= REL_TOLERANCE
 # A confident mistake: the true class gets probability 1e-30.
-P_confident = np.array([[1.0 - 1e-30, 1e-30], [0.5, 0.5]])
+P_confident = np.array([[1.0 - 1e-30, 1e-30], [0.2, 0.8]])
 check_result(cross_entropy(P_confident, np.array([1, 0])), known(cross_entropy, P_confident, np.array([1, 0])))
 print("cross_entropy: visible checks passed")
 

@@ -113,6 +113,8 @@ def _flat(value: Any) -> str:
     if isinstance(value, (int, np.integer)):
         return repr(int(value))
     if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):  # what a mistake that overflows gives
+            return "np.nan" if np.isnan(value) else ("np.inf" if value > 0 else "-np.inf")
         return repr(float(f"{float(value):.{DIGITS}g}"))
     if isinstance(value, np.ndarray):
         return f"np.array({_flat(value.tolist() if value.ndim else float(value))})"

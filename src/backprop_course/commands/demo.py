@@ -12,8 +12,9 @@ from ..nbgrader_glue.apps import export, nbgrader, nbgrader_batch
 from ..nbgrader_glue.gradebook import notebook_scores, score_table
 
 
-def release(course: CourseDir) -> None:
-    for assignment in course.assignment_names:
+def release(course: CourseDir, assignments: list[str] | None = None) -> None:
+    """nbgrader generate_assignment of the given assignments (by default, every one of the course's)."""
+    for assignment in course.assignment_names if assignments is None else assignments:
         nbgrader("generate_assignment", assignment, "--force", course=course)
 
 

@@ -1,0 +1,126 @@
+"""The second assignment, classification, graded as a class hands it in: its sample students, its
+mistake corpus (written as students write) and the attack corpus in one batch, graded serially by
+`nbgrader autograde` and concurrently by `backprop-course autograde --jobs 2`. Nothing here is
+particular to the assignment but its corpus: the grader was not changed to grade it."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import uuid
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
+from backprop_course.commands.autograde import autograde
+from backprop_course.course.paths import CourseDir
+from backprop_course.nbgrader_glue.apps import nbgrader, nbgrader_batch_log
+from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
+
+from .support import course_copy
+from .support.attack_corpus import ATTACKS, target_places
+from .support.batches import files_under, students_of
+from .support.classification import ASSIGNMENT, CONTRACT
+from .support.classification_corpus import CORPUS, MORE_MISTAKES
+from .support.sandbox import needs_sandbox, sandboxed_kernels
+
+pytestmark = [pytest.mark.slow, needs_sandbox]
+
+HONEST = ("alice", "bob")
+LIMITS = ("--SandboxedGrading.cell_timeout=8", "--SandboxedGrading.call_timeout=1")
+SERIAL, CONCURRENT = "nbgrader autograde", "backprop-course autograde --jobs 2"
+FIRST = CONTRACT.notebooks[0]
+
+
+def grade(course: CourseDir, mode: str) -> list[str]:
+    """Grade every submission of the assignment; the students a run could not grade."""
+    if mode == SERIAL:
+        failed, _ = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *LIMITS, course=course)
+        return failed
+    lines = autograde(CourseDir(course.root, options=LIMITS, assignment=ASSIGNMENT), ASSIGNMENT, jobs=2,
+                      show=lambda line: None, progress=False)
+    return sorted(student for student, line in lines.items() if line.host_failed or not line.recorded_in_full)
+
+
+@pytest.fixture(scope="module", params=[SERIAL, CONCURRENT])
+def graded(request, tmp_path_factory):
+    course = course_copy(tmp_path_factory.mktemp("classification") / "course").of(ASSIGNMENT)
+    nbgrader("generate_assignment", ASSIGNMENT, "--force", course=course)
+    answers = {student: answers_from_source((course.sample_answers / f"{student}.py").read_text())
+               for student in HONEST}
+    for student in HONEST:
+        write_submission(course.release, answers[student], course.submission(student))
+    corpus_students = students_of(CORPUS + MORE_MISTAKES)
+    for student, mistakes in corpus_students.items():
+        mistaken = {f"answer_{name}": code.strip("\n") for name, (_, code) in mistakes.items()}
+        write_submission(course.release, {**answers["alice"], **mistaken}, course.submission(student))
+    tag = f"cl-attack-{uuid.uuid4().hex[:10]}"
+    places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": tag, "python": sys.executable,
+              **target_places(CONTRACT)}
+    for attack in ATTACKS:
+        write_submission(course.release, answers["alice"] if attack.correct_functions else {},
+                         course.submission(attack.student))
+        path = course.submission(attack.student) / FIRST.filename
+        notebook = nbformat.read(path, as_version=4)
+        notebook.cells.append(new_code_cell(attack.cell(**places)))
+        nbformat.write(notebook, path)
+    before = files_under(course)
+    failed = grade(course, request.param)
+    return {
+        "course": course,
+        "tag": tag,
+        "failed": failed,
+        "corpus": corpus_students,
+        "before": before,
+        "after": files_under(course),
+        "scores": notebook_scores(course.db_url, ASSIGNMENT),
+    }
+
+
+def autograded_text(course: CourseDir, student: str, notebook) -> str:
+    cells = nbformat.read(course.autograded / student / ASSIGNMENT / notebook.filename, as_version=4).cells
+    return "\n".join(str(output.get("text", "")) for cell in cells for output in cell.get("outputs", []))
+
+
+def test_every_student_is_graded_and_the_samples_score_as_expected(graded):
+    assert graded["failed"] == []
+    expected = expected_scores(graded["course"])
+    for student in HONEST:
+        assert {name: score.auto_score for name, score in graded["scores"][student].items()} == expected[student]
+    assert set(graded["scores"]) == {*HONEST, *graded["corpus"], *(attack.student for attack in ATTACKS)}
+
+
+def test_each_mistake_costs_points_only_in_its_function_and_is_named(graded):
+    course = graded["course"]
+    for student, mistakes in graded["corpus"].items():
+        scores = cell_scores(course.db_url, ASSIGNMENT, student)
+        lost = {function for function, checks in CONTRACT.checks.items()
+                if any(scores[check.grade_id][0] < scores[check.grade_id][1] for check in checks)}
+        assert lost == set(mistakes), student
+        for function_name, (mistake_id, _) in mistakes.items():
+            text = autograded_text(course, student, CONTRACT.notebook_of[function_name])
+            assert f"[{mistake_id}]" in text, (student, function_name, mistake_id)
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=lambda attack: attack.student)
+def test_an_attacker_earns_only_what_its_functions_earn(graded, attack):
+    points = {notebook.name: notebook.autograded_points for notebook in CONTRACT.notebooks}
+    if not attack.correct_functions:
+        expected = dict.fromkeys(points, 0.0)
+    else:
+        lost = FIRST.functions[0].points if attack.redefines_function else 0
+        expected = {name: total - (lost if name == FIRST.name else 0) for name, total in points.items()}
+    scores = graded["scores"][attack.student]
+    assert {name: scores[name].auto_score for name in points} == expected, attack.what
+
+
+def test_the_course_and_the_gradebook_come_out_as_they_went_in(graded):
+    assert graded["after"] == graded["before"]
+    with sqlite3.connect(graded["course"].gradebook) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM student WHERE id = 'intruder'").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM grade WHERE manual_score IS NOT NULL OR extra_credit IS NOT NULL"
+                          ).fetchone() == (0,)
+    assert sandboxed_kernels() == ""
