@@ -1,11 +1,11 @@
 """Benchmark: what grading costs, against plain execution, all measured in one run.
 
     .venv/bin/python benchmarks/grading.py [--copies N] [--kernels K] [--recorded R] [--skip-unsafe]
-                                           [--postgresql]
+                                           [--postgresql] [--assignment NAME]
 
-It builds N copies of a correct and N of a typical wrong submission (the samples alice and bob,
-each with the release's backprop_checks.py beside the notebooks, as students have it) in a
-temporary course, then measures on the same notebooks:
+It builds N copies of a correct and N of a typical wrong submission (the samples alice and bob of
+the assignment, backprop by default, each with the release's helper module beside the notebooks,
+as students have it) in a temporary course, then measures on the same notebooks:
   (a) serial plain execution with nbclient, one plain kernel per notebook (no grading);
   (b) `nbgrader autograde` with this course's configuration: sandboxed grading, one by one;
   (b') the same without the sandbox (SandboxedGrading.unsafe), for the sandbox's own cost;
@@ -45,7 +45,7 @@ from backprop_course.nbgrader_glue.apps import nbgrader_batch
 
 REPO = CourseDir(Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO.root))
-from tests.support.backprop import ASSIGNMENT, NOTEBOOKS  # noqa: E402
+from tests.support.backprop import ASSIGNMENT  # noqa: E402
 from tests.support.postgres import postgres_problem, running_postgres, use_new_database  # noqa: E402
 from tests.support.sampling import Sampler, tree_rss  # noqa: E402
 
@@ -75,8 +75,8 @@ def execute_serially(notebooks: list[Path]) -> None:
 def nbgrader_autograde(course, *flags: str) -> None:
     shutil.rmtree(course.autograded, ignore_errors=True)
     course.gradebook.unlink()
-    release(course, [ASSIGNMENT])
-    failed = nbgrader_batch("autograde", ASSIGNMENT, "--force", *flags, course=course)
+    release(course, [course.assignment])
+    failed = nbgrader_batch("autograde", course.assignment, "--force", *flags, course=course)
     assert not failed, failed
 
 
@@ -85,8 +85,8 @@ def our_autograde(course, jobs: int) -> None:
 
     shutil.rmtree(course.autograded, ignore_errors=True)
     course.gradebook.unlink()
-    release(course, [ASSIGNMENT])
-    lines = autograde(course, ASSIGNMENT, jobs=jobs, show=lambda text: None, progress=False)
+    release(course, [course.assignment])
+    lines = autograde(course, course.assignment, jobs=jobs, show=lambda text: None, progress=False)
     assert all(line.scores for line in lines.values())
 
 
@@ -102,7 +102,7 @@ def recording_rates(course, students: int, label: str) -> None:
 
     # nbgrader's own add_submission trips SQLAlchemy 2's autoflush warnings on every student.
     warnings.filterwarnings("ignore", category=SAWarning)
-    release(course, [ASSIGNMENT])
+    release(course, [course.assignment])
     for sample in ("alice", "bob"):
         submit(course, sample, f"model-{sample}")
     coursedir, context = context_of(course)
@@ -142,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recorded", type=int, default=200, help="students recorded for (e)")
     parser.add_argument("--skip-unsafe", action="store_true", help="leave out (b'), grading without the sandbox")
     parser.add_argument("--postgresql", action="store_true", help="(e) on PostgreSQL too")
+    parser.add_argument("--assignment", default=ASSIGNMENT, choices=REPO.assignment_names,
+                        help="the contract-graded assignment whose samples are graded")
     args = parser.parse_args(argv)
     try:
         require_sandbox()
@@ -151,11 +153,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="backprop-benchmark-") as scratch:
-        course = copy_course(Path(scratch) / "course", REPO)
-        release(course, [ASSIGNMENT])
+        course = copy_course(Path(scratch) / "course", REPO).of(args.assignment)
+        release(course, [course.assignment])
         notebooks = build_batch(course, args.copies)
-        submissions = len(notebooks) // len(NOTEBOOKS)
-        print(f"{submissions} submissions of {ASSIGNMENT}, {len(notebooks)} notebooks, {os.cpu_count()} cores\n")
+        submissions = len(notebooks) // len(course.contract.notebooks)
+        print(f"{submissions} submissions of {course.assignment}, {len(notebooks)} notebooks, {os.cpu_count()} cores\n")
         timed("(a) nbclient, serial plain execution", lambda: execute_serially(notebooks), results)
         timed("(b) nbgrader autograde, sandboxed", lambda: nbgrader_autograde(course), results)
         if not args.skip_unsafe:
