@@ -28,13 +28,21 @@ def collect_samples(course: CourseDir) -> None:
 
 
 def autograde(course: CourseDir) -> None:
-    for assignment in course.assignment_names:
+    """nbgrader autograde of every assignment with a submission in submitted/."""
+    for assignment in _handed_in(course.submitted, course.assignment_names):
         _report_failed("autograde", nbgrader_batch("autograde", assignment, "--force", course=course))
 
 
 def feedback(course: CourseDir) -> None:
-    for assignment in course.assignment_names:
+    """nbgrader generate_feedback of every assignment with an autograded submission."""
+    for assignment in _handed_in(course.autograded, course.assignment_names):
         _report_failed("feedback", nbgrader_batch("generate_feedback", assignment, "--force", course=course))
+
+
+def _handed_in(folder, assignments: list[str]) -> list[str]:
+    """The assignments some student has a folder of under folder (<student>/<assignment>/): nbgrader
+    stops with an error on an assignment that has none."""
+    return [assignment for assignment in assignments if any(path.is_dir() for path in folder.glob(f"*/{assignment}"))]
 
 
 def _report_failed(step: str, students: list[str]) -> None:
