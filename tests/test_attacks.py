@@ -16,7 +16,6 @@ import uuid
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.demo import release
@@ -26,8 +25,8 @@ from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
 from .support import course_copy
 from .support.attack_corpus import ATTACKS, target_places
-from .support.backprop import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
-from .support.batches import files_under
+from .support.backprop import ASSIGNMENT, CONTRACT, NOTEBOOKS, SINGLE_NEURON
+from .support.batches import assert_gradebook_holds_only_grades, files_under, submit_attackers
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
@@ -51,12 +50,7 @@ def attacked(tmp_path_factory):
     for student in HONEST:
         answers = answers_from_source((course.sample_answers / f"{student}.py").read_text())
         write_submission(course.release, answers, course.submission(student))
-    for attack in ATTACKS:
-        write_submission(course.release, correct if attack.correct_functions else {}, course.submission(attack.student))
-        path = course.submission(attack.student) / SINGLE_NEURON.filename
-        notebook = nbformat.read(path, as_version=4)
-        notebook.cells.append(new_code_cell(attack.cell(**places)))
-        nbformat.write(notebook, path)
+    submit_attackers(course, correct, places)
     before = files_under(course)
     failed, log = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *LIMITS, course=course)
     graded_at = hashlib.sha256(course.gradebook.read_bytes()).hexdigest()
@@ -74,13 +68,6 @@ def attacked(tmp_path_factory):
     }
 
 
-def expected_points(attack) -> dict[str, float]:
-    if not attack.correct_functions:
-        return dict.fromkeys(POINTS, 0.0)
-    lost = SINGLE_NEURON.functions[0].points if attack.redefines_function else 0
-    return {name: points - (lost if name == SINGLE_NEURON.name else 0) for name, points in POINTS.items()}
-
-
 def autograded(course, student: str, notebook: str = SINGLE_NEURON.name):
     return nbformat.read(course.autograded / student / ASSIGNMENT / f"{notebook}.ipynb", as_version=4)
 
@@ -95,7 +82,7 @@ def limits_noted(notebook) -> set[str]:
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda attack: attack.student)
 def test_an_attacker_earns_only_what_its_functions_earn(attacked, attack):
     scores = attacked["scores"][attack.student]
-    assert {name: scores[name].auto_score for name in POINTS} == expected_points(attack), attack.what
+    assert {name: scores[name].auto_score for name in POINTS} == attack.expected_points(CONTRACT), attack.what
 
 
 def test_honest_students_keep_their_marks_and_the_batch_finishes(attacked):
@@ -114,11 +101,8 @@ def test_course_files_are_byte_identical(attacked):
 def test_the_gradebook_holds_only_what_grading_wrote(attacked):
     gradebook = attacked["course"].gradebook
     assert attacked["gradebook_at_end"] == attacked["gradebook_later"], "written after grading ended"
+    assert_gradebook_holds_only_grades(gradebook)
     with sqlite3.connect(gradebook) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert db.execute("SELECT count(*) FROM student WHERE id = 'intruder'").fetchone() == (0,)
-        assert db.execute("SELECT count(*) FROM grade WHERE manual_score IS NOT NULL OR extra_credit IS NOT NULL"
-                          ).fetchone() == (0,)
         db.execute("BEGIN EXCLUSIVE")  # nobody holds a lock on it
         db.rollback()
 

@@ -5,13 +5,11 @@ particular to the assignment but its corpus: the grader was not changed to grade
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import uuid
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell
 
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.autograde import autograde
@@ -21,7 +19,7 @@ from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support import course_copy
 from .support.attack_corpus import ATTACKS, target_places
-from .support.batches import files_under, students_of
+from .support.batches import assert_gradebook_holds_only_grades, files_under, students_of, submit_attackers
 from .support.classification import ASSIGNMENT, CONTRACT
 from .support.classification_corpus import CORPUS, MORE_MISTAKES
 from .support.sandbox import needs_sandbox, sandboxed_kernels
@@ -31,7 +29,6 @@ pytestmark = [pytest.mark.slow, needs_sandbox]
 HONEST = ("alice", "bob")
 LIMITS = ("--SandboxedGrading.cell_timeout=8", "--SandboxedGrading.call_timeout=1")
 SERIAL, CONCURRENT = "nbgrader autograde", "backprop-course autograde --jobs 2"
-FIRST = CONTRACT.notebooks[0]
 
 
 def grade(course: CourseDir, mode: str) -> list[str]:
@@ -59,13 +56,7 @@ def graded(request, tmp_path_factory):
     tag = f"cl-attack-{uuid.uuid4().hex[:10]}"
     places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": tag, "python": sys.executable,
               **target_places(CONTRACT)}
-    for attack in ATTACKS:
-        write_submission(course.release, answers["alice"] if attack.correct_functions else {},
-                         course.submission(attack.student))
-        path = course.submission(attack.student) / FIRST.filename
-        notebook = nbformat.read(path, as_version=4)
-        notebook.cells.append(new_code_cell(attack.cell(**places)))
-        nbformat.write(notebook, path)
+    submit_attackers(course, answers["alice"], places)
     before = files_under(course)
     failed = grade(course, request.param)
     return {
@@ -106,21 +97,11 @@ def test_each_mistake_costs_points_only_in_its_function_and_is_named(graded):
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda attack: attack.student)
 def test_an_attacker_earns_only_what_its_functions_earn(graded, attack):
-    points = {notebook.name: notebook.autograded_points for notebook in CONTRACT.notebooks}
-    if not attack.correct_functions:
-        expected = dict.fromkeys(points, 0.0)
-    else:
-        lost = FIRST.functions[0].points if attack.redefines_function else 0
-        expected = {name: total - (lost if name == FIRST.name else 0) for name, total in points.items()}
-    scores = graded["scores"][attack.student]
-    assert {name: scores[name].auto_score for name in points} == expected, attack.what
+    scores, expected = graded["scores"][attack.student], attack.expected_points(CONTRACT)
+    assert {name: scores[name].auto_score for name in expected} == expected, attack.what
 
 
 def test_the_course_and_the_gradebook_come_out_as_they_went_in(graded):
     assert graded["after"] == graded["before"]
-    with sqlite3.connect(graded["course"].gradebook) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert db.execute("SELECT count(*) FROM student WHERE id = 'intruder'").fetchone() == (0,)
-        assert db.execute("SELECT count(*) FROM grade WHERE manual_score IS NOT NULL OR extra_credit IS NOT NULL"
-                          ).fetchone() == (0,)
+    assert_gradebook_holds_only_grades(graded["course"].gradebook)
     assert sandboxed_kernels() == ""

@@ -25,6 +25,16 @@ class Attack:
     # Whether the attack code itself redefines the graded {function} (it earns nothing either way).
     redefines_function: bool = False
 
+    def expected_points(self, contract) -> dict[str, float]:
+        """What this attacker earns per notebook of contract: nothing with the release's stubs; with
+        correct functions, everything but the first function when the attack redefines it."""
+        points = {notebook.name: float(notebook.autograded_points) for notebook in contract.notebooks}
+        if not self.correct_functions:
+            return dict.fromkeys(points, 0.0)
+        first = contract.notebooks[0]
+        lost = first.functions[0].points if self.redefines_function else 0
+        return {name: total - (lost if name == first.name else 0) for name, total in points.items()}
+
     def cell(self, **places: str) -> str:
         """The attack's code with {name} and {name!r} filled in from places."""
         code = self.code

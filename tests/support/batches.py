@@ -4,6 +4,7 @@ cells, or submit a file that is not a notebook."""
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 
 import nbformat
 from nbformat.v4 import new_code_cell
@@ -11,6 +12,7 @@ from nbformat.v4 import new_code_cell
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.demo import release
 
+from .attack_corpus import ATTACKS
 from .backprop import SINGLE_NEURON
 
 # Short limits for the batch, written into each course's nbgrader_config.py.
@@ -75,3 +77,23 @@ def files_under(course) -> dict[str, str]:
         for path in [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()):
             found[str(path.relative_to(course.root))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+def submit_attackers(course, correct: dict[str, str], places: dict[str, str]) -> None:
+    """A submission per attack of the corpus: the release with its stubs (or the correct answers,
+    for the attacks that spoil grading), the attack's cell appended to the first notebook."""
+    for attack in ATTACKS:
+        write_submission(course.release, correct if attack.correct_functions else {}, course.submission(attack.student))
+        path = course.submission(attack.student) / course.contract.notebooks[0].filename
+        notebook = nbformat.read(path, as_version=4)
+        notebook.cells.append(new_code_cell(attack.cell(**places)))
+        nbformat.write(notebook, path)
+
+
+def assert_gradebook_holds_only_grades(gradebook) -> None:
+    """The SQLite gradebook is sound, and holds no student nor hand grade that grading did not write."""
+    with sqlite3.connect(gradebook) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM student WHERE id = 'intruder'").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM grade WHERE manual_score IS NOT NULL OR extra_credit IS NOT NULL"
+                          ).fetchone() == (0,)

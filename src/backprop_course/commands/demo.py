@@ -4,6 +4,7 @@ every contract-graded assignment of the course."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from ..authoring.samples import sample_students
 from ..course.paths import CourseDir
@@ -39,7 +40,7 @@ def feedback(course: CourseDir) -> None:
         _report_failed("feedback", nbgrader_batch("generate_feedback", assignment, "--force", course=course))
 
 
-def _handed_in(folder, assignments: list[str]) -> list[str]:
+def _handed_in(folder: Path, assignments: list[str]) -> list[str]:
     """The assignments some student has a folder of under folder (<student>/<assignment>/): nbgrader
     stops with an error on an assignment that has none."""
     return [assignment for assignment in assignments if any(path.is_dir() for path in folder.glob(f"*/{assignment}"))]
