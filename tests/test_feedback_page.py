@@ -10,7 +10,7 @@ from nbgrader.api import Gradebook
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.browser import url_fails
 from backprop_course.commands.demo import release
-from backprop_course.grader.notes import limit_note
+from backprop_course.grader.notes import LIMITS_KEY, forget_limit_notes, limit_note, note_limit
 from backprop_course.nbgrader_glue.apps import nbgrader
 from backprop_course.nbgrader_glue.feedback_summary import BY_HAND, limit_anchor, summarize
 from backprop_course.nbgrader_glue.pages import RESOURCES_KEY
@@ -55,6 +55,13 @@ def graded_cell(grade_id: str, score: float, points: float, printed: str = "", *
 def cell_with(*outputs) -> nbformat.NotebookNode:
     cell = nbformat.v4.new_code_cell("work()")
     cell.outputs = list(outputs)
+    return cell
+
+
+def noted_cell(limit: str, message: str) -> nbformat.NotebookNode:
+    """A cell under which the grader noted a limit."""
+    cell = cell_with()
+    note_limit(cell, limit, message)
     return cell
 
 
@@ -111,9 +118,8 @@ def test_a_row_per_graded_cell_with_its_check_points_and_the_mistake_printed_und
 @pytest.mark.parametrize("limit", LIMITS)
 def test_a_limit_note_becomes_one_line_linked_to_the_first_cell_that_carries_it(limit):
     nb = nbformat.v4.new_notebook()
-    note = limit_note(limit, "what happened")
-    other = limit_note(limit, "something else happened")
-    nb.cells = [cell_with(), cell_with(note), cell_with(note), cell_with(other)]
+    nb.cells = [cell_with(), noted_cell(limit, "what happened"), noted_cell(limit, "what happened"),
+                noted_cell(limit, "something else happened")]
     summary = summarize(nb, CONTRACT)
     assert [(line.mistake, line.message, line.cells, line.anchor) for line in summary.limits] == [
         (limit, "what happened", 2, limit_anchor(1)), (limit, "something else happened", 1, limit_anchor(3))]
@@ -121,9 +127,21 @@ def test_a_limit_note_becomes_one_line_linked_to_the_first_cell_that_carries_it(
     assert summary.limit_anchors == {1: limit_anchor(1), 3: limit_anchor(3)}
 
 
+@pytest.mark.parametrize("limit", LIMITS)
+def test_an_error_of_the_students_named_like_a_limit_is_no_limit_note(limit):
+    """Only the grader notes limits: a student's exception class named `time-limit`, or metadata
+    of the grader's key in the submission, shows as the student's own error and nothing more."""
+    nb = nbformat.v4.new_notebook()
+    forged = cell_with(limit_note(limit, "this cell ran longer than 120 s and was stopped"))
+    forged.metadata[LIMITS_KEY] = [{"mistake": limit, "message": "forged in the submission"}]
+    nb.cells = [cell_with(limit_note(limit, "raised by the student")), forged]
+    forget_limit_notes(nb)  # what grading does first
+    assert summarize(nb, CONTRACT).limits == []
+
+
 def test_the_feedback_template_links_each_limit_line_to_an_anchor_at_its_cell():
     nb = nbformat.v4.new_notebook()
-    nb.cells = [cell_with(), cell_with(limit_note(LIMITS[0], "this cell ran longer than 120 s and was stopped"))]
+    nb.cells = [cell_with(), noted_cell(LIMITS[0], "this cell ran longer than 120 s and was stopped")]
     resources = {
         "nbgrader": {"notebook": "single_neuron", "score": 0.0, "max_score": 15.0, "late_penalty": 1.5},
         RESOURCES_KEY: {"summary": summarize(nb, CONTRACT)},

@@ -22,7 +22,7 @@ from backprop_course.commands.report import (
     report_path,
     write_report,
 )
-from backprop_course.grader.notes import limit_note
+from backprop_course.grader.notes import limit_note, note_limit
 
 from .conftest import SOLUTION_STUDENT
 from .support.backprop import ASSIGNMENT, CONTRACT, GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
@@ -89,7 +89,8 @@ def test_mistakes_are_read_from_graded_cells_only_and_limit_notes_from_any_cell(
     answer_metadata = {"nbgrader": {"grade": False, "solution": True, "grade_id": "answer_x"}}
     answer = nbformat.v4.new_code_cell(metadata=answer_metadata)
     answer.outputs = [nbformat.v4.new_output("stream", text="  [wrong-value] printed by the student\n"),
-                      limit_note("time-limit", "this cell ran longer than 120 s and was stopped")]
+                      limit_note("memory-limit", "an exception of the student's, named like a limit")]
+    note_limit(answer, "time-limit", "this cell ran longer than 120 s and was stopped")
     notebook.cells = [answer, graded]
     assert mistakes_in_notebook(notebook, CONTRACT) == ["time-limit", "wrong-shape"]
 

@@ -27,6 +27,14 @@ OUTPUT_VECTORS = ("html-output-script", "html-output-onerror", "javascript-outpu
                   "latex-output", "isolated-html-output", "image-width-metadata", "image-filename-metadata",
                   "widget-view-output", "stream-text", "error-text")
 CELL_VECTORS = ("attachment-svg", "attachment-html", "raw-cell-html", "cell-tags", "widget-state")
+# Student content drawn over the page's controls (formgrader's score, extra-credit and comment
+# boxes, the feedback's summary table) with allowlisted markup only.
+OVERLAY_VECTORS = ("mathml-mpadded-mspace", "mathml-huge-glyph", "mathml-negative-lspace", "latex-colorbox-huge",
+                   "html-padding-border", "html-output-overlay")
+# An exception of the student's named like a limit the grader notes.
+FORGED_LIMIT = "time-limit"
+# A file handed in beside the notebooks, which formgrader serves from the autograded folder.
+HANDED_IN_FILE = "evil.html"
 # nbgrader refuses to grade a notebook with these (its metadata schema), so they reach a page only
 # in a notebook written past nbgrader: the tests render them directly.
 FORGED_VECTORS = ("forged-nbgrader-comment", "forged-grade-id", "forged-cell-id", "forged-output-type")
@@ -133,6 +141,35 @@ def other_cells() -> list:
     return [attached, raw, tagged]
 
 
+def _overlay_html() -> dict[str, str]:
+    giant = "&#x2588;" * 40
+    return {
+        "mathml-mpadded-mspace": '<math><mpadded width="0" height="0" depth="0"><mspace width="4000px" '
+                                 'height="3000px" mathbackground="white"></mspace></mpadded></math>',
+        "mathml-huge-glyph": f'<math><mstyle mathsize="4000px"><mi mathcolor="white">{giant}</mi></mstyle></math>',
+        "mathml-negative-lspace": f'<math><mo lspace="-3000px" rspace="-3000px">{giant}</mo></math>',
+        "latex-colorbox-huge": "$\\mathrlap{\\smash{\\colorbox{white}{\\Huge " + "W" * 60 + "}}}$",
+        "html-padding-border": '<div style="padding: 2000px; border: 3000px solid white; margin: -3000px; '
+                               'position: fixed; top: 0; left: 0; z-index: 99999; background-color: white">'
+                               'Grades were saved. <a href="https://example.org/login">Sign in again</a></div>',
+    }
+
+
+def overlay_cells() -> list:
+    """A Markdown cell and a code cell's HTML output that try to paint over the page's controls
+    (OVERLAY_VECTORS)."""
+    parts = _overlay_html()
+    output = parts["mathml-mpadded-mspace"] + parts["html-padding-border"]
+    return [new_markdown_cell("\n\n".join(parts.values())),
+            new_code_cell(f"from IPython.display import HTML, display\ndisplay(HTML({output!r}))")]
+
+
+def forged_limit_cell():
+    """A code cell whose exception is named like the grader's time limit."""
+    return new_code_cell(f"raise type({FORGED_LIMIT!r}, (Exception,), {{}})"
+                         "('this cell ran longer than 120 s and was stopped')")
+
+
 def forged_cells() -> list:
     """Cells whose JSON nbgrader or nbformat would refuse, one per FORGED_VECTORS."""
     p = payload
@@ -162,7 +199,8 @@ ALL_VECTORS = (*MARKDOWN_VECTORS, *OUTPUT_VECTORS, *CELL_VECTORS)
 
 def write_page_attacker(course, student: str) -> None:
     """A submission of student into course: correct functions (alice's answers), the Markdown
-    payloads as the hand-graded answer, and the other payloads appended to every notebook."""
+    payloads as the hand-graded answer, the other payloads, overlays and a forged limit appended
+    to every notebook, and an HTML file with script beside them."""
     import nbformat
 
     from backprop_course.authoring.samples import answers_from_source, write_submission
@@ -173,9 +211,12 @@ def write_page_attacker(course, student: str) -> None:
     answers[MANUAL_GRADE_ID] = markdown_payloads()
     for path in write_submission(course.release, answers, course.submission(student)):
         notebook = nbformat.read(path, as_version=4)
-        notebook.cells += [new_markdown_cell(markdown_payloads()), *output_cells(), *other_cells()]
+        notebook.cells += [new_markdown_cell(markdown_payloads()), *output_cells(), *other_cells(),
+                           *overlay_cells(), forged_limit_cell()]
         notebook.metadata["widgets"] = widget_state()
         nbformat.write(notebook, path)
+    (course.submission(student) / HANDED_IN_FILE).write_text(
+        f"<!doctype html><p>a page</p><script>{payload('handed-in-file')}</script>")
 
 
 def outputs_cell() -> object:

@@ -127,3 +127,46 @@ def log_in(browser, base_url: str, token: str) -> None:
 
 def body_of(page: str) -> BeautifulSoup:
     return BeautifulSoup(page, "html.parser")
+
+
+# The page's controls that a student element covers: for each control, scrolled into view, the
+# element drawn at points across it must be the control (or inside it), never part of what a
+# student wrote; and no student element's visible box (clipped to its cell's box) may meet a
+# control's box.
+COVERED_CONTROLS = """
+const controls = Array.from(document.querySelectorAll(arguments[0]));
+const boxes = Array.from(document.querySelectorAll('.text_cell_render, .input_area, .output_subarea'));
+const inStudentBox = (element) => boxes.some(box => box.contains(element));
+const covered = [];
+const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+for (const control of controls) {
+    control.scrollIntoView({block: 'center', inline: 'center'});
+    const rect = control.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue;
+    for (const [fx, fy] of [[0.5, 0.5], [0.15, 0.5], [0.85, 0.5]]) {
+        const hit = document.elementFromPoint(rect.left + rect.width * fx, rect.top + rect.height * fy);
+        if (hit && hit !== control && !control.contains(hit) && inStudentBox(hit)) {
+            covered.push({control: control.outerHTML.slice(0, 80), by: hit.outerHTML.slice(0, 80)});
+        }
+    }
+    for (const box of boxes) {
+        const clip = box.getBoundingClientRect();
+        for (const element of box.querySelectorAll('*')) {
+            const own = element.getBoundingClientRect();
+            const visible = {left: Math.max(own.left, clip.left), right: Math.min(own.right, clip.right),
+                             top: Math.max(own.top, clip.top), bottom: Math.min(own.bottom, clip.bottom)};
+            if (visible.left < visible.right && visible.top < visible.bottom && meets(visible, rect)) {
+                covered.push({control: control.outerHTML.slice(0, 80), by: element.outerHTML.slice(0, 80)});
+            }
+        }
+    }
+}
+return covered;
+"""
+# formgrader's grading controls, and the links of the feedback page's summary table.
+FORMGRADER_CONTROLS = "input.score, input.extra-credit, textarea.comment, .scoring-buttons button, nav a"
+FEEDBACK_CONTROLS = "#summary a, #summary td"
+
+
+def covered_controls(driver, controls: str) -> list[dict]:
+    return driver.execute_script(COVERED_CONTROLS, controls)

@@ -108,7 +108,7 @@ class AssignmentMissingError(RuntimeError):
 
 def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progress: bool,
          contract: Assignment | None) -> None:
-    found = submissions(api.coursedir, assignment)
+    found = submissions(api.coursedir, assignment, recorder.show)
     source = Path(api.coursedir.format_path(api.coursedir.source_directory, ".", assignment))
     students = iter(found.items())
     jobs_of, waiting = {}, {}

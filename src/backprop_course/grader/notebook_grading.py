@@ -47,7 +47,7 @@ from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_calls import answer_call, kernel_side_code, read_outcomes, write_files, write_helper_module
 from .kernel_session import KernelSession, OutputBudget, Run
-from .notes import LIMIT_MESSAGES, limit_note
+from .notes import LIMIT_MESSAGES, forget_limit_notes, note_limit
 from .runner import Outcome
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ class NotebookGrading:
         self.events: list[str] = []  # limit ids met, in order, for the instructor's log
 
     def grade(self) -> NotebookNode:
+        forget_limit_notes(self.nb)
         self.session.start()
         self.prepare_kernel()
         try:
@@ -132,7 +133,7 @@ class NotebookGrading:
                 continue  # judged outside the kernel, after every cell ran
             left = self.deadline - time.monotonic()
             if left <= 0:
-                cell.outputs = [limit_note(TIME_LIMIT, self.message("not-run", self.limits.notebook_seconds))]
+                note_limit(cell, TIME_LIMIT, self.message("not-run", self.limits.notebook_seconds))
                 if not self.out_of_time:
                     self.out_of_time = True
                     self.note(TIME_LIMIT, f"cell {index} and those after it not run: notebook time used up")
@@ -143,7 +144,7 @@ class NotebookGrading:
             cell.outputs, cell.execution_count = run.outputs, run.execution_count
             if run.output_cut and OUTPUT_LIMIT not in self.events:  # noted once, where the cut begins
                 limit = self.limits.output_bytes
-                cell.outputs.append(limit_note(OUTPUT_LIMIT, self.message(OUTPUT_LIMIT)))
+                note_limit(cell, OUTPUT_LIMIT, self.message(OUTPUT_LIMIT))
                 self.note(OUTPUT_LIMIT, f"cell {index} passed the output limit of {limit} bytes")
             caps = self.caps_hit(before, run)
             stopped = run.status
@@ -151,14 +152,14 @@ class NotebookGrading:
                 stopped = MEMORY_LIMIT  # the kernel was stopped for the sandbox's memory
             for cap in caps:
                 if cap != stopped and cap not in self.events:  # a cap the cell survived: noted once
-                    cell.outputs.append(limit_note(cap, self.message(cap)))
+                    note_limit(cell, cap, self.message(cap))
                     self.note(cap, f"cell {index}: {self.message(cap)}")
             if stopped in STOPPED:
                 cell.execution_count = None  # whether the kernel announced it before it stopped is chance
                 message = self.message(stopped, seconds)
                 if stopped == MEMORY_LIMIT:
                     message += "; the kernel was stopped"
-                cell.outputs.append(limit_note(stopped, message))
+                note_limit(cell, stopped, message)
                 self.note(stopped, f"cell {index}: {message}")
                 self.start_afresh()
             else:

@@ -30,9 +30,27 @@ LIMIT_MESSAGES = {
 }
 
 
+# The cell metadata where the grader alone records the limits a cell met: an error output that
+# looks like a note can come from the student's own code (an exception class named `time-limit`),
+# metadata of this key cannot (forget_limit_notes clears it before any cell runs).
+LIMITS_KEY = "backprop_course_limits"
+
+
 def limit_note(mistake: str, message: str) -> NotebookNode:
     """An error output naming a limit by its id, for the student's feedback and the report."""
     return new_output("error", ename=mistake, evalue=message, traceback=[f"[{mistake}] {message}"])
+
+
+def note_limit(cell: NotebookNode, mistake: str, message: str) -> None:
+    """Put a limit note under cell, and record it where only the grader writes."""
+    cell.setdefault("outputs", []).append(limit_note(mistake, message))
+    cell.setdefault("metadata", {}).setdefault(LIMITS_KEY, []).append({"mistake": mistake, "message": message})
+
+
+def forget_limit_notes(nb: NotebookNode) -> None:
+    """Clear every cell's record of limits: what a submission brings there is the student's."""
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop(LIMITS_KEY, None)
 
 
 @dataclass(frozen=True)
@@ -66,11 +84,14 @@ def mistakes_in_cell(cell: NotebookNode, contract: Assignment | None) -> list[st
 
 
 def limit_notes(cell: NotebookNode) -> list[LimitNote]:
-    """The limit notes under any code cell (mistake_ids.LIMITS names the limits)."""
+    """The limit notes the grader put under a cell (mistake_ids.LIMITS names the limits)."""
+    recorded = cell.get("metadata", {}).get(LIMITS_KEY, [])
+    if not isinstance(recorded, list):
+        return []
     return [
-        LimitNote(output["ename"], output.get("evalue", ""))
-        for output in cell.get("outputs", [])
-        if _is_limit_note(output)
+        LimitNote(note["mistake"], str(note.get("message", "")))
+        for note in recorded
+        if isinstance(note, dict) and note.get("mistake") in LIMITS
     ]
 
 

@@ -1,35 +1,40 @@
-"""The Content-Security-Policy of each page we make, the second wall behind the sanitizer: where
-student content gets through the sanitizer, the browser still runs none of it and fetches nothing.
+"""The Content-Security-Policy of each page a person opens, the second wall behind the sanitizer:
+where student content gets through the sanitizer, the browser still runs none of it and fetches
+nothing.
 
 - Feedback pages and the instructor report run no script at all and load nothing but their own
-  inline styles and data: images.
-- Formgrader's grading page runs formgrader's own scripts only, each marked with a nonce made
-  afresh for every page view (the page is rendered for each request), and may talk to its own
-  server (formgrader's API). Two inline click handlers of nbgrader's navigation bar are allowed
-  by their hashes.
-
-Each policy is put in a <meta http-equiv> element at the top of the page's head, before any
-student content, so that it holds for a feedback page opened from a file as much as for one
-served by Jupyter.
+  inline styles and data: images (NO_SCRIPT, in a <meta> element at the top of the page's head,
+  so that it holds for a page opened from a file as much as for one served by Jupyter).
+- Formgrader's grading page runs the scripts and style elements that our template authors,
+  each marked with the nonce of the page view (page_nonce), and nothing else: no inline event
+  handler, no student style sheet, images only from data: URLs (grading_page_policy, in a
+  <meta> element and, when Jupyter serves it, as a header too: formgrader_guard.py).
+- nbgrader's own formgrader pages (manage assignments, students, gradebook) run the scripts of
+  nbgrader's templates, each given the nonce where the template is loaded, never in rendered
+  markup (management_page_policy).
+- Files a student handed in, served by formgrader, are sandboxed documents (SUBMITTED_FILE).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import re
 import secrets
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from markupsafe import Markup
 from nbconvert.preprocessors import Preprocessor
 
 # Where the templates find the nonce of the page being rendered.
 NONCE_KEY = "page_nonce"
-# nbgrader's formgrade navigation bar shows and hides the student's name with these handlers.
-FORMGRADER_HANDLERS = ("toggle_name(true);", "toggle_name(false);")
 
 NO_SCRIPT = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
              "base-uri 'none'; form-action 'none'")
+# A handed-in file (HTML, SVG, anything) opened from formgrader: a document of a unique origin that
+# runs no script, whatever its type says.
+SUBMITTED_FILE = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+SELF = "'self'"
 
 
 def script_hash(source: str) -> str:
@@ -37,11 +42,29 @@ def script_hash(source: str) -> str:
     return f"'sha256-{digest}'"
 
 
-def formgrader_policy(nonce: str) -> str:
-    handlers = " ".join(script_hash(handler) for handler in FORMGRADER_HANDLERS)
-    return (f"default-src 'none'; script-src 'nonce-{nonce}' 'unsafe-hashes' {handlers}; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-            "base-uri 'none'; form-action 'none'; frame-src 'none'; object-src 'none'")
+def _closing(connect: str) -> str:
+    return f"connect-src {connect}; base-uri 'none'; form-action 'none'; frame-src 'none'; object-src 'none'"
+
+
+def as_header(policy: str, report_uri: str) -> str:
+    """policy with what only a header can carry: who may frame the page (Jupyter's own rule,
+    for JupyterLab's formgrader panel) and where the browser reports a violation."""
+    return f"{policy}; frame-ancestors 'self'; report-uri {report_uri}"
+
+
+def grading_page_policy(nonce: str, connect: str = SELF) -> str:
+    """Formgrader's grading page: our template's scripts and style elements only."""
+    return (f"default-src 'none'; script-src 'nonce-{nonce}'; style-src-elem 'self' 'nonce-{nonce}'; "
+            "style-src-attr 'unsafe-inline'; img-src data:; font-src 'self' data:; " + _closing(connect))
+
+
+def management_page_policy(nonce: str, handlers: tuple[str, ...] = (), connect: str = SELF) -> str:
+    """nbgrader's own formgrader pages: their templates' scripts (nonce) and inline handlers
+    (handlers: their exact source, allowed by hash), their style sheets and inline styles."""
+    hashes = "".join(f" {script_hash(handler)}" for handler in handlers)
+    allow_handlers = f" 'unsafe-hashes'{hashes}" if handlers else ""
+    return (f"default-src 'none'; script-src 'nonce-{nonce}'{allow_handlers}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self' data:; " + _closing(connect))
 
 
 def policy_meta(policy: str) -> Markup:
@@ -54,21 +77,45 @@ def no_script_meta() -> Markup:
 
 
 def formgrader_meta(nonce: str) -> Markup:
-    return policy_meta(formgrader_policy(nonce))
+    return policy_meta(grading_page_policy(nonce))
 
 
-SCRIPT_TAG = re.compile(r"<script(?=[\s>])", re.IGNORECASE)
+@dataclass
+class PageNonce:
+    """The nonce of the page a request is answered with, and which page used it, if any."""
+
+    value: str
+    page: str | None = None
+
+    @property
+    def used(self) -> bool:
+        return self.page is not None
 
 
-def with_nonce(trusted_html: str, nonce: str) -> Markup:
-    """trusted_html (markup of our templates or nbgrader's, never student content) with the nonce
-    on each of its script elements."""
-    return Markup(SCRIPT_TAG.sub(lambda match: f'{match.group(0)} nonce="{nonce}"', str(trusted_html)))
+# Set by formgrader_guard.py for each request to formgrader, before its handler runs.
+REQUEST_NONCE: ContextVar[PageNonce | None] = ContextVar("backprop_course_request_nonce", default=None)
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(18)
+
+
+GRADING_PAGE = "grading"
+
+
+def page_nonce(page: str = GRADING_PAGE) -> str:
+    """The nonce of the page being rendered: the request's when Jupyter serves it (so that the
+    header and the page agree, and the header knows which page it heads), else a new one."""
+    current = REQUEST_NONCE.get()
+    if current is None:
+        return new_nonce()
+    current.page = page
+    return current.value
 
 
 class FreshNonce(Preprocessor):
-    """A new random nonce for the page about to be rendered, in resources[NONCE_KEY]."""
+    """The nonce of the page about to be rendered, in resources[NONCE_KEY]."""
 
     def preprocess(self, nb, resources):
-        resources[NONCE_KEY] = secrets.token_urlsafe(18)
+        resources[NONCE_KEY] = page_nonce()
         return nb, resources

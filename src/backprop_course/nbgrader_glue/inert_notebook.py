@@ -8,8 +8,9 @@ printed or the student wrote into the notebook's JSON.
   no script), and JavaScript, widgets and every other type are dropped, with a line that says so.
 - Output metadata keeps only numeric image sizes (templates print them into <img>); nothing
   that points a page at a file or into a frame.
-- Raw cells, which nbconvert copies into HTML pages verbatim, are sanitized; cell ids, tags and
-  nbgrader's metadata keep only values of the shape the templates expect.
+- Raw cells, which nbconvert copies into HTML pages verbatim, are sanitized; cell ids, tags,
+  nbgrader's metadata and the notebook's language keep only values of the shape the templates
+  expect.
 - The notebook's widget state, which nbconvert writes into a script element, is dropped.
 
 The templates' own markdown2html (safe_markdown.py) covers Markdown cells and grader comments.
@@ -31,6 +32,8 @@ SHOWN_TYPES = ("text/plain", "text/html", *IMAGE_TYPES)
 # The line put where an output of another type (JavaScript, a widget, ...) was.
 NOT_SHOWN = "[{types} output, not shown here: pages show text, images, tables and formulas only]"
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# A language's name as Pygments names lexers (the page prints it into a class attribute).
+LANGUAGE = re.compile(r"[A-Za-z0-9+#._-]{1,40}")
 NBGRADER_FLAGS = ("grade", "solution", "locked", "task")
 NBGRADER_NUMBERS = ("points", "score", "schema_version")
 NBGRADER_TEXTS = ("comment", "checksum", "cell_type")
@@ -42,6 +45,7 @@ class MakeStudentContentInert(Preprocessor):
 
     def preprocess(self, nb, resources):
         nb.metadata.pop("widgets", None)
+        inert_language_info(nb.metadata)
         for index, cell in enumerate(nb.cells):
             nb.cells[index] = inert_cell(cell, index)
         return nb, resources
@@ -61,6 +65,8 @@ def inert_cell(cell: NotebookNode, index: int) -> NotebookNode:
             del metadata["nbgrader"]
         else:
             metadata["nbgrader"] = nbgrader
+    if "magics_language" in metadata and not _is_language(metadata["magics_language"]):
+        del metadata["magics_language"]
     if cell.get("cell_type") == "raw":
         cell["source"] = sanitize(str(cell.get("source", "")))
     if "attachments" in cell and cell.get("cell_type") != "markdown":
@@ -68,6 +74,22 @@ def inert_cell(cell: NotebookNode, index: int) -> NotebookNode:
     if cell.get("cell_type") == "code":
         cell["outputs"] = [inert_output(output) for output in cell.get("outputs", []) if isinstance(output, dict)]
     return cell
+
+
+def _is_language(name) -> bool:
+    return isinstance(name, str) and bool(LANGUAGE.fullmatch(name))
+
+
+def inert_language_info(metadata: NotebookNode) -> None:
+    """The notebook's language_info with a name and lexer of a language's shape only (nbconvert
+    prints them into the class of highlighted code)."""
+    info = metadata.get("language_info")
+    if not isinstance(info, dict):
+        metadata.pop("language_info", None)
+        return
+    for key in ("name", "pygments_lexer"):
+        if key in info and not _is_language(info[key]):
+            del info[key]
 
 
 def inert_nbgrader(nbgrader) -> NotebookNode | None:

@@ -15,12 +15,15 @@ template of the same role as 'index.html.j2'.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
+from jinja2 import pass_context
 from markupsafe import Markup
+from nbconvert.filters.highlight import Highlight2HTML
 from nbgrader.server_extensions.formgrader import handlers as formgrader_handlers
 
-from .content_policy import FreshNonce, formgrader_meta, no_script_meta, with_nonce
+from .content_policy import FreshNonce, formgrader_meta, no_script_meta
 from .inert_notebook import MakeStudentContentInert
 from .safe_markdown import markdown2html
 
@@ -48,13 +51,27 @@ def head_without_script(header_html: str) -> Markup:
     return Markup(header_html.replace("<head>", f"<head>\n{no_script_meta()}", 1))
 
 
+@lru_cache(maxsize=64)
+def _highlighter(lexer: str | None) -> Highlight2HTML:
+    return Highlight2HTML(pygments_lexer=lexer)
+
+
+@pass_context
+def highlight_code(context, source: str, language: str | None = None, metadata=None) -> str:
+    """nbconvert's code highlighting, with the lexer of the notebook's language as the inert
+    notebook holds it (nbconvert reads it from the notebook as the student sent it)."""
+    info = context.get("nb", {}).get("metadata", {}).get("language_info", {})
+    return _highlighter(info.get("pygments_lexer", info.get("name")))(source, language, metadata)
+
+
 def page_filters() -> dict:
-    """The Jinja filters of our pages: nbconvert's markdown2html replaced by the safe one."""
+    """The Jinja filters of our pages: nbconvert's markdown2html and code highlighting replaced by
+    safe ones."""
     return {
         "markdown2html": markdown2html,
+        "highlight_code": highlight_code,
         "head_without_script": head_without_script,
         "formgrader_policy": formgrader_meta,
-        "with_nonce": with_nonce,
     }
 
 

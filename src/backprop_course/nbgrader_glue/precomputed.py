@@ -19,6 +19,7 @@ from nbformat import NotebookNode
 
 from ..course.assignment import Assignment
 from ..grader.notebook_grading import Limits
+from ..grader.notes import LIMITS_KEY, forget_limit_notes
 
 
 def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limits, sandboxed: bool,
@@ -33,10 +34,11 @@ def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limi
 
 
 def record_of(graded: NotebookNode, events: list[str]) -> dict:
-    """The outputs and execution counts of graded's code cells, and the limits it met."""
+    """The outputs, execution counts and limit notes of graded's code cells, and the limits it met."""
     code_cells = [cell for cell in graded.cells if cell.cell_type == "code"]
     return {"outputs": [cell.outputs for cell in code_cells],
-            "execution_counts": [cell.execution_count for cell in code_cells], "events": events}
+            "execution_counts": [cell.execution_count for cell in code_cells],
+            "limit_notes": [cell.metadata.get(LIMITS_KEY) for cell in code_cells], "events": events}
 
 
 def save(folder: Path, key: str, record: dict) -> Path:
@@ -57,7 +59,11 @@ def apply(folder: Path, key: str, nb: NotebookNode) -> list[str] | None:
     code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
     if len(record["outputs"]) != len(code_cells):
         return None
-    for cell, outputs, count in zip(code_cells, record["outputs"], record["execution_counts"]):
+    forget_limit_notes(nb)
+    for cell, outputs, count, notes in zip(code_cells, record["outputs"], record["execution_counts"],
+                                           record["limit_notes"]):
         cell.outputs = [nbformat.from_dict(output) for output in outputs]
         cell.execution_count = count
+        if notes:
+            cell.metadata[LIMITS_KEY] = notes
     return record["events"]

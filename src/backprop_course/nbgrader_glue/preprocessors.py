@@ -45,6 +45,7 @@ from ..grader.sandbox import SandboxUnavailableError, prepare_host, require_sand
 from . import precomputed
 from .contracts import contract_for, contract_notebook
 from .feedback_summary import summarize
+from .formgrader_guard import guard_running_server
 from .pages import (
     FEEDBACK_TEMPLATE,
     FORMGRADE_TEMPLATE,
@@ -55,6 +56,7 @@ from .pages import (
     template_file,
 )
 from .precomputed import grading_key
+from .student_guard import CheckedCollect, drop_refused_submissions, guard_gradebook
 from .submission_files import files_beside
 from .ungraded import leave_ungraded
 
@@ -132,7 +134,8 @@ class SandboxRefusal(SystemExit):
 
 class SandboxCheckingExporter(NotebookExporter):
     """Autograde's exporter (`Autograde.exporter_class`): nbgrader's own, made once per run before
-    the first student is touched. It refuses in one line when no sandbox can start (and unsafe
+    the first student is touched. It leaves out the submissions of refused student ids
+    (student_guard.py), and refuses in one line when no sandbox can start (and unsafe
     is not set), or logs what each sandbox gets.
 
     It refuses with SystemExit, which nbgrader lets through, so that nothing is written or
@@ -141,6 +144,7 @@ class SandboxCheckingExporter(NotebookExporter):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        drop_refused_submissions(self.parent, self.log)
         grading = SandboxedGrading(parent=self)  # with the run's configuration, the command line's included
         if grading.unsafe:
             return
@@ -292,6 +296,9 @@ def feedback_preprocessors() -> list:
 def use_course_grading(config) -> None:
     """Wire the course's grading and pages into an nbgrader configuration (nbgrader_config.py
     calls this)."""
+    guard_gradebook()
+    guard_running_server()
+    config.ExchangeFactory.collect = CheckedCollect
     config.Autograde.exporter_class = SandboxCheckingExporter
     config.Autograde.sanitize_preprocessors = sanitize_preprocessors()
     config.Autograde.autograde_preprocessors = autograde_preprocessors()

@@ -21,6 +21,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
 from ..course.assignment import Assignment
+from ..course.student_ids import is_student_id, refusal
 from . import precomputed
 from .bulk_writer import BulkWriter, StudentRecord
 from .contracts import contract_notebook
@@ -52,10 +53,16 @@ class StudentLine:
         return text + (f"  ({'; '.join(self.problems)})" if self.problems else "")
 
 
-def submissions(coursedir: CourseDirectory, assignment: str) -> dict[str, list[Path]]:
-    """Each student's submitted notebooks, from submitted/<student>/<assignment>/."""
+def submissions(coursedir: CourseDirectory, assignment: str,
+                say: Callable[[str], None] | None = None) -> dict[str, list[Path]]:
+    """Each student's submitted notebooks, from submitted/<student>/<assignment>/; a folder whose
+    student id is refused (course/student_ids.py) is left out, with a line said."""
     found = {}
     for folder in sorted(Path(coursedir.root, coursedir.submitted_directory).glob(f"*/{assignment}")):
+        if not is_student_id(folder.parent.name):
+            if say is not None:
+                say(refusal(folder.parent.name, f"folder {folder}"))
+            continue
         found[folder.parent.name] = sorted(folder.glob("*.ipynb"))
     return found
 

@@ -1,0 +1,82 @@
+"""What a student id may be (course/student_ids.py), and the doors where ids enter the course
+(nbgrader_glue/student_guard.py): the gradebook, nbgrader's collect from a real exchange, and the
+list of submissions autograde works through."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from nbgrader.api import Gradebook, InvalidEntry
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+
+from backprop_course.course.student_ids import MAX_LENGTH, is_student_id, refusal
+from backprop_course.nbgrader_glue.recorder import submissions
+from backprop_course.nbgrader_glue.student_guard import CheckedCollect, guard_gradebook
+
+# What JupyterHub and nbgrader courses call their students.
+HONEST = ("jdoe", "j.doe", "jdoe2", "j_doe", "jdoe@example.edu", "JDoe", "solution_student", "a", "x" * MAX_LENGTH)
+HOSTILE = ("atk-id<script defer src=x.js>", "<img src=x onerror=alert(1)>", 'q"uote', "it's", "../etc", "a/b",
+           "a\\b", ".hidden", "-rf", "x" * (MAX_LENGTH + 1), "", " jdoe", "jdoe\n", "sp ace", "jdoe.", "a..b",
+           "jos\u00e9", "a+b", "*", "j\u202edoe", "%2e%2e")
+
+
+@pytest.mark.parametrize("student_id", HONEST)
+def test_ids_of_the_forms_hubs_give_are_ids(student_id):
+    assert is_student_id(student_id)
+
+
+@pytest.mark.parametrize("student_id", HOSTILE)
+def test_markup_paths_and_odd_characters_are_no_ids_and_the_refusal_says_what_to_do(student_id):
+    assert not is_student_id(student_id)
+    line = refusal(student_id, "folder submitted/x")
+    assert "\n" not in line and line.isascii() and "submitted/x" in line and "rename the folder" in line
+    assert "<" not in line or "<" in ascii(student_id)  # quoted as data, never bare
+
+
+def test_the_gradebook_takes_no_refused_id_by_any_way_in(tmp_path):
+    guard_gradebook()
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
+        gradebook.add_student("jdoe@example.edu", first_name="<b>Jane</b>")
+        for student_id in HOSTILE[:4]:
+            with pytest.raises(InvalidEntry, match="refused student id"):
+                gradebook.add_student(student_id)
+            gradebook.db.rollback()
+            with pytest.raises(InvalidEntry, match="refused student id"):
+                gradebook.update_or_create_student(student_id, first_name="x")
+            gradebook.db.rollback()
+        assert [student.id for student in gradebook.students] == ["jdoe@example.edu"]
+
+
+def test_autograde_lists_no_submission_of_a_refused_id(tmp_path):
+    for student in ("jdoe", "j.doe", *HOSTILE[:3]):
+        (tmp_path / "submitted" / student / "backprop").mkdir(parents=True)
+        (tmp_path / "submitted" / student / "backprop" / "single_neuron.ipynb").write_text("{}")
+    said = []
+    found = submissions(CourseDirectory(root=str(tmp_path)), "backprop", said.append)
+    assert sorted(found) == ["j.doe", "jdoe"]
+    assert len(said) == 3 and all("refused student id" in line for line in said)
+
+
+def test_collect_takes_only_exchange_folders_of_ids_and_goes_on_past_one_it_cannot_read(tmp_path, caplog):
+    course = tmp_path / "course"
+    exchange = tmp_path / "exchange"
+    inbound = exchange / "course" / "inbound"
+    for name in ("jdoe+backprop+2026-12-01 10:00:00.000000 UTC", "j.doe+backprop+2026-12-01 10:00:00.000000 UTC",
+                 "atk<script>+backprop+2026-12-01 10:00:00.000000 UTC", "nobody+backprop+not a time",
+                 "x y+backprop+2026-12-01 10:00:00.000000 UTC"):
+        (inbound / name).mkdir(parents=True)
+        (inbound / name / "single_neuron.ipynb").write_text("{}")
+    config = Config()
+    config.CourseDirectory.root = str(course)
+    config.CourseDirectory.course_id = "course"
+    config.CourseDirectory.assignment_id = "backprop"
+    config.CourseDirectory.db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    config.Exchange.root = str(exchange)
+    collect = CheckedCollect(coursedir=CourseDirectory(config=config), config=config)
+    with caplog.at_level(logging.ERROR):
+        collect.start()
+    assert sorted(path.name for path in (course / "submitted").iterdir()) == ["j.doe", "jdoe"]
+    refused = [record.getMessage() for record in caplog.records if "refused student id" in record.getMessage()]
+    assert len(refused) == 3 and all("exchange folder" in line for line in refused)
