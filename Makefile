@@ -45,8 +45,8 @@ sandbox-tools:
 	@$(MAKE) --no-print-directory sandbox || echo "without bubblewrap the sandbox tests will be skipped"
 
 # PostgreSQL's server programs for the gradebook-on-PostgreSQL tests, from Debian, which puts them in
-# /usr/lib/postgresql/<version>/bin, off PATH; tests/postgres.py looks there too. Never fails the
-# build: without them those tests skip and say why.
+# /usr/lib/postgresql/<version>/bin, off PATH; tests/support/postgres.py looks there too. Never fails
+# the build: without them those tests skip and say why.
 postgres-tools:
 	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

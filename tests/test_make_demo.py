@@ -1,7 +1,8 @@
 """The README's first command on a machine without bubblewrap: as root it installs it and the demo
 passes; otherwise it says in one line why it cannot grade and what to install, and runs nothing.
 
-Both run `make demo` in a fresh copy of the repository's files (what a clone holds)."""
+Both run `make demo` in a fresh copy of the repository's files (what a clone holds); as root, in a
+throwaway root, so that the host's bubblewrap is never removed or installed."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from backprop_course.grader.sandbox import sandbox_problem
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 
-from .support import repository_copy
+from .support import repository_copy, throwaway_root
 
 pytestmark = pytest.mark.slow
 
@@ -67,36 +68,44 @@ def test_the_demo_command_itself_refuses_in_one_line_before_any_step(tmp_path):
     assert "[1/5]" not in printed
 
 
-def apt_can_install_bubblewrap() -> str | None:
-    """Why this test cannot take bubblewrap away and let `make demo` put it back, or None."""
-    if os.geteuid() != 0 or shutil.which("apt-get") is None or shutil.which("dpkg") is None:
-        return "needs root and apt-get"
-    if sandbox_problem() is not None:
-        return f"bubblewrap does not work here to begin with: {sandbox_problem()}"
-    fetched = subprocess.run(["apt-get", "install", "--reinstall", "--download-only", "-y", "-qq", "bubblewrap"],
-                             capture_output=True, text=True, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
-    if fetched.returncode != 0:
-        return f"apt-get cannot fetch bubblewrap here: {fetched.stderr.strip()[-200:]}"
-    return None
+# Run as root in a throwaway root (support/throwaway_root.py): bubblewrap is removed there with
+# dpkg, and `make demo` is left to put it back; the host keeps its own bubblewrap throughout.
+WITHOUT_BUBBLEWRAP_MAKE_DEMO = f"""
+export DEBIAN_FRONTEND=noninteractive
+apt-get install --reinstall --download-only -y -qq bubblewrap >/dev/null 2>&1 \\
+    || {{ echo 'apt-get cannot fetch bubblewrap here'; exit {throwaway_root.UNAVAILABLE}; }}
+dpkg --remove bubblewrap >/dev/null || exit 1
+if command -v bwrap; then echo 'bwrap is still there after dpkg --remove'; exit 1; fi
+make demo
+made=$?
+echo "bwrap after make demo: $(command -v bwrap || echo none)"
+exit $made
+"""
 
 
 def test_as_root_without_bubblewrap_make_demo_installs_it_and_passes():
-    reason = apt_can_install_bubblewrap()
+    reason = throwaway_root.why_not() or (
+        f"bubblewrap does not work here to begin with: {sandbox_problem()}" if sandbox_problem() else None)
     if reason is not None:
         pytest.skip(reason)
+    host_bwrap, host_package = shutil.which("bwrap"), package_status("bubblewrap")
     copy = repository_copy()
     try:
-        subprocess.run(["dpkg", "--remove", "bubblewrap"], check=True, capture_output=True)
-        assert shutil.which("bwrap") is None
-        done = subprocess.run(["make", "demo"], cwd=copy, capture_output=True, text=True, timeout=1200,
-                              env={key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"})
-        printed = done.stdout + done.stderr
-        assert done.returncode == 0, printed[-3000:]
-        assert "installing bubblewrap with apt-get" in printed
-        assert shutil.which("bwrap") is not None
-        assert "alice    15/15          12/12       27/27" in printed
+        done = throwaway_root.run(WITHOUT_BUBBLEWRAP_MAKE_DEMO, cwd=copy, timeout=1200,
+                                  env={key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"})
     finally:
-        if shutil.which("bwrap") is None:  # leave the machine as it was
-            subprocess.run(["apt-get", "install", "-y", "-qq", "bubblewrap"], capture_output=True,
-                           env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
         shutil.rmtree(copy, ignore_errors=True)
+    printed = done.stdout + done.stderr
+    if done.returncode == throwaway_root.UNAVAILABLE:
+        pytest.skip(printed.strip().splitlines()[-1])
+    assert done.returncode == 0, printed[-3000:]
+    assert "installing bubblewrap with apt-get" in printed
+    assert "bwrap after make demo: /usr/bin/bwrap" in printed
+    assert "alice    15/15          12/12       27/27" in printed
+    assert host_bwrap is not None and shutil.which("bwrap") == host_bwrap, "the host's bwrap was touched"
+    assert package_status("bubblewrap") == host_package == "install ok installed", "the host's dpkg was touched"
+
+
+def package_status(package: str) -> str:
+    """dpkg's status of package on this host, e.g. `install ok installed`."""
+    return subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True).stdout

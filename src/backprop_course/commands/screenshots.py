@@ -17,7 +17,8 @@ from .student_lab import LabError, LabNotebook, jupyter_lab
 # The top of the page (the summary table) and the lesson's first displayed formula, offline.
 FEEDBACK_PNG = "feedback.png"
 FORMULAS_PNG = "feedback-formulas.png"
-# bob makes the typical mistakes (samples/answers/bob.py), so his page shows rows with points lost.
+# bob makes the typical mistakes (assignments/backprop/samples/bob.py), so his page shows rows
+# with points lost.
 FEEDBACK_STUDENT = "bob"
 # Wide enough for the summary table's hints on one line, tall enough for the table.
 FEEDBACK_WINDOW = (1200, 1000)

@@ -22,6 +22,7 @@ from .caps import DEFAULT, Limits
 from .cgroups import Counters
 from .forked_kernel import ForkedKernelManager, can_fork
 from .sandbox import Sandbox, SandboxedKernelManager, die_with_parent
+from .stream_outputs import coalesce_streams
 
 # How often a silent kernel is checked for being still alive (seconds).
 LIVENESS_INTERVAL = 0.25
@@ -195,8 +196,15 @@ class KernelSession:
         """Execute code and collect its outputs (while budget lasts; none without a budget).
 
         answer, when given, replies to each input() the code makes, from its prompt; without it
-        the kernel is told that there is no stdin.
+        the kernel is told that there is no stdin. Its stream outputs are coalesced
+        (stream_outputs.py), whichever way it ended.
         """
+        run = self._run(code, timeout, budget, answer, silent)
+        run.outputs = coalesce_streams(run.outputs)
+        return run
+
+    def _run(self, code: str, timeout: float, budget: OutputBudget | None, answer: Callable[[str], str] | None,
+             silent: bool) -> Run:
         client = self.client
         if client is None or not self.is_alive():
             return Run(KERNEL_DIED)
@@ -259,12 +267,5 @@ def _collect(run: Run, message: dict, budget: OutputBudget) -> None:
         # The part of a long stream that still fits is kept, up to the last byte of the budget.
         message = {**message, "content": {**message["content"], "text": message["content"]["text"][: budget.left]}}
         budget.left = 0
-    if kind == "stream":
-        # One output per stream name, however the kernel happened to split and interleave them.
-        name = message["content"].get("name")
-        same = next((out for out in run.outputs if out.output_type == "stream" and out.get("name") == name), None)
-        if same is not None:
-            same.text += message["content"]["text"]
-            return
     output = output_from_msg(message)
     run.outputs.append(nbformat.from_dict(output))

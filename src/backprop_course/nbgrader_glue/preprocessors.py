@@ -1,9 +1,9 @@
 """nbgrader preprocessors of the course, wired in by nbgrader_config.py.
 
 - SandboxedGrading: in the place of nbgrader's Execute, grades the submission with
-  grading.py: student code runs only in a sandboxed kernel (sandbox.py), the grades are worked
-  out in this process from the plain data that the student's functions return, and each
-  graded cell gets its feedback and score. Without a sandbox it refuses to grade, unless the
+  grader/notebook_grading.py: student code runs only in a sandboxed kernel (grader/sandbox.py),
+  the grades are worked out in this process from the plain data that the student's functions
+  return, and each graded cell gets its feedback and score. Without a sandbox it refuses to grade, unless the
   instructor sets SandboxedGrading.unsafe.
 - StableKernelPaths: drops the kernel's process id from paths in outputs (warnings and
   tracebacks name /tmp/ipykernel_<pid>/...), so that a re-grade gives identical feedback.
@@ -64,8 +64,8 @@ NO_PRECOMPUTED_RESULT = "no result from the workers matches this notebook: grade
 
 
 class SandboxedGrading(NbGraderPreprocessor):
-    """Grade a submission (see grading.py): cells and functions run in a sandboxed kernel, and
-    the grades are worked out here; in nbgrader's autograde steps, in the place of Execute."""
+    """Grade a submission (see grader/notebook_grading.py): cells and functions run in a sandboxed
+    kernel, and the grades are worked out here; in nbgrader's autograde steps, in the place of Execute."""
 
     unsafe = Bool(False, help="Run student code without the sandbox: only for submissions you trust.").tag(
         config=True
