@@ -1,4 +1,4 @@
-"""The README's four ways to change the course, each done end to end on a copy of the whole repository.
+"""docs/authoring.md's four ways to change the course, each done end to end on a copy of the whole repository.
 
 The copy (course files and src/) is edited as an author would edit it; then the real
 `backprop-course` and `nbgrader` commands run with PYTHONPATH=<copy>/src, so they import the

@@ -66,7 +66,7 @@ def test_a_copy_is_graded_and_reported_from_its_own_folder_and_the_original_is_u
 
 def test_demo_autograde_and_report_on_postgresql_with_a_plain_url(tmp_path, postgres_url):  # noqa: F811
     db_url = create_database(postgres_url, "course_directory")
-    assert db_url.startswith("postgresql://")  # the form nbgrader's docs and our README show
+    assert db_url.startswith("postgresql://")  # the form nbgrader's docs and our docs/instructors.md show
     course = course_copy(tmp_path / "course")
     option = f"--CourseDirectory.db_url={db_url}"
     demo = command("demo", option, cwd=course.root)

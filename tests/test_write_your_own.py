@@ -1,4 +1,4 @@
-"""The README's "Write your own assignment": its commands, run as printed in a copy of the course,
+"""docs/authoring.md's "Write your own assignment": its commands, run as printed in a copy of the course,
 start a third assignment that builds and grades beside the shipped ones."""
 
 from __future__ import annotations
@@ -20,16 +20,16 @@ from .support import REPO_COURSE, REPO_ROOT, course_copy
 from .support.sandbox import needs_sandbox
 
 BIN_DIR = Path(sys.executable).parent
+GUIDE = REPO_ROOT / "docs" / "authoring.md"
 SECTION = "## Write your own assignment"
 MISTAKEN = "def squared_norm(x):\n    return float(np.linalg.norm(x))"
 
 
 def guide_commands() -> list[str]:
-    """The lines of the first bash block of the README's section."""
-    readme = (REPO_ROOT / "README.md").read_text()
-    section = readme.split(SECTION, 1)[1].split("\n## ", 1)[0]
+    """The lines of the first bash block of the guide's section."""
+    section = GUIDE.read_text().split(SECTION, 1)[1].split("\n## ", 1)[0]
     block = re.search(r"```bash\n(.*?)```", section, re.S)
-    assert block, f"the README's {SECTION!r} has no bash block"
+    assert block, f"{GUIDE.name}'s {SECTION!r} has no bash block"
     return [line for line in block.group(1).splitlines() if line.strip()]
 
 
