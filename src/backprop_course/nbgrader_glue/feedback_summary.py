@@ -2,8 +2,8 @@
 
 It is read from the notebook that nbgrader renders, after nbgrader's GetGrades: the checks come
 from each graded cell's grade_id (the assignment's checks), the points from the scores GetGrades put into the
-cells, and the mistake ids from what the grader printed under the graded cells and the limit notes
-it put under any cell (graded_outputs.py); the hints from the catalog. Nothing here reads a test
+cells, the mistake ids from what the grader printed under the graded cells, and the limits it
+recorded in any cell's metadata (grader/notes.py); the hints from the catalog. Nothing here reads a test
 cell's source, so the summary cannot show hidden tests, inputs or expected values.
 """
 
