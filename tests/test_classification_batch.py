@@ -17,11 +17,11 @@ from backprop_course.course.paths import CourseDir
 from backprop_course.nbgrader_glue.apps import nbgrader, nbgrader_batch_log
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
+from .corpora.classification import CORPUS, MORE_MISTAKES
 from .support import course_copy
 from .support.attack_corpus import ATTACKS, target_places
 from .support.batches import assert_gradebook_holds_only_grades, files_under, students_of, submit_attackers
 from .support.classification import ASSIGNMENT, CONTRACT
-from .support.classification_corpus import CORPUS, MORE_MISTAKES
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]

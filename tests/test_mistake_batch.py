@@ -12,10 +12,10 @@ from backprop_course.authoring.samples import answers_from_source, write_submiss
 from backprop_course.commands.demo import autograde, feedback, release
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
+from .corpora.backprop import CORPUS
 from .support import course_copy
 from .support.backprop import ASSIGNMENT, CHECKS, NOTEBOOK_OF, NOTEBOOKS
 from .support.batches import students_of
-from .support.mistake_corpus import CORPUS
 
 pytestmark = pytest.mark.slow
 

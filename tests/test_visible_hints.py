@@ -17,6 +17,7 @@ import nbformat
 import numpy as np
 import pytest
 
+from .corpora.backprop import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
 from .support import REPO_COURSE
 from .support.backprop import (
     GRADED_FUNCTIONS,
@@ -30,7 +31,6 @@ from .support.backprop import (
     reference,
 )
 from .support.check_cells import MISTAKE_ID, check_cell_outcomes, run_check
-from .support.mistake_corpus import CORPUS, CORRECT_VARIANTS, MORE_MISTAKES
 
 COURSE = REPO_COURSE
 ENTRIES = [("CORPUS", *entry) for entry in CORPUS] + [("MORE_MISTAKES", *entry) for entry in MORE_MISTAKES]

@@ -1,6 +1,8 @@
-"""Submissions that each make one catalog mistake, in one function, written as students would.
+"""Submissions to the backprop assignment that each make one catalog mistake, in one function,
+written as students would.
 
-Each entry: (expected mistake id, graded function, the answer cell's code).
+Each entry: (expected mistake id, graded function, the answer cell's code). Its check cells are
+tested, with the entries they cannot name, in tests/test_visible_hints.py.
 """
 
 CORPUS = [
@@ -247,6 +249,49 @@ def train_mlp(X, y, layer_sizes, learning_rate, epochs, seed=0):
         history.append(mse_loss(mlp_forward(X, params), y))
         epoch += 1
     return params, np.array(history)
+"""),
+    ("neuron_forward", """
+def neuron_forward(X, w, b):
+    z = np.array([np.dot(row, w) for row in X]) + b
+    return sigmoid(z)
+"""),
+    ("mse_loss", """
+def mse_loss(y_hat, y):
+    diff = y_hat - y
+    return float(diff @ diff) / len(y)
+"""),
+    ("train_neuron", """
+def train_neuron(X, y, w, b, learning_rate, epochs, batch_size=None, seed=0):
+    n = len(X)
+    size = n if batch_size is None else batch_size
+    rng = np.random.default_rng(seed)
+    losses = []
+    for epoch in range(epochs):
+        order = np.arange(n) if batch_size is None else rng.permutation(n)
+        start = 0
+        while start < n:
+            rows = order[start:start + size]
+            dw, db = neuron_gradients(X[rows], y[rows], w, b)
+            w, b = w - learning_rate * dw, b - learning_rate * db
+            start += size
+        losses.append(mse_loss(neuron_forward(X, w, b), y))
+    return w, b, losses
+"""),
+    ("mlp_gradients", """
+def mlp_gradients(X, y, params):
+    L = len(params) // 2
+    A, Z = {0: X}, {}
+    for l in range(1, L + 1):
+        Z[l] = A[l - 1] @ params["W" + str(l)] + params["b" + str(l)]
+        A[l] = sigmoid(Z[l])
+    dA = 2 * (A[L] - y.reshape(-1, 1)) / len(y)
+    grads = {}
+    for l in reversed(range(1, L + 1)):
+        dZ = dA * A[l] * (1 - A[l])
+        grads["W" + str(l)] = A[l - 1].T @ dZ
+        grads["b" + str(l)] = np.sum(dZ, axis=0)
+        dA = dZ @ params["W" + str(l)].T
+    return grads
 """),
 ]
 
