@@ -55,20 +55,7 @@ OVERLAPS_BY_ORDER = {
 }
 # Faults of an assignment that this battery found, as strict xfails: the test fails until the
 # assignment is fixed, then passes and the entry goes. {(test, assignment, *parameters): reason}
-BIAS_AXIS_OF_N = (
-    "fault of the backprop assignment: its cases.py draws N in 5..11 and hidden layer sizes in 2..5, so N can "
-    "equal a hidden layer's size (seeds 4 and 6 here; a student's hidden cases can draw it too); then "
-    "mlp-grad-bias-not-summed's property (a bias gradient with an axis of length N) holds for the reference's "
-    "own bias gradients and claims every result of the right shapes")
-KNOWN_FAULTS = {
-    ("test_each_mutant_differs_from_the_reference_and_is_recognised", "backprop", "mlp-grad-bias-not-summed",
-     "mlp_gradients"): BIAS_AXIS_OF_N,
-    ("test_the_catalog_names_each_mutant_its_own_mistake", "backprop", "mlp-grad-missing-hidden-sigprime",
-     "mlp_gradients"): BIAS_AXIS_OF_N,
-    ("test_the_catalog_names_each_mutant_its_own_mistake", "backprop", "mlp-grad-scale-per-layer",
-     "mlp_gradients"): BIAS_AXIS_OF_N,
-    ("test_no_other_recogniser_claims_a_mutant", "backprop", "mlp_gradients"): BIAS_AXIS_OF_N,
-}
+KNOWN_FAULTS: dict[tuple[str, ...], str] = {}
 
 
 def _known_fault(*key: str):
