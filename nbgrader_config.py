@@ -8,7 +8,7 @@ c = get_config()  # noqa: F821 - nbgrader provides get_config when it loads this
 # before the first student, grading refuses in one line without a sandbox, else logs what each
 # sandbox gets; feedback hides the tests. See backprop_course/nbgrader_glue/preprocessors.py.
 try:
-    from backprop_course.course.assignment import COURSE_ID
+    from backprop_course.course.contract import COURSE_ID
     from backprop_course.course.paths import SOLUTION_DIRECTORY
     from backprop_course.nbgrader_glue.preprocessors import use_course_grading
 
@@ -24,7 +24,7 @@ c.CourseDirectory.solution_directory = SOLUTION_DIRECTORY
 c.CourseDirectory.db_url = "sqlite:///" + str(Path(__file__).resolve().parent / "gradebook.db")
 
 # Student code runs only in a sandboxed kernel (bubblewrap): grading refuses to run without one.
-# Each sandbox's caps default to backprop_course/grader/caps.py's, for example:
+# Each sandbox's caps default to backprop_course/sandbox/caps.py's, for example:
 #   c.SandboxedGrading.cell_timeout = 120             # seconds per cell
 #   c.SandboxedGrading.notebook_timeout = 600         # seconds for all the cells of a notebook
 #   c.SandboxedGrading.call_timeout = 10              # seconds per call of a graded function

@@ -39,9 +39,9 @@ from sqlalchemy.exc import SAWarning
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.demo import release
 from backprop_course.course.paths import CourseDir, copy_course
-from backprop_course.grader.kernel_session import KernelSession
-from backprop_course.grader.sandbox import SandboxUnavailableError, require_sandbox
 from backprop_course.nbgrader_glue.apps import nbgrader_batch
+from backprop_course.sandbox.kernel_session import KernelSession
+from backprop_course.sandbox.sandbox import SandboxUnavailableError, require_sandbox
 
 REPO = CourseDir(Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO.root))

@@ -18,19 +18,19 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
 from backprop_course.course.paths import CourseDir, contract_files
-from backprop_course.grader import scratch
 from backprop_course.nbgrader_glue import precomputed
-from backprop_course.nbgrader_glue.bulk_writer import BulkWriter, StudentRecord
 from backprop_course.nbgrader_glue.course_config import course_config
-from backprop_course.nbgrader_glue.notebook_pipeline import (
+from backprop_course.nbgrader_glue.preprocessors import SandboxedGrading, autograde_preprocessors
+from backprop_course.recording.bulk_writer import BulkWriter, StudentRecord
+from backprop_course.recording.notebook_pipeline import (
     Context,
     NotebookResult,
     grade_submitted,
     sanitize_submitted,
 )
-from backprop_course.nbgrader_glue.preprocessors import SandboxedGrading, autograde_preprocessors
-from backprop_course.nbgrader_glue.recorder import jobs_for
-from backprop_course.nbgrader_glue.snapshot import take_snapshot
+from backprop_course.recording.recorder import jobs_for
+from backprop_course.recording.snapshot import take_snapshot
+from backprop_course.sandbox import scratch
 
 BATCH = 50
 

@@ -34,8 +34,8 @@ from backprop_course.authoring.samples import answers_from_source, write_submiss
 from backprop_course.commands.autograde import autograde
 from backprop_course.commands.demo import release
 from backprop_course.course.paths import CourseDir, copy_course
-from backprop_course.nbgrader_glue import bulk_writer, recorder
 from backprop_course.nbgrader_glue.course_config import open_course
+from backprop_course.recording import bulk_writer, recorder
 
 REPO = CourseDir(Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(REPO.root))

@@ -21,7 +21,7 @@ import sys
 import numpy as np
 import pytest
 
-from backprop_course.course.mistake_ids import GENERIC, LIMITS, TIME_LIMIT
+from backprop_course.course.mistake_ids import GENERIC, LIMIT_IDS, TIME_LIMIT
 from backprop_course.course.plain import leaves, to_plain
 
 from .support import repository_copy
@@ -357,7 +357,7 @@ def test_the_solutions_pass_every_check(assignment):
 def test_the_corpus_covers_every_id_a_call_can_produce(assignment):
     contract, corpus = contract_of(assignment), corpus_of(assignment)
     own = {mistake.id for mistake in contract.own_mistakes}
-    assert set(LIMITS) - {TIME_LIMIT} == NOTEBOOK_LEVEL
+    assert set(LIMIT_IDS) - {TIME_LIMIT} == NOTEBOOK_LEVEL
     # An inputs-kept check charges its mistake after a call: a call produces it too.
     assert {mistake_id for mistake_id, _, _ in corpus.CORPUS} == own | set(GENERIC) | {TIME_LIMIT}
     assert {mistake_id for mistake_id, _, _ in corpus.CORPUS} == set(contract.mistakes) - NOTEBOOK_LEVEL
@@ -371,7 +371,7 @@ def test_the_corpus_covers_every_id_a_call_can_produce(assignment):
 @pytest.mark.parametrize(("assignment", "mistake_id", "function_name", "code"), _corpus_entry_params())
 def test_each_corpus_mistake_is_named_and_costs_points(assignment, mistake_id, function_name, code, monkeypatch):
     contract = contract_of(assignment)
-    monkeypatch.setattr("backprop_course.grader.runner.CALL_TIME_LIMIT", 0.5)
+    monkeypatch.setattr("backprop_course.grading.runner.CALL_TIME_LIMIT", 0.5)
     assert points_of(function_name, code, contract=contract) < contract.functions[function_name].points
     assert failure_of(function_name, code, contract=contract).mistake == mistake_id
     verdicts = verdicts_of(function_name, code, contract=contract)

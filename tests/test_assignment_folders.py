@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from backprop_course.course.loading import AssignmentError, load, read_files
+from backprop_course.course.loading import ContractError, load_contract, read_contract_files
 from backprop_course.course.paths import CourseDir
 
 from .support import REPO_COURSE, REPO_ROOT
 
 # The layers that grade any assignment: the grader, the nbgrader glue, the code run in the
 # student's kernel, the authoring build and the model of an assignment.
-GENERIC_LAYERS = ("grader", "nbgrader_glue", "portable", "authoring", "course")
+GENERIC_LAYERS = ("sandbox", "grading", "nbgrader_glue", "pages", "recording", "in_kernel", "authoring", "course")
 
 
 def names_of(course: CourseDir, assignment: str) -> set[str]:
@@ -74,27 +74,27 @@ def broken_copy(tmp_path: Path, filename: str, old: str, new: str) -> Path:
 ])
 def test_a_broken_assignment_folder_is_refused_naming_the_file_and_the_fault(tmp_path, filename, old, new, message):
     folder = broken_copy(tmp_path, filename, old, new)
-    with pytest.raises(AssignmentError, match=re.escape(message)) as refused:
-        load(read_files(folder))
+    with pytest.raises(ContractError, match=re.escape(message)) as refused:
+        load_contract(read_contract_files(folder))
     assert str(folder) in str(refused.value)
 
 
 def test_a_missing_file_is_named(tmp_path):
     folder = Path(shutil.copytree(REPO_COURSE.assignment_folder, tmp_path / REPO_COURSE.assignment))
     (folder / "mistakes.py").unlink()
-    with pytest.raises(AssignmentError, match="mistakes.py is missing"):
-        read_files(folder)
+    with pytest.raises(ContractError, match="mistakes.py is missing"):
+        read_contract_files(folder)
 
 
 def test_a_worker_loads_the_assignment_from_its_files_alone(tmp_path):
     """What a worker gets is the files' text: the folder may not exist there, and the reference's
     source (for the given cells) still reads, from the text."""
     folder = Path(shutil.copytree(REPO_COURSE.assignment_folder, tmp_path / "elsewhere" / REPO_COURSE.assignment))
-    files = read_files(folder)
+    files = read_contract_files(folder)
     (folder / "reference.py").write_text((folder / "reference.py").read_text().replace("def ", "def changed_"))
     shutil.rmtree(folder)
     sent = pickle.loads(pickle.dumps(files))
-    contract = load(sent)
+    contract = load_contract(sent)
     assert contract.digest == files.digest == REPO_COURSE.contract.digest
     first = contract.notebooks[0]
     assert contract.given_code(first.given) == REPO_COURSE.contract.given_code(first.given)
@@ -102,7 +102,7 @@ def test_a_worker_loads_the_assignment_from_its_files_alone(tmp_path):
 
 def test_two_versions_of_an_assignment_do_not_mix(tmp_path):
     folder = broken_copy(tmp_path, "assignment.toml", "rel_tolerance = 1e-7", "rel_tolerance = 1e-6")
-    changed, shipped = load(read_files(folder)), REPO_COURSE.contract
+    changed, shipped = load_contract(read_contract_files(folder)), REPO_COURSE.contract
     assert changed.digest != shipped.digest and changed.reference is not shipped.reference
     assert (changed.tolerances.rel_tolerance, shipped.tolerances.rel_tolerance) == (1e-6, 1e-7)
-    assert load(read_files(REPO_COURSE.assignment_folder)) is shipped  # loaded once per version
+    assert load_contract(read_contract_files(REPO_COURSE.assignment_folder)) is shipped  # loaded once per version

@@ -19,9 +19,9 @@ import pytest
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
 from backprop_course.commands.demo import release
-from backprop_course.grader.caps import DEFAULT
 from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
+from backprop_course.sandbox.caps import DEFAULT
 
 from .support import course_copy
 from .support.attack_corpus import ATTACKS, target_places
@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.slow, needs_sandbox]
 
 HONEST = ("alice", "bob")
 # Short limits, so that the attacks that wait out a limit keep the batch short.
-LIMITS = ("--SandboxedGrading.cell_timeout=8", "--SandboxedGrading.call_timeout=1")
+CAP_OPTIONS = ("--SandboxedGrading.cell_timeout=8", "--SandboxedGrading.call_timeout=1")
 POINTS = {notebook.name: notebook.autograded_points for notebook in NOTEBOOKS}
 # How long a detached attacker waits before it writes: the gradebook is checked after that.
 DETACHED_WAIT = 8
@@ -52,7 +52,7 @@ def attacked(tmp_path_factory):
         write_submission(course.release, answers, course.submission(student))
     submit_attackers(course, correct, places)
     before = files_under(course)
-    failed, log = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *LIMITS, course=course)
+    failed, log = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *CAP_OPTIONS, course=course)
     graded_at = hashlib.sha256(course.gradebook.read_bytes()).hexdigest()
     time.sleep(DETACHED_WAIT)
     return {

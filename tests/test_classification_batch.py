@@ -27,16 +27,16 @@ from .support.sandbox import needs_sandbox, sandboxed_kernels
 pytestmark = [pytest.mark.slow, needs_sandbox]
 
 HONEST = ("alice", "bob")
-LIMITS = ("--SandboxedGrading.cell_timeout=8", "--SandboxedGrading.call_timeout=1")
+CAP_OPTIONS = ("--SandboxedGrading.cell_timeout=8", "--SandboxedGrading.call_timeout=1")
 SERIAL, CONCURRENT = "nbgrader autograde", "backprop-course autograde --jobs 2"
 
 
 def grade(course: CourseDir, mode: str) -> list[str]:
     """Grade every submission of the assignment; the students a run could not grade."""
     if mode == SERIAL:
-        failed, _ = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *LIMITS, course=course)
+        failed, _ = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *CAP_OPTIONS, course=course)
         return failed
-    lines = autograde(CourseDir(course.root, options=LIMITS, assignment=ASSIGNMENT), ASSIGNMENT, jobs=2,
+    lines = autograde(CourseDir(course.root, options=CAP_OPTIONS, assignment=ASSIGNMENT), ASSIGNMENT, jobs=2,
                       show=lambda line: None, progress=False)
     return sorted(student for student, line in lines.items() if line.host_failed or not line.recorded_in_full)
 

@@ -14,7 +14,7 @@ from .support import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "src" / "backprop_course"
 EXTENSIONS = "py|md|ipynb|toml|json|png|txt|cfg|csv|db|html"
-# A path with at least one folder (`grader/caps.py`, `tests/support/postgres.py`) or a bare module or
+# A path with at least one folder (`sandbox/caps.py`, `tests/support/postgres.py`) or a bare module or
 # page name (`caps.py`, `mistakes.md`); `<name>`, NAME and a leading `.../` stand for any folder or name.
 NAMED_PATH = re.compile(
     rf"(?<![\w/.<>-])((?:\.\.\./)?(?:[\w.<>-]+/)+[\w.<>-]+\.(?:{EXTENSIONS})|[\w<>-]+\.(?:py|md))(?![\w/])"
@@ -26,7 +26,7 @@ WRITTEN_WHEN_RUN = {"reports", "submitted", "autograded", "feedback", "gradebook
 # Names that the README's "Write your own assignment" walkthrough makes (its assignment is `tiny`).
 MADE_BY_THE_WALKTHROUGH = {"tiny_checks.py"}
 # Stale names in files that another engineer is editing now (feedback_summary.py's docstring means
-# grader/notes.py); each is fixed there, and then taken out of here.
+# grading/notes.py); each is fixed there, and then taken out of here.
 NOT_FIXED_YET: set[tuple[str, str]] = set()  # (file, name) of stale names left for later, if any
 
 
@@ -102,6 +102,6 @@ def test_a_stale_name_left_for_later_is_still_there():
 @pytest.mark.parametrize("made_up", ["grader/grading.py", "backprop_course/caps.py", "tests/postgres.py",
                                      "graded_outputs.py", "assignments/<name>/samples/answers/<student>.py"])
 def test_a_path_that_does_not_exist_is_found(made_up):
-    named = {"nbgrader_config.py": {made_up}, "src/backprop_course/grader/judge.py": {made_up}}
-    assert missing(named) == [f"nbgrader_config.py: {made_up}", f"src/backprop_course/grader/judge.py: {made_up}"]
+    named = {"nbgrader_config.py": {made_up}, "src/backprop_course/grading/judge.py": {made_up}}
+    assert missing(named) == [f"nbgrader_config.py: {made_up}", f"src/backprop_course/grading/judge.py: {made_up}"]
     assert NAMED_PATH.findall(f"see `{made_up}`, or ({made_up}).") == [made_up, made_up]

@@ -10,17 +10,17 @@ from nbgrader.api import Gradebook
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.browser import url_fails
 from backprop_course.commands.demo import release
-from backprop_course.grader.notes import LIMITS_KEY, forget_limit_notes, limit_note, note_limit
+from backprop_course.grading.notes import LIMITS_KEY, forget_limit_notes, limit_note, note_limit
 from backprop_course.nbgrader_glue.apps import nbgrader
-from backprop_course.nbgrader_glue.feedback_summary import BY_HAND, limit_anchor, summarize
-from backprop_course.nbgrader_glue.pages import RESOURCES_KEY
+from backprop_course.pages.feedback_summary import BY_HAND, limit_anchor, summarize
+from backprop_course.pages.page_templates import RESOURCES_KEY
 
 from .support import course_copy
 from .support.backprop import (
     ASSIGNMENT,
     CHECKS,
     CONTRACT,
-    LIMITS,
+    LIMIT_IDS,
     MANUAL_GRADE_ID,
     NOTEBOOKS,
     SINGLE_NEURON,
@@ -115,7 +115,7 @@ def test_a_row_per_graded_cell_with_its_check_points_and_the_mistake_printed_und
     assert [row.comment_anchor for row in rows] == [None, None, None, f"comment-{MANUAL_GRADE_ID}"]
 
 
-@pytest.mark.parametrize("limit", LIMITS)
+@pytest.mark.parametrize("limit", LIMIT_IDS)
 def test_a_limit_note_becomes_one_line_linked_to_the_first_cell_that_carries_it(limit):
     nb = nbformat.v4.new_notebook()
     nb.cells = [cell_with(), noted_cell(limit, "what happened"), noted_cell(limit, "what happened"),
@@ -127,7 +127,7 @@ def test_a_limit_note_becomes_one_line_linked_to_the_first_cell_that_carries_it(
     assert summary.limit_anchors == {1: limit_anchor(1), 3: limit_anchor(3)}
 
 
-@pytest.mark.parametrize("limit", LIMITS)
+@pytest.mark.parametrize("limit", LIMIT_IDS)
 def test_an_error_of_the_students_named_like_a_limit_is_no_limit_note(limit):
     """Only the grader notes limits: a student's exception class named `time-limit`, or metadata
     of the grader's key in the submission, shows as the student's own error and nothing more."""
@@ -141,17 +141,17 @@ def test_an_error_of_the_students_named_like_a_limit_is_no_limit_note(limit):
 
 def test_the_feedback_template_links_each_limit_line_to_an_anchor_at_its_cell():
     nb = nbformat.v4.new_notebook()
-    nb.cells = [cell_with(), noted_cell(LIMITS[0], "this cell ran longer than 120 s and was stopped")]
+    nb.cells = [cell_with(), noted_cell(LIMIT_IDS[0], "this cell ran longer than 120 s and was stopped")]
     resources = {
         "nbgrader": {"notebook": "single_neuron", "score": 0.0, "max_score": 15.0, "late_penalty": 1.5},
         RESOURCES_KEY: {"summary": summarize(nb, CONTRACT)},
     }
     page, _ = feedback_exporter().from_notebook_node(nb, resources=resources)
     soup = BeautifulSoup(page, "html.parser")
-    line = soup.select_one(f'#limits li[data-limit="{LIMITS[0]}"]')
+    line = soup.select_one(f'#limits li[data-limit="{LIMIT_IDS[0]}"]')
     assert line.a["href"] == f"#{limit_anchor(1)}" and "ran longer than 120 s" in line.get_text()
     anchor = soup.find("a", attrs={"name": limit_anchor(1)})
-    assert anchor is not None and f"[{LIMITS[0]}]" in anchor.find_next("div", class_="output_error").get_text()
+    assert anchor is not None and f"[{LIMIT_IDS[0]}]" in anchor.find_next("div", class_="output_error").get_text()
     assert "Late submission penalty: -1.5" in soup.select_one("#summary .late-penalty").get_text()
     assert "<script" not in page and "cdnjs" not in page
 

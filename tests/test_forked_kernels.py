@@ -10,8 +10,8 @@ import pytest
 
 from backprop_course.commands.autograde import autograde
 from backprop_course.commands.demo import release
-from backprop_course.grader.forked_kernel import can_fork
-from backprop_course.grader.kernel_session import KernelSession, OutputBudget
+from backprop_course.sandbox.forked_kernel import can_fork
+from backprop_course.sandbox.kernel_session import KernelSession, OutputBudget
 
 from .support import course_copy
 from .support.backprop import ASSIGNMENT, SINGLE_NEURON

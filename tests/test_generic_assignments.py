@@ -38,7 +38,7 @@ c.Execute.timeout = {timeout}
 # Both stop a cell that never ends after this many seconds (nbgrader's Execute, our sandbox);
 # less than the 5 s that timeout.ipynb's test sleeps.
 CELL_SECONDS = 3
-LIMITS = (f"--SandboxedGrading.cell_timeout={CELL_SECONDS}",)
+CAP_OPTIONS = (f"--SandboxedGrading.cell_timeout={CELL_SECONDS}",)
 
 
 def plain_course(target: Path) -> CourseDir:
@@ -151,9 +151,9 @@ def courses(tmp_path_factory):
         for name, (source, submissions) in tests.items():
             add_assignment(course, name, source, submissions, extra_files=(TEST_FILES / "data.txt",))
     for name in ("ps1", *tests):
-        for course, options in ((serial, LIMITS), (plain, ())):
+        for course, options in ((serial, CAP_OPTIONS), (plain, ())):
             logs[(course.root.name, name)] = nbgrader_batch_log("autograde", name, "--force", *options, course=course)
-        parallel_options = CourseDir(parallel.root, options=LIMITS)
+        parallel_options = CourseDir(parallel.root, options=CAP_OPTIONS)
         autograde(parallel_options, name, jobs=2, show=lambda line: None, progress=False)
     return {"serial": serial, "parallel": parallel, "plain": plain, "assignments": ("ps1", *tests), "logs": logs}
 
@@ -233,7 +233,7 @@ def test_a_generic_assignment_keeps_the_host_and_the_neighbours_safe(tmp_path):
     watched = [course.root / "nbgrader_config.py",
                *sorted(path for folder in folders for path in folder.rglob("*") if path.is_file())]
     before = {path: path.read_bytes() for path in watched}
-    autograde(CourseDir(course.root, options=LIMITS), "generic", jobs=2, show=lambda line: None, progress=False)
+    autograde(CourseDir(course.root, options=CAP_OPTIONS), "generic", jobs=2, show=lambda line: None, progress=False)
     scores = cell_scores(course, "generic")
     assert {grade: score for (student, _, grade), score in scores.items() if student == "honest"} == {
         "partial_one": (1.0, 2.0), "partial_half": (0.5, 2.0), "fails": (0.0, 2.0), "passes": (2.0, 2.0)}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_course.grader.feedback import feedback_lines
-from backprop_course.grader.judge import judge
-from backprop_course.grader.runner import run_cases
+from backprop_course.grading.feedback import feedback_lines
+from backprop_course.grading.judge import judge
+from backprop_course.grading.runner import run_cases
 from backprop_course.nbgrader_glue.hidden_tests import grade
 
 from .support.backprop import (
@@ -134,7 +134,7 @@ def test_callers_are_graded_with_the_reference_callees_and_the_notebook_is_resto
 
 
 def test_a_function_that_never_returns_is_stopped_and_reported(monkeypatch):
-    monkeypatch.setattr("backprop_course.grader.runner.CALL_TIME_LIMIT", 0.2)
+    monkeypatch.setattr("backprop_course.grading.runner.CALL_TIME_LIMIT", 0.2)
     failure = failure_of("mse_loss", "def mse_loss(y_hat, y):\n    while True:\n        pass\n")
     assert failure.mistake == "time-limit"
 

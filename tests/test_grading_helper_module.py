@@ -7,8 +7,8 @@ import pytest
 
 from backprop_course.authoring.samples import answers_from_source, fill_answers
 from backprop_course.course.cells import is_graded_test
-from backprop_course.grader.notebook_grading import UngradedCellsError, grade_notebook
-from backprop_course.grader.sandbox import sandbox_problem
+from backprop_course.grading.notebook_grading import UngradedCellsError, grade_notebook
+from backprop_course.sandbox.sandbox import sandbox_problem
 
 from .support import REPO_COURSE
 from .support.backprop import CONTRACT, GIVEN_CELL_ID, SINGLE_NEURON

@@ -12,12 +12,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_markdown_cell
 
-from backprop_course.nbgrader_glue.content_policy import NONCE_KEY
-from backprop_course.nbgrader_glue.feedback_summary import summarize
-from backprop_course.nbgrader_glue.inert_notebook import MakeStudentContentInert
-from backprop_course.nbgrader_glue.pages import RESOURCES_KEY
-from backprop_course.nbgrader_glue.safe_html import USER_CONTENT, sanitize
-from backprop_course.nbgrader_glue.safe_markdown import markdown_html
+from backprop_course.pages.content_policy import NONCE_KEY
+from backprop_course.pages.feedback_summary import summarize
+from backprop_course.pages.inert_notebook import MakeStudentContentInert
+from backprop_course.pages.page_templates import RESOURCES_KEY
+from backprop_course.pages.safe_html import USER_CONTENT, sanitize
+from backprop_course.pages.safe_markdown import markdown_html
 
 from .support.backprop import CONTRACT
 from .support.page_attack_corpus import (

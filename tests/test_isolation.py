@@ -17,13 +17,13 @@ from backprop_course.authoring.samples import answers_from_source, expected_scor
 from backprop_course.commands.autograde import autograde
 from backprop_course.commands.demo import feedback, release
 from backprop_course.course.paths import CourseDir
-from backprop_course.grader import cgroups
-from backprop_course.grader.caps import DEFAULT
-from backprop_course.grader.scratch import owner_alive
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
+from backprop_course.sandbox import cgroups
+from backprop_course.sandbox.caps import DEFAULT
+from backprop_course.sandbox.scratch import owner_alive
 
 from .support import course_copy
-from .support.backprop import ASSIGNMENT, LIMITS, NOTEBOOKS, SINGLE_NEURON
+from .support.backprop import ASSIGNMENT, LIMIT_IDS, NOTEBOOKS, SINGLE_NEURON
 from .support.isolation_corpus import HOGS
 from .support.sampling import Sampler
 from .support.sandbox import needs_sandbox, sandboxed_kernels
@@ -133,7 +133,7 @@ def batch(request, tmp_path_factory):
 def limits_noted(course: CourseDir, student: str) -> set[str]:
     notebook = nbformat.read(course.autograded / student / ASSIGNMENT / SINGLE_NEURON.filename, as_version=4)
     return {output.ename for cell in notebook.cells for output in cell.get("outputs", [])
-            if output.output_type == "error" and output.ename in LIMITS}
+            if output.output_type == "error" and output.ename in LIMIT_IDS}
 
 
 def test_every_honest_student_gets_full_marks_and_the_feedback_of_a_solo_run(batch, solo):

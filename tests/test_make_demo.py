@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from backprop_course.grader.sandbox import sandbox_problem
 from backprop_course.nbgrader_glue.apps import BIN_DIR
+from backprop_course.sandbox.sandbox import sandbox_problem
 
 from .support import repository_copy, throwaway_root
 

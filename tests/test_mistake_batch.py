@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
-from backprop_course.commands.demo import autograde, feedback, release
+from backprop_course.commands.demo import autograde_step, feedback, release
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .corpora.backprop import CORPUS
@@ -68,10 +68,10 @@ def corpus_course(tmp_path_factory):
     write_submission(course.release, correct, course.submission(NOT_A_NOTEBOOK))
     (course.submission(NOT_A_NOTEBOOK) / "single_neuron.ipynb").write_text("this is not a notebook {")
     release(course)
-    autograde(course)
+    autograde_step(course)
     feedback(course)
     first = snapshot(course, students)
-    autograde(course)
+    autograde_step(course)
     feedback(course)
     return course, students, first, snapshot(course, students)
 

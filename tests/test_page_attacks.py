@@ -26,9 +26,9 @@ from backprop_course.authoring.samples import answers_from_source, expected_scor
 from backprop_course.commands.demo import release
 from backprop_course.commands.student_lab import jupyter_app, wait_until
 from backprop_course.nbgrader_glue.apps import BIN_DIR, nbgrader
-from backprop_course.nbgrader_glue.feedback_summary import summarize
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
-from backprop_course.nbgrader_glue.pages import RESOURCES_KEY
+from backprop_course.pages.feedback_summary import summarize
+from backprop_course.pages.page_templates import RESOURCES_KEY
 
 from .support import course_copy
 from .support.backprop import ASSIGNMENT, CONTRACT, NOTEBOOKS

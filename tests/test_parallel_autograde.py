@@ -25,7 +25,7 @@ from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support import course_copy
 from .support.backprop import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
-from .support.batches import EXTRA_CELLS, LIMITS, SAMPLES, mixed_batch
+from .support.batches import CAP_CONFIG, EXTRA_CELLS, SAMPLES, mixed_batch
 from .support.postgres import postgres_url, use_new_database  # noqa: F401
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
@@ -44,7 +44,7 @@ def twins(request, tmp_path_factory):
     serial, parallel = open_course(serial.root), open_course(parallel.root)
     students = mixed_batch(serial)
     with open(parallel.root / "nbgrader_config.py", "a") as config:
-        config.write(LIMITS)
+        config.write(CAP_CONFIG)
     release(parallel)
     shutil.copytree(serial.submitted, parallel.submitted)  # the very same files
     failed = nbgrader_batch("autograde", ASSIGNMENT, "--force", course=serial)

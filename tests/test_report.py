@@ -22,7 +22,7 @@ from backprop_course.commands.report import (
     report_path,
     write_report,
 )
-from backprop_course.grader.notes import limit_note, note_limit
+from backprop_course.grading.notes import limit_note, note_limit
 
 from .conftest import SOLUTION_STUDENT
 from .support.backprop import ASSIGNMENT, CONTRACT, GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS

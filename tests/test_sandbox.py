@@ -9,10 +9,10 @@ import uuid
 
 import pytest
 
-from backprop_course.grader import scratch
-from backprop_course.grader.caps import Limits
-from backprop_course.grader.kernel_session import KernelSession, KernelUnavailableError, OutputBudget
-from backprop_course.grader.sandbox import SandboxUnavailableError, bwrap
+from backprop_course.sandbox import scratch
+from backprop_course.sandbox.caps import Limits
+from backprop_course.sandbox.kernel_session import KernelSession, KernelUnavailableError, OutputBudget
+from backprop_course.sandbox.sandbox import SandboxUnavailableError, bwrap
 
 from .support import REPO_ROOT
 from .support.sandbox import needs_sandbox

@@ -7,8 +7,8 @@ import itertools
 import nbformat
 import pytest
 
-from backprop_course.grader.kernel_session import KernelSession, OutputBudget
-from backprop_course.grader.stream_outputs import coalesce_streams
+from backprop_course.sandbox.kernel_session import KernelSession, OutputBudget
+from backprop_course.sandbox.stream_outputs import coalesce_streams
 
 
 def stream(name: str, text: str):

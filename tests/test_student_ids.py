@@ -12,8 +12,8 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from backprop_course.course.student_ids import MAX_LENGTH, is_student_id, refusal
-from backprop_course.nbgrader_glue.recorder import submissions
 from backprop_course.nbgrader_glue.student_guard import CheckedCollect, guard_gradebook
+from backprop_course.recording.recorder import submissions
 
 # What JupyterHub and nbgrader courses call their students.
 HONEST = ("jdoe", "j.doe", "jdoe2", "j_doe", "jdoe@example.edu", "JDoe", "solution_student", "a", "x" * MAX_LENGTH)

@@ -13,8 +13,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from backprop_course.grader import scratch
-from backprop_course.grader.workers import RESULT_PREFIX, LocalWorkers
+from backprop_course.grading.workers import RESULT_PREFIX, LocalWorkers
+from backprop_course.sandbox import scratch
 
 LARGE = 64 * 1024**2  # bytes of result: many times what a pipe holds
 PATIENCE = 60.0  # seconds a test waits for a future before calling it lost for ever
@@ -120,7 +120,7 @@ def test_a_worker_killed_while_it_sends_back_a_large_result_is_noticed(workers_o
 def test_a_worker_that_will_not_stop_when_its_pool_breaks_is_killed_at_the_end(workers_of, tmp_path, monkeypatch):
     """The run's exit waits for every process of a broken pool: one that ignores being told to
     stop is killed once the others are done, after a grace period."""
-    monkeypatch.setattr("backprop_course.grader.workers.RETIRED_GRACE_SECONDS", 1.0)
+    monkeypatch.setattr("backprop_course.grading.workers.RETIRED_GRACE_SECONDS", 1.0)
     pool = workers_of(stubborn, str(tmp_path), jobs=2)
     futures = [pool.submit(name) for name in ("killed", "stubborn")]
     killed, stubborn_pid = pid_in(tmp_path / "killed"), pid_in(tmp_path / "stubborn")

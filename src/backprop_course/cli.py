@@ -70,7 +70,7 @@ def _report(course: CourseDir, args: argparse.Namespace) -> int:
 
 def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
     from .commands.autograde import AssignmentMissingError, autograde, summary
-    from .grader.sandbox import SandboxUnavailableError
+    from .sandbox.sandbox import SandboxUnavailableError
 
     try:
         lines = autograde(course, args.assignment, jobs=args.jobs, scheduler=args.scheduler,

@@ -14,7 +14,7 @@ from types import ModuleType
 
 import numpy as np
 
-from backprop_course.course.assignment import Assignment
+from backprop_course.course.contract import Contract
 from backprop_course.course.numerics import rel_error
 from backprop_course.course.paths import CourseDir
 from backprop_course.course.plain import Unsupported, leaves, same_structure, to_plain
@@ -30,11 +30,11 @@ def course_of(assignment: str) -> CourseDir:
     return CourseDir(REPO_ROOT, assignment=assignment)
 
 
-def contract_of(assignment: str) -> Assignment:
+def contract_of(assignment: str) -> Contract:
     return course_of(assignment).contract
 
 
-def mistakes_module(contract: Assignment) -> ModuleType:
+def mistakes_module(contract: Contract) -> ModuleType:
     """The assignment's mistakes.py, as the loader imported it."""
     return importlib.import_module(contract.reference.__package__ + ".mistakes")
 
@@ -46,7 +46,7 @@ def corpus_of(assignment: str) -> ModuleType | None:
     return importlib.import_module(f"{__package__.rsplit('.', 1)[0]}.corpora.{assignment}")
 
 
-def seeded_cases(contract: Assignment, function_name: str, seed: int) -> list[tuple]:
+def seeded_cases(contract: Contract, function_name: str, seed: int) -> list[tuple]:
     """Hidden cases of function_name as the makers draw them from one seed (fresh arrays on every call)."""
     rng = np.random.default_rng(seed)
     return [contract.makers[function_name](rng, case) for case in range(contract.tolerances.cases_per_function)]
@@ -74,12 +74,12 @@ def same_results(first, second, equal_nan: bool = False) -> bool:
     return True
 
 
-def has_mutant_table(contract: Assignment) -> bool:
+def has_mutant_table(contract: Contract) -> bool:
     """Whether the assignment's mistakes.py has MUTANTS, {mistake id: (graded function, mutant)}."""
     return hasattr(mistakes_module(contract), "MUTANTS")
 
 
-def representative_mutants(contract: Assignment) -> dict[tuple[str, str], Callable]:
+def representative_mutants(contract: Contract) -> dict[tuple[str, str], Callable]:
     """{(mistake id, graded function): what a student making the mistake computes}.
 
     From the mistakes.py's MUTANTS table where it has one; otherwise from the catalog: for each
@@ -97,7 +97,7 @@ def representative_mutants(contract: Assignment) -> dict[tuple[str, str], Callab
     return found
 
 
-def _predicted_mutant(contract: Assignment, function_name: str, recognise) -> Callable:
+def _predicted_mutant(contract: Contract, function_name: str, recognise) -> Callable:
     reference_function = contract.reference_function(function_name)
 
     def mistaken(*args):
@@ -108,7 +108,7 @@ def _predicted_mutant(contract: Assignment, function_name: str, recognise) -> Ca
     return mistaken
 
 
-def _predicts(contract: Assignment, function_name: str, recognise) -> bool:
+def _predicts(contract: Contract, function_name: str, recognise) -> bool:
     args = seeded_cases(contract, function_name, 0)[0]
     expected = contract.reference_function(function_name)(*copy.deepcopy(args))
     with np.errstate(all="ignore"):

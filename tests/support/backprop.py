@@ -4,17 +4,17 @@ names the tests use (its contract, checks, cases, catalog, reference, mistakes a
 from __future__ import annotations
 
 from backprop_course.course import recognisers  # noqa: F401 - the generic pieces its mistakes.py uses
-from backprop_course.course.assignment import COURSE_ID, SOLUTION_MARKER, Assignment, Notebook  # noqa: F401
 from backprop_course.course.cells import GIVEN_CELL_ID  # noqa: F401
+from backprop_course.course.contract import COURSE_ID, SOLUTION_MARKER, Contract, Notebook  # noqa: F401
 from backprop_course.course.helper_module import helper_module_text as _helper_module_text
 from backprop_course.course.helper_module import helper_namespace
-from backprop_course.course.mistake_ids import GENERIC, LIMITS  # noqa: F401
+from backprop_course.course.mistake_ids import GENERIC, LIMIT_IDS  # noqa: F401
 from backprop_course.course.paths import CourseDir
 
 from . import REPO_ROOT
 
 ASSIGNMENT = "backprop"
-CONTRACT: Assignment = CourseDir(REPO_ROOT, assignment=ASSIGNMENT).contract
+CONTRACT: Contract = CourseDir(REPO_ROOT, assignment=ASSIGNMENT).contract
 SINGLE_NEURON, MULTILAYER = CONTRACT.notebooks
 NOTEBOOKS = CONTRACT.notebooks
 GRADED_FUNCTIONS = CONTRACT.functions

@@ -16,7 +16,7 @@ from .attack_corpus import ATTACKS
 from .backprop import SINGLE_NEURON
 
 # Short limits for the batch, written into each course's nbgrader_config.py.
-LIMITS = "\nc.SandboxedGrading.cell_timeout = 6\nc.SandboxedGrading.call_timeout = 1\n"
+CAP_CONFIG = "\nc.SandboxedGrading.cell_timeout = 6\nc.SandboxedGrading.call_timeout = 1\n"
 EXTRA_CELLS = {
     "looper": "while True:\n    pass",
     "crasher": "import os\nos.kill(os.getpid(), 9)",
@@ -25,7 +25,7 @@ EXTRA_CELLS = {
 SAMPLES = ("alice", "bob", "carol")
 
 
-def mixed_batch(course, extra_config: str = LIMITS) -> list[str]:
+def mixed_batch(course, extra_config: str = CAP_CONFIG) -> list[str]:
     """The samples, students who loop, crash or print too much (with correct answers), one with
     deleted graded cells, one with cells in reverse order and one whose notebook is not a
     notebook; the student ids."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from backprop_course.course.assignment import Assignment
+from backprop_course.course.contract import Contract
 from backprop_course.course.paths import CourseDir
 
 from . import REPO_ROOT
 
 ASSIGNMENT = "classification"
 COURSE = CourseDir(REPO_ROOT, assignment=ASSIGNMENT)
-CONTRACT: Assignment = COURSE.contract
+CONTRACT: Contract = COURSE.contract
 reference = CONTRACT.reference
 cases = sys.modules[CONTRACT.reference.__package__ + ".cases"]
 mistakes = sys.modules[CONTRACT.reference.__package__ + ".mistakes"]

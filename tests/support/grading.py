@@ -9,9 +9,9 @@ import textwrap
 
 import numpy as np
 
-from backprop_course.course.assignment import Assignment
-from backprop_course.grader.judge import first_failure, judge
-from backprop_course.grader.runner import run_cases
+from backprop_course.course.contract import Contract
+from backprop_course.grading.judge import first_failure, judge
+from backprop_course.grading.runner import run_cases
 
 from .backprop import CONTRACT, MULTILAYER, Notebook
 
@@ -20,20 +20,20 @@ def notebook_namespace(student_code: str = "", notebook: Notebook = MULTILAYER) 
     """What a notebook's globals hold: numpy, its given helpers, then the student's cells."""
     namespace = {"np": np}
     for name in notebook.given:
-        namespace[name] = notebook.assignment.reference_function(name)
+        namespace[name] = notebook.contract.reference_function(name)
     exec(textwrap.dedent(student_code), namespace)
     return namespace
 
 
-def verdicts_of(function_name: str, student_code: str, student_id: str = "someone", contract: Assignment = CONTRACT):
+def verdicts_of(function_name: str, student_code: str, student_id: str = "someone", contract: Contract = CONTRACT):
     namespace = notebook_namespace(student_code, contract.notebook_of[function_name])
     cases = contract.hidden_cases(function_name, student_id)
     return judge(contract, function_name, cases, run_cases(contract, function_name, namespace, cases))
 
 
-def points_of(function_name: str, student_code: str, contract: Assignment = CONTRACT) -> float:
+def points_of(function_name: str, student_code: str, contract: Contract = CONTRACT) -> float:
     return sum(verdict.points for verdict in verdicts_of(function_name, student_code, contract=contract))
 
 
-def failure_of(function_name: str, student_code: str, contract: Assignment = CONTRACT):
+def failure_of(function_name: str, student_code: str, contract: Contract = CONTRACT):
     return first_failure(verdict.failure for verdict in verdicts_of(function_name, student_code, contract=contract))

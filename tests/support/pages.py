@@ -39,8 +39,8 @@ def formgrade_exporter(root: Path = REPO_ROOT) -> HTMLExporter:
 def without_sanitizer(config):
     """config with the pages' sanitizing taken out (nbconvert's own markdown2html, no inert
     notebook), their templates and policies kept: to see the policy hold on its own."""
-    from backprop_course.nbgrader_glue.content_policy import FreshNonce
-    from backprop_course.nbgrader_glue.pages import page_filters
+    from backprop_course.pages.content_policy import FreshNonce
+    from backprop_course.pages.page_templates import page_filters
 
     config.HTMLExporter.preprocessors = [FreshNonce]
     config.HTMLExporter.filters = {name: value for name, value in page_filters().items() if name != "markdown2html"}

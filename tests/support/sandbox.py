@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from backprop_course.grader.sandbox import SOCKETS_INSIDE, sandbox_problem
+from backprop_course.sandbox.sandbox import SOCKETS_INSIDE, sandbox_problem
 
 needs_sandbox = pytest.mark.skipif(sandbox_problem() is not None, reason=str(sandbox_problem()))
 

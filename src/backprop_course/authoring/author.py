@@ -14,7 +14,7 @@ import functools
 from pathlib import Path
 
 from ..course.helper_module import helper_namespace
-from ..course.loading import CONTRACT_FILE, load_folder
+from ..course.loading import CONTRACT_FILE, load_contract_folder
 from ..course.numerics import centred_difference, rel_error
 from .known import known as known_of
 
@@ -28,7 +28,7 @@ def lesson_assignment(start: Path | None = None):
     folder = next((folder for folder in (here, *here.parents) if (folder / CONTRACT_FILE).is_file()), None)
     if folder is None:
         raise LookupError(f"no {CONTRACT_FILE} at or above {here}: run the lesson in its assignment's folder")
-    return load_folder(folder)
+    return load_contract_folder(folder)
 
 
 def __getattr__(name: str):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..course.assignment import Notebook
+from ..course.contract import Notebook
 from ..course.helper_module import helper_module_importable, helper_module_text
 from ..course.paths import CourseDir
 from . import markdown
@@ -47,12 +47,12 @@ def fill_markdown(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells:
 
 def fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells:
     """Check code run on the reference (given cell, answers, checks in order), known() calls as literals."""
-    with helper_module_importable(notebook.assignment):
+    with helper_module_importable(notebook.contract):
         return _fill_known_values(lesson, notebook, cells)
 
 
 def _fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells:
-    contract = notebook.assignment
+    contract = notebook.contract
     namespace: dict = {}
     filled = []
     for cell in cells:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..course.assignment import INPUTS_KEPT, Assignment
-from ..course.mistake_ids import GENERIC, LIMITS, TIME_LIMIT
+from ..course.contract import INPUTS_KEPT, Contract
+from ..course.mistake_ids import GENERIC, LIMIT_IDS, TIME_LIMIT
 from ..course.paths import CourseDir
 
 
@@ -32,7 +32,7 @@ INTRO = [
 ]
 
 
-def assignment_markdown(contract: Assignment, heading: str = "##") -> list[str]:
+def assignment_markdown(contract: Contract, heading: str = "##") -> list[str]:
     """The checks and the catalog of one assignment, as Markdown lines."""
     lines = [f"{heading} {contract.name}", "", "| check cell | function | points | what it checks |",
              "|---|---|---|---|"]
@@ -46,7 +46,7 @@ def assignment_markdown(contract: Assignment, heading: str = "##") -> list[str]:
     lines += ["", "| id | recognised in | hint shown to the student |", "|---|---|---|"]
     for mistake in contract.catalog:
         where = "any function" if mistake.id in GENERIC else _functions_of(mistake)
-        if mistake.id in LIMITS:
+        if mistake.id in LIMIT_IDS:
             where = "the notebook run" if mistake.id != TIME_LIMIT else "any call, or the notebook run"
         if mistake.id in charged:
             where = f"{', '.join(charged[mistake.id])} (inputs check)"
@@ -54,7 +54,7 @@ def assignment_markdown(contract: Assignment, heading: str = "##") -> list[str]:
     return lines
 
 
-def catalog_markdown(contracts: list[Assignment]) -> str:
+def catalog_markdown(contracts: list[Contract]) -> str:
     """The page: how checks and diagnosis work, then each assignment's checks and catalog."""
     lines = list(INTRO)
     for contract in contracts:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import nbformat
 
-from ..course.assignment import Check, Notebook
 from ..course.cells import GIVEN_CELL_ID, answer_id, visible_check_id
+from ..course.contract import Check, Notebook
 from ..course.helper_module import helper_import
 from .cells import code_cell, markdown_cell
 from .lesson import Lesson, LessonCell
@@ -19,13 +19,13 @@ from .lesson import Lesson, LessonCell
 
 def given_source(cell: LessonCell, notebook: Notebook) -> str:
     """The given cell's code: the lesson's imports, the helper module's, then the given helpers from the reference."""
-    contract = notebook.assignment
+    contract = notebook.contract
     return (cell.source.strip("\n") + "\n\n" + helper_import(contract) + "\n\n\n"
             + contract.given_code(notebook.given))
 
 
 def answer_cell(notebook: Notebook, function_name: str) -> nbformat.NotebookNode:
-    source = notebook.assignment.solution_source(function_name)
+    source = notebook.contract.solution_source(function_name)
     return code_cell(answer_id(function_name), source, solution=True)
 
 
@@ -36,7 +36,7 @@ def hidden_test_cell(notebook: Notebook, check: Check) -> nbformat.NotebookNode:
     feedback) and end the cell with the score, which nbgrader reads as partial credit.
     """
     unit = "point" if check.points == 1 else "points"
-    contract = notebook.assignment
+    contract = notebook.contract
     example = contract.functions[check.function].public_example
     source = f"""
 # Hidden tests grade the {check.title} of {check.function} here ({check.points} {unit}).
@@ -75,7 +75,7 @@ def expand(cell: LessonCell, notebook: Notebook) -> list[nbformat.NotebookNode]:
     if cell.role == "exercise":
         return [
             code_cell(visible_check_id(cell.exercise), cell.source, locked=True),
-            *(hidden_test_cell(notebook, check) for check in notebook.assignment.checks[cell.exercise]),
+            *(hidden_test_cell(notebook, check) for check in notebook.contract.checks[cell.exercise]),
         ]
     if cell.role == "given":
         return [code_cell(GIVEN_CELL_ID, given_source(cell, notebook), locked=True)]

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..course.assignment import Assignment
+from ..course.contract import Contract
 from ..course.notebook_helpers import Known, matches
 from ..course.plain import to_plain
 
@@ -28,7 +28,7 @@ DIGITS = 10
 SIMPLE_TEXT = re.compile(r"[\w .-]*")
 
 
-def known(contract: Assignment, function, *args, **kwargs) -> Known:
+def known(contract: Contract, function, *args, **kwargs) -> Known:
     """The reference's result of the function named like function on these arguments, and what
     the catalog's mistakes give there (those that differ from it, each once)."""
     name = function.__name__

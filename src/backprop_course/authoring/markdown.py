@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..course.assignment import Notebook
+from ..course.contract import Notebook
 
 # `{{ name }}`, with one space inside each pair of braces (so that LaTeX's {{...}} is left alone).
 PLACEHOLDER = re.compile(r"\{\{ (\w+) \}\}")
@@ -22,7 +22,7 @@ def points_table(notebook: Notebook) -> str:
 
 PLACEHOLDERS: dict[str, Callable[[Notebook], str]] = {
     "points_table": points_table,
-    "rel_tolerance": lambda notebook: f"{notebook.assignment.tolerances.rel_tolerance:g}",
+    "rel_tolerance": lambda notebook: f"{notebook.contract.tolerances.rel_tolerance:g}",
 }
 
 

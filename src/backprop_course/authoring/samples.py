@@ -15,9 +15,9 @@ from pathlib import Path
 
 import nbformat
 
-from ..course.assignment import Assignment
 from ..course.cells import answer_id
 from ..course.cells import grade_id as cell_grade_id
+from ..course.contract import Contract
 from ..course.paths import CourseDir
 
 SUBMISSION_TIME = "2026-11-20 10:00:00.000000 UTC"
@@ -47,7 +47,7 @@ def fill_answers(notebook: nbformat.NotebookNode, answers: dict[str, str]) -> nb
 
 
 def write_submission(release_dir: Path, answers: dict[str, str], target: Path, timestamp: str = SUBMISSION_TIME,
-                     contract: Assignment | None = None):
+                     contract: Contract | None = None):
     """Write a student's submission of every notebook of the contract (by default, the
     assignment of release_dir's course) from release_dir into target."""
     contract = contract or CourseDir(release_dir.parent.parent, assignment=release_dir.name).contract

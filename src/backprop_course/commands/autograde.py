@@ -4,9 +4,9 @@ Autograde, one student at a time, in this process: the only writer of the gradeb
 Steps, as a pipeline:
 1. find the submissions and sanitize each notebook here, with nbgrader's own sanitize steps
    (they read the gradebook's copy of the instructor's cells);
-2. grade the notebooks concurrently in workers (grader/workers.py: processes on this machine, or
+2. grade the notebooks concurrently in workers (grading/workers.py: processes on this machine, or
    a Dask cluster), each in a fresh sandboxed kernel; a notebook whose worker dies is graded again;
-3. as each student's notebooks come back, the recorder (nbgrader_glue/recorder.py) stores them
+3. as each student's notebooks come back, the recorder (recording/recorder.py) stores them
    and runs nbgrader's Autograde for that student, which writes the gradebook rows, autograded
    notebooks and logs exactly as `nbgrader autograde` would.
 An interrupted run removes the submission it was recording, so the gradebook holds only whole
@@ -29,17 +29,17 @@ from nbgrader.coursedir import CourseDirectory
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from ..course.assignment import Assignment
+from ..course.contract import Contract
 from ..course.paths import CourseDir, contract_files
-from ..grader import cgroups, scratch
-from ..grader.sandbox import describe, prepare_host, require_sandbox
-from ..grader.workers import DaskWorkers, LocalWorkers
-from ..nbgrader_glue.bulk_writer import BulkWriter
+from ..grading.workers import DaskWorkers, LocalWorkers
 from ..nbgrader_glue.course_config import course_config
-from ..nbgrader_glue.notebook_pipeline import Context, NotebookResult, grade_submitted
 from ..nbgrader_glue.preprocessors import SandboxedGrading, autograde_preprocessors
-from ..nbgrader_glue.recorder import Recorder, StudentLine, jobs_for, submissions
-from ..nbgrader_glue.snapshot import take_snapshot
+from ..recording.bulk_writer import BulkWriter
+from ..recording.notebook_pipeline import Context, NotebookResult, grade_submitted
+from ..recording.recorder import Recorder, StudentLine, jobs_for, submissions
+from ..recording.snapshot import take_snapshot
+from ..sandbox import cgroups, scratch
+from ..sandbox.sandbox import describe, prepare_host, require_sandbox
 
 MAX_TRIES = 3  # a notebook whose worker dies is graded again, up to this many times in all
 
@@ -107,7 +107,7 @@ class AssignmentMissingError(RuntimeError):
 
 
 def _run(api: NbGraderAPI, assignment: str, workers, recorder: Recorder, progress: bool,
-         contract: Assignment | None) -> None:
+         contract: Contract | None) -> None:
     found = submissions(api.coursedir, assignment, recorder.show)
     source = Path(api.coursedir.format_path(api.coursedir.source_directory, ".", assignment))
     students = iter(found.items())

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from ..authoring.samples import sample_students
 from ..course.paths import CourseDir
-from ..grader.sandbox import sandbox_problem
 from ..nbgrader_glue.apps import export, nbgrader, nbgrader_batch
 from ..nbgrader_glue.gradebook import notebook_scores, score_table
+from ..sandbox.sandbox import sandbox_problem
 
 
 def release(course: CourseDir, assignments: list[str] | None = None) -> None:
@@ -28,7 +28,7 @@ def collect_samples(course: CourseDir) -> None:
             shutil.copytree(course.samples / student / assignment, target)
 
 
-def autograde(course: CourseDir) -> None:
+def autograde_step(course: CourseDir) -> None:
     """nbgrader autograde of every assignment with a submission in submitted/."""
     for assignment in _handed_in(course.submitted, course.assignment_names):
         _report_failed("autograde", nbgrader_batch("autograde", assignment, "--force", course=course))
@@ -54,7 +54,7 @@ def _report_failed(step: str, students: list[str]) -> None:
 PIPELINE = [
     ("release the assignment (nbgrader generate_assignment)", release),
     ("collect the sample submissions into submitted/", collect_samples),
-    ("autograde (nbgrader autograde)", autograde),
+    ("autograde (nbgrader autograde)", autograde_step),
     ("write feedback (nbgrader generate_feedback)", feedback),
     ("export grades (nbgrader export)", export),
 ]

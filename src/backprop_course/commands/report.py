@@ -12,23 +12,23 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from ..course.assignment import Assignment
-from ..course.mistake_ids import LIMITS
+from ..course.contract import Contract
+from ..course.mistake_ids import LIMIT_IDS
 from ..course.paths import CourseDir, contract_of
-from ..grader.notes import limit_notes, mistakes_in_cell
+from ..grading.notes import limit_notes, mistakes_in_cell
 from ..nbgrader_glue.apps import export
-from ..nbgrader_glue.content_policy import no_script_meta
+from ..pages.content_policy import no_script_meta
 
 # nbgrader appends an error output with this name to a cell that ran past its timeout.
 TOTAL = "total"
 
 
-def known_mistakes(contract: Assignment) -> dict[str, str]:
+def known_mistakes(contract: Contract) -> dict[str, str]:
     """Every mistake id of the assignment's catalog with its hint."""
     return {mistake_id: mistake.hint for mistake_id, mistake in contract.mistakes.items()}
 
 
-def manual_columns(contract: Assignment) -> list[str]:
+def manual_columns(contract: Contract) -> list[str]:
     """The report's column of the cells graded by hand (named after the cell when there is one), if any."""
     ids = contract.manual_grade_ids
     if not ids:
@@ -53,7 +53,7 @@ class StudentResult:
 
     @property
     def limits_hit(self) -> list[str]:
-        return sorted({mistake for mistake in self.mistakes if mistake in LIMITS})
+        return sorted({mistake for mistake in self.mistakes if mistake in LIMIT_IDS})
 
 
 @dataclass
@@ -63,7 +63,7 @@ class AssignmentReport:
     assignment: str
     students: dict[str, StudentResult]
     max_points: dict[str, float]  # per graded function, the manual cells, and TOTAL
-    contract: Assignment
+    contract: Contract
 
     @property
     def mistake_counts(self) -> Counter:
@@ -89,7 +89,7 @@ class AssignmentReport:
         return [result.function_points.get(column, 0.0) for result in self.students.values()]
 
 
-def graded_function_of(contract: Assignment, grade_id: str, notebook_name: str) -> str | None:
+def graded_function_of(contract: Contract, grade_id: str, notebook_name: str) -> str | None:
     """The graded function whose test_id is the longest prefix of grade_id (test_<function>[_<check>])."""
     matches = [
         function.name
@@ -100,7 +100,7 @@ def graded_function_of(contract: Assignment, grade_id: str, notebook_name: str) 
     return max(matches, key=len) if matches else None
 
 
-def mistakes_in_notebook(notebook: nbformat.NotebookNode, contract: Assignment) -> list[str]:
+def mistakes_in_notebook(notebook: nbformat.NotebookNode, contract: Contract) -> list[str]:
     """Mistake ids printed under the graded test cells, in cell order, plus the limits that the
     grader noted under any cell (time-limit, output-limit, kernel-died)."""
     found = []
@@ -114,16 +114,16 @@ def autograded_notebook(course: CourseDir, student: str, assignment: str, notebo
     return course.autograded / student / assignment / f"{notebook_name}.ipynb"
 
 
-def _column(contract: Assignment, grade_id: str, notebook_name: str) -> str | None:
+def _column(contract: Contract, grade_id: str, notebook_name: str) -> str | None:
     if grade_id in contract.manual_grade_ids:
         return manual_columns(contract)[0]
     return graded_function_of(contract, grade_id, notebook_name)
 
 
-def maximum_points(assignment, contract: Assignment) -> dict[str, float]:
+def maximum_points(assignment_row, contract: Contract) -> dict[str, float]:
     """The most points per graded function, for the hand-graded cells and in total, from the grade cells."""
-    max_points: dict[str, float] = {TOTAL: assignment.max_score}
-    for notebook in assignment.notebooks:
+    max_points: dict[str, float] = {TOTAL: assignment_row.max_score}
+    for notebook in assignment_row.notebooks:
         for cell in notebook.grade_cells:
             column = _column(contract, cell.name, notebook.name)
             if column is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..course.cells import GIVEN_CELL_ID, answer_id
 from ..course.paths import CourseDir, copy_course
 from .browser import headless_chromium
-from .demo import autograde, collect_samples, feedback, release
+from .demo import autograde_step, collect_samples, feedback, release
 from .student_lab import LabError, LabNotebook, jupyter_lab
 
 # The top of the page (the summary table) and the lesson's first displayed formula, offline.
@@ -73,7 +73,7 @@ def write_feedback_screenshots(course: CourseDir) -> list[Path]:
     screenshots of the feedback on a sample student's first notebook to the course's docs/."""
     with tempfile.TemporaryDirectory() as folder:
         graded = copy_course(Path(folder) / "course", course)
-        for step in (release, collect_samples, autograde, feedback):
+        for step in (release, collect_samples, autograde_step, feedback):
             step(graded)
         first = course.contract.notebooks[0]
         page = graded.feedback / FEEDBACK_STUDENT / course.assignment / f"{first.name}.html"

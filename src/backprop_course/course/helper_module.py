@@ -16,9 +16,9 @@ import sys
 import types
 from collections.abc import Iterator
 
-from ..portable import kernel_side
+from ..in_kernel import kernel_side
 from . import notebook_helpers, numerics
-from .assignment import Assignment
+from .contract import Contract
 from .numerics import REL_ERROR_FLOOR
 from .recognisers import MATCH_TOLERANCE
 
@@ -64,11 +64,11 @@ import numpy as np
 '''
 
 
-def helper_module_text(assignment: Assignment) -> str:
+def helper_module_text(contract: Contract) -> str:
     """The text of the assignment's helper module."""
-    hints = "".join(f"    {mistake.id!r}: {mistake.hint!r},\n" for mistake in assignment.catalog)
-    mutated = "".join(f"    {name!r}: {mistake!r},\n" for name, mistake in assignment.inputs_mistakes().items())
-    tolerances = assignment.tolerances
+    hints = "".join(f"    {mistake.id!r}: {mistake.hint!r},\n" for mistake in contract.catalog)
+    mutated = "".join(f"    {name!r}: {mistake!r},\n" for name, mistake in contract.inputs_mistakes().items())
+    tolerances = contract.tolerances
     constants = (
         f"REL_TOLERANCE = {tolerances.rel_tolerance!r}\nREL_ERROR_FLOOR = {REL_ERROR_FLOOR!r}\n"
         f"FD_STEP = {tolerances.fd_step!r}\n"
@@ -78,19 +78,19 @@ def helper_module_text(assignment: Assignment) -> str:
         f"# The mistake of a function that modifies the arguments it was given.\nINPUTS_MUTATED = {{\n{mutated}}}\n"
     )
     sources = "\n\n".join(inspect.getsource(item) for item in SHIPPED)
-    return f"{HEADER.format(name=assignment.name)}\n{constants}\n\n{sources}"
+    return f"{HEADER.format(name=contract.name)}\n{constants}\n\n{sources}"
 
 
 @contextlib.contextmanager
-def helper_module_importable(assignment: Assignment) -> Iterator[types.ModuleType]:
+def helper_module_importable(contract: Contract) -> Iterator[types.ModuleType]:
     """While the block runs, `import <helper_module>` finds the module the assignment ships, run
     from its text (as students get it); whatever held that name before is put back after."""
-    name = assignment.helper_module
+    name = contract.helper_module
     module = types.ModuleType(name)
     previous = sys.modules.get(name)
     sys.modules[name] = module  # before its code runs: its dataclass looks itself up there
     try:
-        exec(compile(helper_module_text(assignment), assignment.helper_file, "exec"), module.__dict__)  # noqa: S102
+        exec(compile(helper_module_text(contract), contract.helper_file, "exec"), module.__dict__)  # noqa: S102
         yield module
     finally:
         if previous is None:
@@ -99,13 +99,13 @@ def helper_module_importable(assignment: Assignment) -> Iterator[types.ModuleTyp
             sys.modules[name] = previous
 
 
-def helper_namespace(assignment: Assignment) -> dict:
+def helper_namespace(contract: Contract) -> dict:
     """The names of the assignment's helper module, run from its text (as students get it)."""
-    with helper_module_importable(assignment) as module:
+    with helper_module_importable(contract) as module:
         return module.__dict__
 
 
-def helper_import(assignment: Assignment) -> str:
+def helper_import(contract: Contract) -> str:
     """The import of the helpers in a notebook's given cell."""
-    return (f"# The helpers of the checks, from {assignment.helper_file} beside this notebook.\n"
-            f"from {assignment.helper_module} import (\n    {', '.join(HELPER_NAMES)},\n)")
+    return (f"# The helpers of the checks, from {contract.helper_file} beside this notebook.\n"
+            f"from {contract.helper_module} import (\n    {', '.join(HELPER_NAMES)},\n)")

@@ -1,6 +1,6 @@
-"""Reads an assignment's folder (assignment.toml and its Python files) into an Assignment.
+"""Reads an assignment's folder (assignment.toml and its Python files) into a Contract.
 
-The folder's files travel as text (AssignmentFiles), so that a worker on another machine loads
+The folder's files travel as text (ContractFiles), so that a worker on another machine loads
 the same assignment as the host; they are imported as a package of their own, in memory, under
 a name made from their digest, so two versions of one assignment never mix.
 """
@@ -17,12 +17,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from .assignment import (
+from .contract import (
     CHECK_KINDS,
     INPUTS_KEPT,
     VALUES,
-    Assignment,
     Check,
+    Contract,
     GradedFunction,
     Mistake,
     Notebook,
@@ -36,12 +36,12 @@ CONTRACT_FILE = "assignment.toml"
 CODE_FILES = ("reference.py", "cases.py", "mistakes.py")
 
 
-class AssignmentError(ValueError):
+class ContractError(ValueError):
     """An assignment folder the grader cannot read; the message says which file and what is wrong."""
 
 
 @dataclass(frozen=True)
-class AssignmentFiles:
+class ContractFiles:
     """The text of an assignment's contract and code files, as read from its folder."""
 
     name: str
@@ -60,23 +60,23 @@ def is_assignment_folder(folder: Path) -> bool:
     return (Path(folder) / CONTRACT_FILE).is_file()
 
 
-def read_files(folder: Path) -> AssignmentFiles:
+def read_contract_files(folder: Path) -> ContractFiles:
     """The assignment in folder, as text; its name is the folder's (nbgrader's assignment id)."""
     folder = Path(folder).resolve()
     texts = []
     for filename in (CONTRACT_FILE, *CODE_FILES):
         path = folder / filename
         if not path.is_file():
-            raise AssignmentError(f"{folder}: an assignment folder needs {', '.join((CONTRACT_FILE, *CODE_FILES))}; "
+            raise ContractError(f"{folder}: an assignment folder needs {', '.join((CONTRACT_FILE, *CODE_FILES))}; "
                                   f"{filename} is missing")
         texts.append((filename, path.read_text(encoding="utf-8")))
-    return AssignmentFiles(folder.name, str(folder), tuple(texts))
+    return ContractFiles(folder.name, str(folder), tuple(texts))
 
 
-_loaded: dict[str, Assignment] = {}
+_loaded: dict[str, Contract] = {}
 
 
-def load(files: AssignmentFiles) -> Assignment:
+def load_contract(files: ContractFiles) -> Contract:
     """The Assignment of files (loaded once per process and version)."""
     digest = files.digest
     if digest not in _loaded:
@@ -84,8 +84,8 @@ def load(files: AssignmentFiles) -> Assignment:
     return _loaded[digest]
 
 
-def load_folder(folder: Path) -> Assignment:
-    return load(read_files(folder))
+def load_contract_folder(folder: Path) -> Contract:
+    return load_contract(read_contract_files(folder))
 
 
 class _SourceLoader(importlib.abc.InspectLoader):
@@ -108,7 +108,7 @@ class _SourceLoader(importlib.abc.InspectLoader):
         exec(compile(text, filename, "exec"), module.__dict__)  # noqa: S102 - the course's own files
 
 
-def _import(files: AssignmentFiles, digest: str) -> dict[str, ModuleType]:
+def _import(files: ContractFiles, digest: str) -> dict[str, ModuleType]:
     package = f"_backprop_course_assignment_{files.name.replace('-', '_')}_{digest[:12]}"
     folder = Path(files.folder)
     sources = {package: (str(folder / "__init__.py"), "")}
@@ -127,19 +127,19 @@ def _import(files: AssignmentFiles, digest: str) -> dict[str, ModuleType]:
         try:
             loader.exec_module(module)
         except Exception as error:
-            raise AssignmentError(f"{sources[name][0]}: {type(error).__name__}: {error}") from error
+            raise ContractError(f"{sources[name][0]}: {type(error).__name__}: {error}") from error
         if "." in name:
             setattr(sys.modules[package], name.rsplit(".", 1)[1], module)
         modules[name.rsplit(".", 1)[-1]] = module
     return modules
 
 
-def _build(files: AssignmentFiles, digest: str) -> Assignment:
+def _build(files: ContractFiles, digest: str) -> Contract:
     where = Path(files.folder) / CONTRACT_FILE
     try:
         contract = tomllib.loads(files.text(CONTRACT_FILE))
     except tomllib.TOMLDecodeError as error:
-        raise AssignmentError(f"{where}: {error}") from error
+        raise ContractError(f"{where}: {error}") from error
     modules = _import(files, digest)
     reference, cases, mistakes = modules["reference"], modules["cases"], modules["mistakes"]
     parts = getattr(mistakes, "PARTS", {})
@@ -147,7 +147,7 @@ def _build(files: AssignmentFiles, digest: str) -> Assignment:
     try:
         notebooks = tuple(_notebook(entry, parts) for entry in contract["notebooks"])
         own = tuple(Mistake(entry["id"], entry["hint"]) for entry in contract.get("mistakes", []))
-        assignment = Assignment(
+        contract = Contract(
             name=contract.get("name", files.name),
             helper_module=contract["helper_module"],
             tolerances=Tolerances(float(tolerances["rel_tolerance"]), float(tolerances["fd_step"]),
@@ -159,12 +159,12 @@ def _build(files: AssignmentFiles, digest: str) -> Assignment:
             folder=files.folder,
             digest=digest,
         )
-    except AssignmentError:
+    except ContractError:
         raise
     except (KeyError, TypeError, ValueError) as error:
-        raise AssignmentError(f"{where}: {type(error).__name__}: {error}") from error
-    _validate(assignment, where)
-    return assignment
+        raise ContractError(f"{where}: {type(error).__name__}: {error}") from error
+    _validate(contract, where)
+    return contract
 
 
 def _notebook(entry: dict, parts: dict) -> Notebook:
@@ -207,38 +207,38 @@ def _with_recognisers(own: tuple[Mistake, ...], recognisers: dict, where: Path) 
     problems += [f"mistake id {mistake_id!r} is listed twice" for mistake_id in sorted(set(ids))
                  if ids.count(mistake_id) > 1]
     if problems:
-        raise AssignmentError(f"{where}: " + "; ".join(problems))
+        raise ContractError(f"{where}: " + "; ".join(problems))
     unknown = sorted(set(recognisers) - set(ids))
     if unknown:
-        raise AssignmentError(f"{where}: mistakes.py's RECOGNISERS names ids without a [[mistakes]] entry: {unknown}")
+        raise ContractError(f"{where}: mistakes.py's RECOGNISERS names ids without a [[mistakes]] entry: {unknown}")
     return tuple(Mistake(mistake.id, mistake.hint, tuple(recognisers.get(mistake.id, ()))) for mistake in own)
 
 
-def _validate(assignment: Assignment, where: Path) -> None:
+def _validate(contract: Contract, where: Path) -> None:
     problems = []
-    names = [name for notebook in assignment.notebooks for name in (f.name for f in notebook.functions)]
+    names = [name for notebook in contract.notebooks for name in (f.name for f in notebook.functions)]
     problems += [f"function {name!r} is graded twice" for name in sorted(set(names)) if names.count(name) > 1]
-    for notebook in assignment.notebooks:
+    for notebook in contract.notebooks:
         for name in (*notebook.given, *(f.name for f in notebook.functions)):
-            if not callable(getattr(assignment.reference, name, None)):
+            if not callable(getattr(contract.reference, name, None)):
                 problems.append(f"{notebook.name}: reference.py has no function {name!r}")
         if notebook.manual_points and not notebook.manual_grade_id:
             problems.append(f"{notebook.name}: manual_points need a manual_grade_id")
-    for name, function in assignment.functions.items():
-        if name not in assignment.makers:
+    for name, function in contract.functions.items():
+        if name not in contract.makers:
             problems.append(f"{name}: cases.py's CASES has no maker for it")
         if not function.public_example:
             problems.append(f"{name}: no public_example")
         for check in function.checks:
             if check.kind not in CHECK_KINDS:
                 problems.append(f"{check.grade_id}: kind {check.kind!r} is none of {', '.join(CHECK_KINDS)}")
-            if check.kind == INPUTS_KEPT and check.mistake not in assignment.mistakes:
+            if check.kind == INPUTS_KEPT and check.mistake not in contract.mistakes:
                 problems.append(f"{check.grade_id}: an {INPUTS_KEPT} check names the catalog mistake it charges "
                                 f"(mistake = ...)")
             if check.parts is not None and check.kind != VALUES:
                 problems.append(f"{check.grade_id}: only a {VALUES} check has parts")
-    for mistake in assignment.own_mistakes:
+    for mistake in contract.own_mistakes:
         problems += [f"{mistake.id}: recognised for {name!r}, which is not graded" for name, _ in mistake.recognisers
-                     if name not in assignment.functions]
+                     if name not in contract.functions]
     if problems:
-        raise AssignmentError(f"{where}: " + "; ".join(problems))
+        raise ContractError(f"{where}: " + "; ".join(problems))

@@ -1,7 +1,7 @@
 """The ids the grader itself gives, with their hints: the generic failures (before an
 assignment's catalog names the mistake more precisely) and the limits (the student's code was
 stopped, not judged). Every assignment's catalog begins with the first and ends with the
-second; the code that runs in the student's kernel (portable/kernel_side.py) spells the first
+second; the code that runs in the student's kernel (in_kernel/kernel_side.py) spells the first
 three out, as it can import nothing."""
 
 NOT_IMPLEMENTED = "not-implemented"
@@ -17,7 +17,7 @@ KERNEL_DIED = "kernel-died"
 MEMORY_LIMIT = "memory-limit"
 PROCESS_LIMIT = "process-limit"
 DISK_LIMIT = "disk-limit"
-LIMITS = (TIME_LIMIT, OUTPUT_LIMIT, KERNEL_DIED, MEMORY_LIMIT, PROCESS_LIMIT, DISK_LIMIT)
+LIMIT_IDS = (TIME_LIMIT, OUTPUT_LIMIT, KERNEL_DIED, MEMORY_LIMIT, PROCESS_LIMIT, DISK_LIMIT)
 
 GENERIC_HINTS = {
     NOT_IMPLEMENTED: "The function still raises NotImplementedError or is missing: write its body.",

@@ -14,7 +14,7 @@ import inspect
 
 import numpy as np
 
-from ..portable.kernel_side import Unsupported, to_plain
+from ..in_kernel.kernel_side import Unsupported, to_plain
 from .numerics import rel_error
 from .recognisers import MATCH_TOLERANCE
 

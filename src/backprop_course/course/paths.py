@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from .assignment import Assignment
-from .loading import AssignmentFiles, is_assignment_folder, load, read_files
+from .contract import Contract
+from .loading import ContractFiles, is_assignment_folder, load_contract, read_contract_files
 
 SOLUTION_DIRECTORY = "solutions"
 # Where a course keeps its contract-graded assignments, a folder each (loading.py reads them).
@@ -25,16 +25,16 @@ def assignment_folders(root: Path) -> dict[str, Path]:
     return {folder.name: folder for folder in folders if is_assignment_folder(folder)}
 
 
-def contract_files(root: Path, assignment: str) -> AssignmentFiles | None:
+def contract_files(root: Path, assignment: str) -> ContractFiles | None:
     """The files of assignment's folder in the course at root; None when it has none (then the
     assignment is graded with nbgrader's own semantics)."""
     folder = assignment_folders(root).get(assignment)
-    return read_files(folder) if folder is not None else None
+    return read_contract_files(folder) if folder is not None else None
 
 
-def contract_of(root: Path, assignment: str) -> Assignment | None:
+def contract_of(root: Path, assignment: str) -> Contract | None:
     files = contract_files(root, assignment)
-    return load(files) if files is not None else None
+    return load_contract(files) if files is not None else None
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,9 @@ class CourseDir:
         return self.root / ASSIGNMENTS_DIRECTORY / self.assignment
 
     @property
-    def contract(self) -> Assignment:
+    def contract(self) -> Contract:
         """The assignment, read from its folder."""
-        return load(read_files(self.assignment_folder))
+        return load_contract(read_contract_files(self.assignment_folder))
 
     @property
     def lessons(self) -> Path:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..portable.kernel_side import Unsupported, to_plain  # noqa: F401 - the one definition, shared with the kernel
+from ..in_kernel.kernel_side import Unsupported, to_plain  # noqa: F401 - the one definition, shared with the kernel
 
 
 def leaves(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:

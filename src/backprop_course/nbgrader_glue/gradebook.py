@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from nbgrader.api import Gradebook, MissingEntry, SubmittedAssignment
 
-from ..course.assignment import Assignment
+from ..course.contract import Contract
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def notebook_scores(db_url: str, assignment: str) -> dict[str, dict[str, Noteboo
     return scores
 
 
-def score_table(scores: dict[str, dict[str, NotebookScore]], contract: Assignment) -> str:
+def score_table(scores: dict[str, dict[str, NotebookScore]], contract: Contract) -> str:
     """A plain-text table: one row per student, autograded points per notebook and in total."""
     names = [notebook.name for notebook in contract.notebooks]
     autograded_max = {notebook.name: notebook.autograded_points for notebook in contract.notebooks}

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..course.assignment import Assignment
+from ..course.contract import Contract
 from ..course.paths import contract_of
-from ..grader.feedback import feedback_lines
-from ..grader.judge import CheckVerdict, judge
-from ..grader.runner import Outcome, run_cases
+from ..grading.feedback import feedback_lines
+from ..grading.judge import CheckVerdict, judge
+from ..grading.runner import Outcome, run_cases
 
 # Results of the last grading of each function in this kernel, so that the several check cells
 # of one function run the student's code once. Keyed by the function object, so a function
@@ -22,7 +22,7 @@ from ..grader.runner import Outcome, run_cases
 _graded: dict[tuple[str, str], tuple[object, list[CheckVerdict], Outcome]] = {}
 
 
-def course_contract(assignment: str, start: Path | None = None) -> Assignment:
+def course_contract(assignment: str, start: Path | None = None) -> Contract:
     """The contract of assignment, from the first folder at or above start (the working folder)
     that holds the course's folder of it."""
     here = Path(start or Path.cwd()).resolve()

@@ -17,13 +17,13 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from ..course.assignment import Assignment
-from ..grader.notebook_grading import Limits
-from ..grader.notes import LIMITS_KEY, forget_limit_notes
+from ..course.contract import Contract
+from ..grading.notebook_grading import Limits
+from ..grading.notes import LIMITS_KEY, forget_limit_notes
 
 
 def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limits, sandboxed: bool,
-                assignment: str, contract: Assignment | None) -> str:
+                assignment: str, contract: Contract | None) -> str:
     """A digest of everything that decides a notebook's grading: who, which notebook of which
     assignment and which version of its contract, each cell's type, source and nbgrader metadata,
     the limits and whether it ran in the sandbox."""

@@ -1,7 +1,7 @@
 """nbgrader preprocessors of the course, wired in by nbgrader_config.py.
 
 - SandboxedGrading: in the place of nbgrader's Execute, grades the submission with
-  grader/notebook_grading.py: student code runs only in a sandboxed kernel (grader/sandbox.py),
+  grading/notebook_grading.py: student code runs only in a sandboxed kernel (sandbox/sandbox.py),
   the grades are worked out in this process from the plain data that the student's functions
   return, and each graded cell gets its feedback and score. Without a sandbox it refuses to grade, unless the
   instructor sets SandboxedGrading.unsafe.
@@ -12,8 +12,8 @@
   still graded. (nbgrader's own add_missing_cells expects a graded or answer cell right before
   each graded cell, which the read-only check cells here are not.)
 - Feedback drops the hidden test lines from the graded cells, so students never see them, then
-  SummarizeFeedback gives the feedback template (pages.py) the summary table's rows. Every page
-  (feedback and formgrader) is rendered from an inert notebook with safe filters (pages.py).
+  SummarizeFeedback gives the feedback template (page_templates.py) the summary table's rows. Every page
+  (feedback and formgrader) is rendered from an inert notebook with safe filters (page_templates.py).
 """
 
 from __future__ import annotations
@@ -38,15 +38,10 @@ from nbgrader.preprocessors import (
 from traitlets import Bool, Float, Int, Unicode
 
 from ..course.cells import answer_id, grade_id
-from ..grader.caps import DEFAULT, Limits
-from ..grader.kernel_session import KernelUnavailableError
-from ..grader.notebook_grading import UngradedCellsError, grade_notebook
-from ..grader.sandbox import SandboxUnavailableError, prepare_host, require_sandbox
-from . import precomputed
-from .contracts import contract_for, contract_notebook
-from .feedback_summary import summarize
-from .formgrader_guard import guard_running_server
-from .pages import (
+from ..grading.notebook_grading import UngradedCellsError, grade_notebook
+from ..pages.feedback_summary import summarize
+from ..pages.formgrader_guard import guard_running_server
+from ..pages.page_templates import (
     FEEDBACK_TEMPLATE,
     FORMGRADE_TEMPLATE,
     RESOURCES_KEY,
@@ -55,6 +50,11 @@ from .pages import (
     template_basedirs,
     template_file,
 )
+from ..sandbox.caps import DEFAULT, Limits
+from ..sandbox.kernel_session import KernelUnavailableError
+from ..sandbox.sandbox import SandboxUnavailableError, prepare_host, require_sandbox
+from . import precomputed
+from .contracts import contract_for, contract_notebook
 from .precomputed import grading_key
 from .student_guard import CheckedCollect, drop_refused_submissions, guard_gradebook
 from .submission_files import files_beside
@@ -64,7 +64,7 @@ NO_PRECOMPUTED_RESULT = "no result from the workers matches this notebook: grade
 
 
 class SandboxedGrading(NbGraderPreprocessor):
-    """Grade a submission (see grader/notebook_grading.py): cells and functions run in a sandboxed
+    """Grade a submission (see grading/notebook_grading.py): cells and functions run in a sandboxed
     kernel, and the grades are worked out here; in nbgrader's autograde steps, in the place of Execute."""
 
     unsafe = Bool(False, help="Run student code without the sandbox: only for submissions you trust.").tag(
@@ -303,7 +303,7 @@ def use_course_grading(config) -> None:
     config.Autograde.sanitize_preprocessors = sanitize_preprocessors()
     config.Autograde.autograde_preprocessors = autograde_preprocessors()
     config.GenerateFeedback.preprocessors = feedback_preprocessors()
-    # The pages students and graders read (pages.py): feedback opens with a table of every check;
+    # The pages students and graders read (page_templates.py): feedback opens with a table of every check;
     # on every page student content is inert and formulas are MathML. Formgrader's exporter has
     # no parent to scope its settings by; GenerateFeedback's settings take precedence over them
     # for feedback.

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..course.assignment import Assignment
-from ..portable import kernel_side
-from .caps import DEFAULT
+from ..course.contract import Contract
+from ..in_kernel import kernel_side
+from ..sandbox.caps import DEFAULT
 
 CALL_TIME_LIMIT = DEFAULT.call_seconds
 
@@ -28,7 +28,7 @@ class Outcome:
     mutated_inputs: bool = False
 
 
-def run_cases(contract: Assignment, function_name: str, namespace: dict, cases: list[tuple]) -> list[Outcome]:
+def run_cases(contract: Contract, function_name: str, namespace: dict, cases: list[tuple]) -> list[Outcome]:
     """Call the student's function_name from namespace on each case, its callees the reference's."""
     function = namespace.get(function_name)
     if not callable(function):

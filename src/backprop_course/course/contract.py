@@ -93,7 +93,7 @@ class Notebook:
     manual_points: int = 0
     manual_grade_id: str = ""
     manual_title: str = ""
-    assignment: Assignment | None = field(default=None, compare=False, repr=False)
+    contract: Contract | None = field(default=None, compare=False, repr=False)
 
     @property
     def filename(self) -> str:
@@ -114,7 +114,7 @@ class Mistake:
 
 
 @dataclass
-class Assignment:
+class Contract:
     """One contract-graded assignment: its contract, reference, hidden cases and mistake catalog."""
 
     name: str
@@ -128,7 +128,7 @@ class Assignment:
     digest: str = ""  # of its files: what a precomputed result and a worker's copy are checked against
 
     def __post_init__(self):
-        self.notebooks = tuple(_with_assignment(notebook, self) for notebook in self.notebooks)
+        self.notebooks = tuple(_with_contract(notebook, self) for notebook in self.notebooks)
         self.functions = {function.name: function for nb in self.notebooks for function in nb.functions}
         self.notebook_of = {function.name: nb for nb in self.notebooks for function in nb.functions}
         self.checks = {name: function.checks for name, function in self.functions.items()}
@@ -235,6 +235,6 @@ class Assignment:
                 if check.kind == INPUTS_KEPT}
 
 
-def _with_assignment(notebook: Notebook, assignment: Assignment) -> Notebook:
-    object.__setattr__(notebook, "assignment", assignment)
+def _with_contract(notebook: Notebook, contract: Contract) -> Notebook:
+    object.__setattr__(notebook, "contract", contract)
     return notebook

@@ -20,16 +20,16 @@ import nbformat
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from ..course.assignment import Assignment
+from ..course.contract import Contract
 from ..course.student_ids import is_student_id, refusal
-from . import precomputed
+from ..nbgrader_glue import precomputed
+from ..nbgrader_glue.contracts import contract_notebook
+from ..nbgrader_glue.gradebook import scores_of, submission_scores
+from ..nbgrader_glue.preprocessors import NO_PRECOMPUTED_RESULT
+from ..nbgrader_glue.submission_files import files_beside
+from ..nbgrader_glue.ungraded import leave_ungraded
 from .bulk_writer import BulkWriter, StudentRecord
-from .contracts import contract_notebook
-from .gradebook import scores_of, submission_scores
 from .notebook_pipeline import Job, NotebookResult
-from .preprocessors import NO_PRECOMPUTED_RESULT
-from .submission_files import files_beside
-from .ungraded import leave_ungraded
 
 BATCH_STUDENTS = 50  # students per transaction, at most
 BATCH_SECONDS = 2.0  # and the longest a graded student waits to be recorded
@@ -67,7 +67,7 @@ def submissions(coursedir: CourseDirectory, assignment: str,
     return found
 
 
-def jobs_for(student: str, paths: list[Path], contract: Assignment | None, source: Path | None = None) -> list[Job]:
+def jobs_for(student: str, paths: list[Path], contract: Contract | None, source: Path | None = None) -> list[Job]:
     """A job per submitted notebook: its text as the student submitted it, and for a notebook
     graded with nbgrader's semantics (none of the contract's) the files beside it, the
     assignment's source folder's over the submission's (as nbgrader's autograde copies them)."""

@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 
-from . import scratch
+from ..sandbox import scratch
 
 # Notebooks in flight per worker thread: enough that none waits for its next one.
 IN_FLIGHT_PER_THREAD = 3

@@ -10,11 +10,11 @@ import warnings
 
 import numpy as np
 
-from ..course.assignment import Assignment
+from ..course.contract import Contract
 from ..course.helper_module import helper_module_text
 from ..course.mistake_ids import NOT_IMPLEMENTED, RAISED_ERROR, TIME_LIMIT
-from ..portable import kernel_side
-from .kernel_session import KernelSession
+from ..in_kernel import kernel_side
+from ..sandbox.kernel_session import KernelSession
 from .runner import Outcome
 
 KERNEL_SIDE_SOURCE = inspect.getsource(kernel_side)
@@ -26,7 +26,7 @@ WRITE_HELPER_MODULE = (
 HELPER_MODULE_SECONDS = 30.0
 
 
-def write_helper_module(session: KernelSession, contract: Assignment) -> None:
+def write_helper_module(session: KernelSession, contract: Contract) -> None:
     """Put the assignment's helper module, which the notebooks' given cells import, in the kernel's
     working folder (in the sandbox an empty private /tmp), as the release has it beside the notebooks."""
     code = WRITE_HELPER_MODULE.format(file=contract.helper_file, text=helper_module_text(contract))
@@ -87,7 +87,7 @@ def read_outcomes(text: str, count: int) -> list[Outcome] | None:
     return outcomes
 
 
-def answer_call(contract: Assignment, text: str, allowed: list[str]) -> str:
+def answer_call(contract: Contract, text: str, allowed: list[str]) -> str:
     """The reference's answer to a callee's call from the kernel, as a wire message."""
     try:
         request = kernel_side.loads(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..course.assignment import VALUES, Assignment
+from ..course.contract import VALUES, Contract
 from ..course.plain import leaves, to_plain
 from .judge import CheckVerdict
 from .runner import Outcome
@@ -18,7 +18,7 @@ def _show(value) -> str:
     return text if len(text) <= 200 else text[:200] + " ..."
 
 
-def feedback_lines(contract: Assignment, verdict: CheckVerdict, public: Outcome | None = None) -> list[str]:
+def feedback_lines(contract: Contract, verdict: CheckVerdict, public: Outcome | None = None) -> list[str]:
     """What the student reads under a test cell: the check's score, then the mistake and its hint."""
     check = verdict.check
     unit = "point" if check.points == 1 else "points"

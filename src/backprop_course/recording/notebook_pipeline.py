@@ -19,14 +19,14 @@ from nbgrader import utils
 from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, NbGraderPreprocessor, SaveAutoGrades
 from traitlets.config import Config
 
-from ..course.assignment import Assignment
-from ..course.loading import AssignmentFiles, load
-from ..grader.caps import Limits
-from ..grader.kernel_session import KernelUnavailableError
-from ..grader.notebook_grading import UngradedCellsError, grade_notebook
-from . import precomputed
-from .contracts import RESOURCES_KEY as CONTRACT_KEY
-from .preprocessors import SandboxedGrading
+from ..course.contract import Contract
+from ..course.loading import ContractFiles, load_contract
+from ..grading.notebook_grading import UngradedCellsError, grade_notebook
+from ..nbgrader_glue import precomputed
+from ..nbgrader_glue.contracts import RESOURCES_KEY as CONTRACT_KEY
+from ..nbgrader_glue.preprocessors import SandboxedGrading
+from ..sandbox.caps import Limits
+from ..sandbox.kernel_session import KernelUnavailableError
 from .snapshot import Snapshot, snapshot_url
 
 
@@ -41,10 +41,10 @@ class Context:
     limits: Limits
     sandboxed: bool
     forked: bool = True
-    contract: AssignmentFiles | None = None
+    contract: ContractFiles | None = None
 
-    def loaded_contract(self) -> Assignment | None:
-        return load(self.contract) if self.contract is not None else None
+    def loaded_contract(self) -> Contract | None:
+        return load_contract(self.contract) if self.contract is not None else None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 It is read from the notebook that nbgrader renders, after nbgrader's GetGrades: the checks come
 from each graded cell's grade_id (the assignment's checks), the points from the scores GetGrades put into the
 cells, the mistake ids from what the grader printed under the graded cells, and the limits it
-recorded in any cell's metadata (grader/notes.py); the hints from the catalog. Nothing here reads a test
+recorded in any cell's metadata (grading/notes.py); the hints from the catalog. Nothing here reads a test
 cell's source, so the summary cannot show hidden tests, inputs or expected values.
 """
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from nbformat import NotebookNode
 
-from ..course.assignment import Assignment
+from ..course.contract import Contract
 from ..course.mistake_ids import LIMIT_HINTS
-from ..grader.notes import is_graded_test, limit_notes, mistakes_in_cell
+from ..grading.notes import is_graded_test, limit_notes, mistakes_in_cell
 
 BY_HAND = "graded by hand"
 
@@ -66,7 +66,7 @@ def limit_anchor(index: int) -> str:
     return f"limit-note-{index}"
 
 
-def summarize(nb: NotebookNode, contract: Assignment | None) -> Summary:
+def summarize(nb: NotebookNode, contract: Contract | None) -> Summary:
     """The summary of a notebook whose graded cells carry nbgrader's score and points; contract:
     its assignment's, None for an assignment graded with nbgrader's semantics."""
     rows: list[SummaryRow] = []
@@ -87,7 +87,7 @@ def summarize(nb: NotebookNode, contract: Assignment | None) -> Summary:
     return Summary(rows, limits, {index: limit_anchor(index) for index in first_cell.values()})
 
 
-def _row(cell: NotebookNode, contract: Assignment | None) -> SummaryRow:
+def _row(cell: NotebookNode, contract: Contract | None) -> SummaryRow:
     nbgrader = cell.metadata["nbgrader"]
     grade_id = nbgrader["grade_id"]
     check = contract.check_of_cell(grade_id) if contract is not None and is_graded_test(cell) else None

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..course.assignment import INPUTS_KEPT, STRUCTURE, Assignment, Check
+from ..course.contract import INPUTS_KEPT, STRUCTURE, Check, Contract
 from ..course.mistake_ids import (
     KERNEL_DIED,
     MEMORY_LIMIT,
@@ -56,7 +56,7 @@ class CheckVerdict:
     failure: Failure | None
 
 
-def expected_results(contract: Assignment, function_name: str, cases: list[tuple]) -> list[Any]:
+def expected_results(contract: Contract, function_name: str, cases: list[tuple]) -> list[Any]:
     """The reference's plain results on the same cases."""
     function = contract.reference_function(function_name)
     return [to_plain(function(*args)) for args in cases]
@@ -123,7 +123,7 @@ def check_outcome(check: Check, expected: Any, outcome: Outcome, tolerance: floa
                          for path in paths)
 
 
-def judge(contract: Assignment, function_name: str, cases: list[tuple], outcomes: list[Outcome]) -> list[CheckVerdict]:
+def judge(contract: Contract, function_name: str, cases: list[tuple], outcomes: list[Outcome]) -> list[CheckVerdict]:
     """A verdict for every check of function_name; failures of the result name the mistake."""
     expected = expected_results(contract, function_name, cases)
     tolerance = contract.tolerances.rel_tolerance
@@ -141,7 +141,7 @@ def judge(contract: Assignment, function_name: str, cases: list[tuple], outcomes
     return verdicts
 
 
-def _diagnose(contract: Assignment, function_name: str, cases: list[tuple], expected: list[Any],
+def _diagnose(contract: Contract, function_name: str, cases: list[tuple], expected: list[Any],
               outcomes: list[Outcome]) -> str | None:
     if any(outcome.error is not None for outcome in outcomes):
         return None

@@ -29,8 +29,8 @@ import time
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from ..course.assignment import Assignment, Notebook
 from ..course.cells import grade_id, is_graded_test
+from ..course.contract import Contract, Notebook
 from ..course.mistake_ids import (
     DISK_LIMIT,
     KERNEL_DIED,
@@ -40,13 +40,13 @@ from ..course.mistake_ids import (
     RAISED_ERROR,
     TIME_LIMIT,
 )
-from ..portable import kernel_side
-from .caps import DEFAULT, MIB, Limits
-from .cgroups import Counters
+from ..in_kernel import kernel_side
+from ..sandbox.caps import DEFAULT, MIB, Limits
+from ..sandbox.cgroups import Counters
+from ..sandbox.kernel_session import KernelSession, OutputBudget, Run
 from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_calls import answer_call, kernel_side_code, read_outcomes, write_files, write_helper_module
-from .kernel_session import KernelSession, OutputBudget, Run
 from .notes import LIMIT_MESSAGES, forget_limit_notes, note_limit
 from .runner import Outcome
 
@@ -78,7 +78,7 @@ class NotebookGrading:
 
     def __init__(self, nb: NotebookNode, notebook_name: str, student: str, session: KernelSession,
                  limits: Limits = DEFAULT, label: str = "", logger: logging.Logger | None = None, *,
-                 contract: Assignment | None, files: dict[str, bytes] | None = None):
+                 contract: Contract | None, files: dict[str, bytes] | None = None):
         self.nb = nb
         self.log = logger or log
         self.contract = contract
@@ -279,7 +279,7 @@ class NotebookGrading:
 
 def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed: bool = True, forked: bool = True,
                    limits: Limits = DEFAULT, cwd=None, logger: logging.Logger | None = None, *,
-                   contract: Assignment | None, files: dict[str, bytes] | None = None) -> NotebookGrading:
+                   contract: Contract | None, files: dict[str, bytes] | None = None) -> NotebookGrading:
     """Grade nb, notebook_name of the assignment whose contract is given (None: nbgrader's
     semantics), in place (see the module's docstring); the finished NotebookGrading.
     files: those beside the notebook, for a notebook without a contract."""

@@ -9,9 +9,17 @@ from dataclasses import dataclass
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from ..course.assignment import Assignment
 from ..course.cells import is_graded_test
-from ..course.mistake_ids import DISK_LIMIT, KERNEL_DIED, LIMITS, MEMORY_LIMIT, OUTPUT_LIMIT, PROCESS_LIMIT, TIME_LIMIT
+from ..course.contract import Contract
+from ..course.mistake_ids import (
+    DISK_LIMIT,
+    KERNEL_DIED,
+    LIMIT_IDS,
+    MEMORY_LIMIT,
+    OUTPUT_LIMIT,
+    PROCESS_LIMIT,
+    TIME_LIMIT,
+)
 
 # A mistake line under a graded test cell, e.g. "  [wrong-value] The values are wrong, ...".
 MISTAKE_LINE = re.compile(r"^\s*\[([a-z0-9-]+)\]", re.MULTILINE)
@@ -69,7 +77,7 @@ def output_text(output: NotebookNode) -> str:
     return output.get("data", {}).get("text/plain", "")
 
 
-def mistakes_in_cell(cell: NotebookNode, contract: Assignment | None) -> list[str]:
+def mistakes_in_cell(cell: NotebookNode, contract: Contract | None) -> list[str]:
     """The catalog's mistake ids printed under a graded test cell, in order (none for other cells,
     none without a contract)."""
     if contract is None or not is_graded_test(cell):
@@ -84,16 +92,16 @@ def mistakes_in_cell(cell: NotebookNode, contract: Assignment | None) -> list[st
 
 
 def limit_notes(cell: NotebookNode) -> list[LimitNote]:
-    """The limit notes the grader put under a cell (mistake_ids.LIMITS names the limits)."""
+    """The limit notes the grader put under a cell (mistake_ids.LIMIT_IDS names the limits)."""
     recorded = cell.get("metadata", {}).get(LIMITS_KEY, [])
     if not isinstance(recorded, list):
         return []
     return [
         LimitNote(note["mistake"], str(note.get("message", "")))
         for note in recorded
-        if isinstance(note, dict) and note.get("mistake") in LIMITS
+        if isinstance(note, dict) and note.get("mistake") in LIMIT_IDS
     ]
 
 
 def _is_limit_note(output: NotebookNode) -> bool:
-    return output.get("output_type") == "error" and output.get("ename") in LIMITS
+    return output.get("output_type") == "error" and output.get("ename") in LIMIT_IDS

@@ -15,7 +15,7 @@ from nbgrader.api import Assignment, Base, Gradebook, GradeCell, Notebook, Solut
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from ..grader import scratch
+from ..sandbox import scratch
 
 SNAPSHOT_FILE = "assignment.db"
 
