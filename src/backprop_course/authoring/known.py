@@ -2,7 +2,7 @@
 
 In a lesson's check code, `known(norm, x_check)` stands for a Known: the reference's result on
 those arguments, and what each catalog mistake that can say returns on them (see
-Assignment.mistake_predictions). The build evaluates it (see build_time.py) and writes it in its
+Contract.mistake_predictions). The build evaluates it (see build_time.py) and writes it in its
 place as a literal, `Known("norm", 3.74..., [("norm-not-rooted", 14.0), ...])`, so the
 released check holds plain numbers only: no reference code, no mutant code, no hidden input.
 """

@@ -1,6 +1,7 @@
-"""A contract-graded assignment as the grader sees it: its notebooks, functions, checks, catalog
-and reference, read from the assignment's folder of the course (loading.py); no assignment's
-names are written in this package."""
+"""An assignment's contract as the grader sees it (Contract): its notebooks, functions, checks,
+catalog and reference, read from the assignment's folder of the course (loading.py); no
+assignment's names are written in this package. `assignment`, elsewhere in the package, is
+nbgrader's assignment id (the folder's name), never this object."""
 
 from __future__ import annotations
 
@@ -115,7 +116,7 @@ class Mistake:
 
 @dataclass
 class Contract:
-    """One contract-graded assignment: its contract, reference, hidden cases and mistake catalog."""
+    """The contract of one assignment folder: its notebooks, reference, hidden cases and mistake catalog."""
 
     name: str
     helper_module: str

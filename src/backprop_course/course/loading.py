@@ -77,7 +77,7 @@ _loaded: dict[str, Contract] = {}
 
 
 def load_contract(files: ContractFiles) -> Contract:
-    """The Assignment of files (loaded once per process and version)."""
+    """The Contract of files (loaded once per process and version)."""
     digest = files.digest
     if digest not in _loaded:
         _loaded[digest] = _build(files, digest)

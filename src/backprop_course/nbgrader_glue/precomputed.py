@@ -18,8 +18,8 @@ import nbformat
 from nbformat import NotebookNode
 
 from ..course.contract import Contract
-from ..grading.notebook_grading import Limits
 from ..grading.notes import LIMITS_KEY, forget_limit_notes
+from ..sandbox.caps import Limits
 
 
 def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limits, sandboxed: bool,
