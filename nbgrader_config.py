@@ -24,17 +24,10 @@ c.CourseDirectory.solution_directory = SOLUTION_DIRECTORY
 c.CourseDirectory.db_url = "sqlite:///" + str(Path(__file__).resolve().parent / "gradebook.db")
 
 # Student code runs only in a sandboxed kernel (bubblewrap): grading refuses to run without one.
-# Each sandbox's caps default to backprop_course/sandbox/caps.py's, for example:
-#   c.SandboxedGrading.cell_timeout = 120             # seconds per cell
-#   c.SandboxedGrading.notebook_timeout = 600         # seconds for all the cells of a notebook
-#   c.SandboxedGrading.call_timeout = 10              # seconds per call of a graded function
-#   c.SandboxedGrading.output_limit = 1000000         # output bytes kept per notebook
-#   c.SandboxedGrading.memory_limit = 2 * 1024**3     # bytes, all its processes and its /tmp together
-#   c.SandboxedGrading.disk_limit = 512 * 1024**2     # bytes of its /tmp (a tmpfs: host memory)
-#   c.SandboxedGrading.process_limit = 64             # processes and threads
-#   c.SandboxedGrading.cpu_limit = 1.0                # CPU cores
-#   c.SandboxedGrading.open_files_limit = 1024        # open files per process
-#   c.SandboxedGrading.first_uid = 60100              # as root, sandboxes run as uids 60100, 60101, ...
-#   c.SandboxedGrading.uid_count = 100                # ... up to this many at once on one host
+# Each sandbox's caps are traits of SandboxedGrading: the table CAPS in
+# backprop_course/sandbox/caps.py names each trait, the cap it sets and its help, and Limits
+# there holds the defaults. For example (not the defaults):
+#   c.SandboxedGrading.cell_timeout = 60              # seconds per cell
+#   c.SandboxedGrading.memory_limit = 1024**3         # bytes, all its processes and its /tmp together
 # Only for submissions you trust, grading without the sandbox:
 #   c.SandboxedGrading.unsafe = True

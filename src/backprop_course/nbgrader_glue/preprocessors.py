@@ -50,7 +50,7 @@ from ..pages.page_templates import (
     template_basedirs,
     template_file,
 )
-from ..sandbox.caps import DEFAULT, Limits
+from ..sandbox.caps import CAPS, Cap, Limits, default_of, limits_from
 from ..sandbox.kernel_session import KernelUnavailableError
 from ..sandbox.sandbox import SandboxUnavailableError, prepare_host, require_sandbox
 from . import precomputed
@@ -63,38 +63,32 @@ from .ungraded import leave_ungraded
 NO_PRECOMPUTED_RESULT = "no result from the workers matches this notebook: graded here"
 
 
-class SandboxedGrading(NbGraderPreprocessor):
+def _cap_trait(cap: Cap):
+    kind = Float if cap.type is float else Int
+    return kind(default_of(cap), help=cap.help).tag(config=True)
+
+
+# The sandbox's caps as traits, one per row of caps.CAPS (SandboxedGrading's, through this base).
+SandboxCaps = type(NbGraderPreprocessor)(
+    "SandboxCaps", (NbGraderPreprocessor,),
+    {"__module__": __name__, "__doc__": "The sandbox's caps (caps.CAPS) as configurable traits.",
+     **{cap.trait: _cap_trait(cap) for cap in CAPS}},
+)
+
+
+class SandboxedGrading(SandboxCaps):
     """Grade a submission (see grading/notebook_grading.py): cells and functions run in a sandboxed
     kernel, and the grades are worked out here; in nbgrader's autograde steps, in the place of Execute."""
 
     unsafe = Bool(False, help="Run student code without the sandbox: only for submissions you trust.").tag(
         config=True
     )
-    cell_timeout = Float(DEFAULT.cell_seconds, help="Seconds one cell may run.").tag(config=True)
-    notebook_timeout = Float(DEFAULT.notebook_seconds, help="Seconds all the cells of a notebook may run.").tag(
-        config=True)
-    call_timeout = Float(DEFAULT.call_seconds, help="Seconds one call of a graded function may run.").tag(config=True)
-    output_limit = Int(DEFAULT.output_bytes, help="Output bytes kept per notebook; the rest is cut.").tag(config=True)
-    memory_limit = Int(DEFAULT.memory_bytes, help="Bytes of memory for all of a sandbox's processes, its /tmp "
-                       "included.").tag(config=True)
-    disk_limit = Int(DEFAULT.disk_bytes, help="Bytes of a sandbox's /tmp, its only writable folder (a tmpfs, so "
-                     "host memory).").tag(config=True)
-    process_limit = Int(DEFAULT.processes, help="Processes and threads a sandbox may run at once.").tag(config=True)
-    cpu_limit = Float(DEFAULT.cpus, help="CPU cores' worth of time a sandbox gets.").tag(config=True)
-    open_files_limit = Int(DEFAULT.open_files, help="Files each process of a sandbox may have open.").tag(config=True)
-    first_uid = Int(DEFAULT.first_uid, help="As root, each sandbox runs as a uid of its own from first_uid on.").tag(
-        config=True)
-    uid_count = Int(DEFAULT.uid_count, help="How many uids (sandboxes at once on this host) from first_uid.").tag(
-        config=True)
     fork_kernels = Bool(True, help="Fork each sandboxed kernel from a template that has imported what kernels "
                         "import (as root; else kernels are started).").tag(config=True)
     precomputed = Unicode("", help="Folder of results graded ahead by `backprop-course autograde`.").tag(config=True)
 
     def limits(self) -> Limits:
-        return Limits(cell_seconds=self.cell_timeout, notebook_seconds=self.notebook_timeout,
-                      call_seconds=self.call_timeout, output_bytes=self.output_limit, memory_bytes=self.memory_limit,
-                      disk_bytes=self.disk_limit, processes=self.process_limit, cpus=self.cpu_limit,
-                      open_files=self.open_files_limit, first_uid=self.first_uid, uid_count=self.uid_count)
+        return limits_from(self)
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})

@@ -2,13 +2,17 @@
 
 Each cap holds per sandbox, never pooled with another sandbox or taken from the host: a uid of
 its own (from UID_RANGE) and, where the host allows it, a control group of its own count the
-processes, memory and CPU; /tmp is a tmpfs of its own size. `SandboxedGrading.*` in
-nbgrader_config.py (or on the command line) changes any of them.
+processes, memory and CPU; /tmp is a tmpfs of its own size.
+
+CAPS is the one table of the caps as instructors set them: `c.SandboxedGrading.<trait>` in
+nbgrader_config.py, or `--SandboxedGrading.<trait>=...` on the command line. SandboxedGrading
+(nbgrader_glue/preprocessors.py) makes its traits from it, their defaults DEFAULT's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 MIB = 1024**2
 GIB = 1024**3
@@ -37,6 +41,43 @@ class Limits:
 
 
 DEFAULT = Limits()
+
+
+@dataclass(frozen=True)
+class Cap:
+    """One cap as instructors set it: SandboxedGrading's trait, the Limits field it sets (whose
+    default is DEFAULT's), the trait's type and its help."""
+
+    trait: str
+    field: str
+    type: type
+    help: str
+
+
+# The trait names are instructors' configuration: a name never changes.
+CAPS = (
+    Cap("cell_timeout", "cell_seconds", float, "Seconds one cell may run."),
+    Cap("notebook_timeout", "notebook_seconds", float, "Seconds all the cells of a notebook may run."),
+    Cap("call_timeout", "call_seconds", float, "Seconds one call of a graded function may run."),
+    Cap("output_limit", "output_bytes", int, "Output bytes kept per notebook; the rest is cut."),
+    Cap("memory_limit", "memory_bytes", int, "Bytes of memory for all of a sandbox's processes, its /tmp included."),
+    Cap("disk_limit", "disk_bytes", int,
+        "Bytes of a sandbox's /tmp, its only writable folder (a tmpfs, so host memory)."),
+    Cap("process_limit", "processes", int, "Processes and threads a sandbox may run at once."),
+    Cap("cpu_limit", "cpus", float, "CPU cores' worth of time a sandbox gets."),
+    Cap("open_files_limit", "open_files", int, "Files each process of a sandbox may have open."),
+    Cap("first_uid", "first_uid", int, "As root, each sandbox runs as a uid of its own from first_uid on."),
+    Cap("uid_count", "uid_count", int, "How many uids (sandboxes at once on this host) from first_uid."),
+)
+
+
+def default_of(cap: Cap) -> Any:
+    return getattr(DEFAULT, cap.field)
+
+
+def limits_from(traits: Any) -> Limits:
+    """The Limits that an object with CAPS' traits (SandboxedGrading) stands for."""
+    return Limits(**{cap.field: getattr(traits, cap.trait) for cap in CAPS})
 
 
 def describe(limits: Limits) -> str:
