@@ -35,10 +35,11 @@ c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = {db_url!r}
 c.Execute.timeout = {timeout}
 """
-# Both stop a cell that never ends after this many seconds (nbgrader's Execute, our sandbox);
-# less than the 5 s that timeout.ipynb's test sleeps.
+# Both stop a cell that never ends after this many seconds, both from nbgrader's own setting
+# (Execute.timeout; ours applies it to notebooks without a contract, as nbgrader does); less than
+# the 5 s that timeout.ipynb's test sleeps.
 CELL_SECONDS = 3
-CAP_OPTIONS = (f"--SandboxedGrading.cell_timeout={CELL_SECONDS}",)
+CELL_LIMIT = (f"--Execute.timeout={CELL_SECONDS}",)
 
 
 def plain_course(target: Path) -> CourseDir:
@@ -113,11 +114,27 @@ def loop_then_tests_notebook(path: Path) -> Path:
     return path
 
 
+def loop_after_definitions_notebook(path: Path) -> Path:
+    """A cell that defines a function, then loops for ever at top level, followed by graded test
+    cells that call the function: nbgrader interrupts the loop and keeps the function."""
+    nb = new_notebook()
+    graded = {"grade": True, "solution": False, "locked": True, "points": 1, "schema_version": 3}
+    nb.cells = [
+        new_code_cell("def double(x):\n    return 2 * x\n\nwhile True:\n    pass\n", metadata={"nbgrader": {
+            "grade": False, "solution": True, "locked": False, "grade_id": "answer", "schema_version": 3}}),
+        new_code_cell("assert double(2) == 4", metadata={"nbgrader": {**graded, "grade_id": "uses_the_function"}}),
+        new_code_cell("assert double(2) == 5", metadata={"nbgrader": {**graded, "grade_id": "fails_after"}}),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
 def nbgrader_test_assignments(folder: Path) -> dict[str, tuple[dict, dict]]:
     """nbgrader's own test notebooks as assignments: {name: (source, submissions)}."""
     files = TEST_FILES
     partial = partial_credit_notebook(folder / "partial-credit.ipynb")
     looping = loop_then_tests_notebook(folder / "loop-then-tests.ipynb")
+    defining = loop_after_definitions_notebook(folder / "loop-after-definitions.ipynb")
     return {
         "t-test": ({"p1": files / "test.ipynb"}, {
             "changed": {"p1": files / "submitted-changed.ipynb"},
@@ -127,6 +144,7 @@ def nbgrader_test_assignments(folder: Path) -> dict[str, tuple[dict, dict]]:
         "t-hidden": ({"p1": files / "test-hidden-tests.ipynb"}, {"student": {"p1": files / "test-hidden-tests.ipynb"}}),
         "t-loop": ({"p1": files / "infinite-loop.ipynb"}, {"looper": {"p1": files / "infinite-loop.ipynb"}}),
         "t-loop-graded": ({"p1": looping}, {"looper": {"p1": looping}}),
+        "t-loop-defined": ({"p1": defining}, {"definer": {"p1": defining}}),
         "t-timeout": ({"p1": files / "timeout.ipynb"}, {"sleeper": {"p1": files / "timeout.ipynb"}}),
         "t-partial": ({"p1": partial}, {"partial": {"p1": partial}}),
     }
@@ -151,9 +169,9 @@ def courses(tmp_path_factory):
         for name, (source, submissions) in tests.items():
             add_assignment(course, name, source, submissions, extra_files=(TEST_FILES / "data.txt",))
     for name in ("ps1", *tests):
-        for course, options in ((serial, CAP_OPTIONS), (plain, ())):
+        for course, options in ((serial, CELL_LIMIT), (plain, ())):
             logs[(course.root.name, name)] = nbgrader_batch_log("autograde", name, "--force", *options, course=course)
-        parallel_options = CourseDir(parallel.root, options=CAP_OPTIONS)
+        parallel_options = CourseDir(parallel.root, options=CELL_LIMIT)
         autograde(parallel_options, name, jobs=2, show=lambda line: None, progress=False)
     return {"serial": serial, "parallel": parallel, "plain": plain, "assignments": ("ps1", *tests), "logs": logs}
 
@@ -185,11 +203,15 @@ def test_wrong_answers_lose_points_and_partial_credit_is_kept(courses):
 
 
 def test_the_infinite_loop_is_stopped_by_our_time_limit_and_grading_goes_on(courses):
-    for assignment in ("t-loop", "t-loop-graded"):
+    for assignment in ("t-loop", "t-loop-graded", "t-loop-defined"):
         failed, log = courses["logs"][("serial", assignment)]
         assert failed == [] and "[time-limit]" in log, assignment
     scores = cell_scores(courses["serial"], "t-loop-graded")
     assert scores[("looper", "p1", "after_ok")] == (1.0, 1.0) and scores[("looper", "p1", "after_bad")] == (0.0, 1.0)
+    # the loop was interrupted, as nbgrader does: the kernel and the function it defined stayed
+    scores = cell_scores(courses["serial"], "t-loop-defined")
+    assert scores[("definer", "p1", "uses_the_function")] == (1.0, 1.0)
+    assert scores[("definer", "p1", "fails_after")] == (0.0, 1.0)
     assert cell_scores(courses["serial"], "t-timeout")[("sleeper", "p1", "correct_squares")] == (0.0, 1.0)
 
 
@@ -233,7 +255,7 @@ def test_a_generic_assignment_keeps_the_host_and_the_neighbours_safe(tmp_path):
     watched = [course.root / "nbgrader_config.py",
                *sorted(path for folder in folders for path in folder.rglob("*") if path.is_file())]
     before = {path: path.read_bytes() for path in watched}
-    autograde(CourseDir(course.root, options=CAP_OPTIONS), "generic", jobs=2, show=lambda line: None, progress=False)
+    autograde(CourseDir(course.root, options=CELL_LIMIT), "generic", jobs=2, show=lambda line: None, progress=False)
     scores = cell_scores(course, "generic")
     assert {grade: score for (student, _, grade), score in scores.items() if student == "honest"} == {
         "partial_one": (1.0, 2.0), "partial_half": (0.5, 2.0), "fails": (0.0, 2.0), "passes": (2.0, 2.0)}

@@ -61,6 +61,9 @@ MAX_RESTARTS = 3
 RUNTIME_FAILURES = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT, RAISED_ERROR)
 # Ways a cell can stop its kernel: the kernel is started afresh after each.
 STOPPED = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT)
+# A notebook graded with nbgrader's semantics: a cell past its time is interrupted, as nbclient
+# does, and given this long to end (nbclient's iopub_timeout) before its kernel starts afresh.
+INTERRUPT_GRACE = 4.0
 # /tmp counts as full when less than this is left of it.
 DISK_SLACK = 1 * MIB
 
@@ -138,9 +141,12 @@ class NotebookGrading:
                     self.out_of_time = True
                     self.note(TIME_LIMIT, f"cell {index} and those after it not run: notebook time used up")
                 continue
-            seconds = min(self.limits.cell_seconds, left)
+            nbgrader_semantics = self.notebook is None
+            cell_seconds = self.limits.nbgrader_cell_seconds if nbgrader_semantics else self.limits.cell_seconds
+            seconds = min(cell_seconds, left)
             before = self.session.counters()
-            run = self.session.run(cell.source, timeout=seconds, budget=self.budget)
+            run = self.session.run(cell.source, timeout=seconds, budget=self.budget,
+                                   interrupt_grace=INTERRUPT_GRACE if nbgrader_semantics else None)
             cell.outputs, cell.execution_count = run.outputs, run.execution_count
             if run.output_cut and OUTPUT_LIMIT not in self.events:  # noted once, where the cut begins
                 limit = self.limits.output_bytes
@@ -161,7 +167,8 @@ class NotebookGrading:
                     message += "; the kernel was stopped"
                 note_limit(cell, stopped, message)
                 self.note(stopped, f"cell {index}: {message}")
-                self.start_afresh()
+                if not run.ended_by_interrupt:  # the kernel, and what the cell defined before, stay
+                    self.start_afresh()
             else:
                 self.replay.append(cell.source)
 

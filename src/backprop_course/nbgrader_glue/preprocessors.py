@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from pathlib import Path
 from typing import ClassVar
@@ -88,7 +89,7 @@ class SandboxedGrading(SandboxCaps):
     precomputed = Unicode("", help="Folder of results graded ahead by `backprop-course autograde`.").tag(config=True)
 
     def limits(self) -> Limits:
-        return limits_from(self)
+        return limits_from(self, nbgrader_cell_timeout(self.config))
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
@@ -116,6 +117,17 @@ class SandboxedGrading(SandboxCaps):
             why = ", the grading host failed: " if isinstance(error, KernelUnavailableError) else ": "
             raise HostFailureError(f"{student}/{notebook}: not graded{why}{error}") from error
         return grading.nb, resources
+
+
+def nbgrader_cell_timeout(config) -> float:
+    """The time limit of one cell that nbgrader's Execute would apply under config:
+    `Execute.timeout`, else `ExecutePreprocessor.timeout`, else Execute's default (30 s); no limit
+    (None or not positive, as nbclient reads it) is infinity, so only the notebook's time holds."""
+    for section in ("Execute", "ExecutePreprocessor"):
+        if section in config and "timeout" in config[section]:
+            value = config[section].timeout
+            return float(value) if value is not None and value > 0 else math.inf
+    return float(Execute.class_traits()["timeout"].default_value)
 
 
 class HostFailureError(RuntimeError):

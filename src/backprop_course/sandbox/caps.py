@@ -33,6 +33,9 @@ class Limits:
     open_files: int = 1024  # per process
     first_uid: int = 60100  # the sandboxes' uids are first_uid, first_uid + 1, ...
     uid_count: int = 100  # how many sandboxes may run at once on one host
+    # wall-clock time of one cell of a notebook graded with nbgrader's semantics (no contract): not
+    # a cap of ours but nbgrader's own Execute.timeout, as the course configures it (nbgrader_cell_timeout)
+    nbgrader_cell_seconds: float = 30.0
 
     @property
     def cpu_seconds(self) -> int:
@@ -75,9 +78,14 @@ def default_of(cap: Cap) -> Any:
     return getattr(DEFAULT, cap.field)
 
 
-def limits_from(traits: Any) -> Limits:
-    """The Limits that an object with CAPS' traits (SandboxedGrading) stands for."""
-    return Limits(**{cap.field: getattr(traits, cap.trait) for cap in CAPS})
+# The field of Limits that no trait of ours sets (see Limits).
+NBGRADER_CELL_FIELD = "nbgrader_cell_seconds"
+
+
+def limits_from(traits: Any, nbgrader_cell_seconds: float = DEFAULT.nbgrader_cell_seconds) -> Limits:
+    """The Limits that an object with CAPS' traits (SandboxedGrading) stands for, with nbgrader's
+    cell time limit."""
+    return Limits(**{cap.field: getattr(traits, cap.trait) for cap in CAPS}, nbgrader_cell_seconds=nbgrader_cell_seconds)
 
 
 def describe(limits: Limits) -> str:

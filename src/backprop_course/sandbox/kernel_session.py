@@ -57,13 +57,17 @@ class Run:
     """What running one piece of code gave: its outputs and how it ended.
 
     status is "ok", "error" (the code raised), "time-limit" or "kernel-died"; output_cut says
-    that the output budget ran out during this run.
+    that the output budget ran out during this run; interrupted, that the code ran past its time
+    and the kernel was interrupted, and ended_by_interrupt, that the interrupt ended it (the
+    kernel is still usable).
     """
 
     status: str
     outputs: list = field(default_factory=list)
     execution_count: int | None = None
     output_cut: bool = False
+    interrupted: bool = False
+    ended_by_interrupt: bool = False
 
 
 class KernelUnavailableError(RuntimeError):
@@ -178,6 +182,13 @@ class KernelSession:
         self.close()
         self.start()
 
+    def interrupt(self) -> None:
+        """Interrupt what the kernel runs (a KeyboardInterrupt in its code), as nbclient does on a
+        cell's timeout; by a message on the control channel, which reaches a kernel in a sandbox
+        and one forked from the template alike."""
+        if self.client is not None:
+            self.client.control_channel.send(self.client.session.msg("interrupt_request", content={}))
+
     def counters(self) -> Counters:
         """The sandbox's cap counters so far (all zero without a control group)."""
         return self.sandbox.counters() if self.sandbox is not None else Counters()
@@ -192,19 +203,22 @@ class KernelSession:
         budget: OutputBudget | None = None,
         answer: Callable[[str], str] | None = None,
         silent: bool = False,
+        interrupt_grace: float | None = None,
     ) -> Run:
         """Execute code and collect its outputs (while budget lasts; none without a budget).
 
         answer, when given, replies to each input() the code makes, from its prompt; without it
-        the kernel is told that there is no stdin. Its stream outputs are coalesced
-        (stream_outputs.py), whichever way it ended.
+        the kernel is told that there is no stdin. With interrupt_grace, code still running at its
+        timeout is interrupted and given that many seconds more to end (nbgrader's semantics);
+        without, it is left running (the caller restarts the kernel). Its stream outputs are
+        coalesced (stream_outputs.py), whichever way it ended.
         """
-        run = self._run(code, timeout, budget, answer, silent)
+        run = self._run(code, timeout, budget, answer, silent, interrupt_grace)
         run.outputs = coalesce_streams(run.outputs)
         return run
 
     def _run(self, code: str, timeout: float, budget: OutputBudget | None, answer: Callable[[str], str] | None,
-             silent: bool) -> Run:
+             silent: bool, interrupt_grace: float | None) -> Run:
         client = self.client
         if client is None or not self.is_alive():
             return Run(KERNEL_DIED)
@@ -220,7 +234,10 @@ class KernelSession:
         last_check = time.monotonic()
         while not (idle and replied):
             now = time.monotonic()
-            if now >= deadline:
+            if now >= deadline and interrupt_grace is not None and not run.interrupted:
+                self.interrupt()
+                run.interrupted, deadline = True, now + interrupt_grace
+            elif now >= deadline:
                 run.status = TIME_LIMIT
                 return run
             ready = dict(poller.poll(1000 * min(deadline - now, LIVENESS_INTERVAL)))
@@ -248,6 +265,8 @@ class KernelSession:
                     run.execution_count = message["content"].get("execution_count")
                 elif budget is not None:
                     _collect(run, message, budget)
+        if run.interrupted:
+            run.status, run.ended_by_interrupt = TIME_LIMIT, True
         return run
 
 
