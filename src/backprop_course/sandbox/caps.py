@@ -85,7 +85,8 @@ NBGRADER_CELL_FIELD = "nbgrader_cell_seconds"
 def limits_from(traits: Any, nbgrader_cell_seconds: float = DEFAULT.nbgrader_cell_seconds) -> Limits:
     """The Limits that an object with CAPS' traits (SandboxedGrading) stands for, with nbgrader's
     cell time limit."""
-    return Limits(**{cap.field: getattr(traits, cap.trait) for cap in CAPS}, nbgrader_cell_seconds=nbgrader_cell_seconds)
+    caps = {cap.field: getattr(traits, cap.trait) for cap in CAPS}
+    return Limits(**caps, nbgrader_cell_seconds=nbgrader_cell_seconds)
 
 
 def describe(limits: Limits) -> str:
