@@ -4,12 +4,15 @@ traits are made from that table, with the names and defaults instructors' config
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 
+import pytest
 from traitlets import Float, Int
 from traitlets.config import Config
+from traitlets.config.loader import KVArgParseConfigLoader
 
-from backprop_course.nbgrader_glue.preprocessors import SandboxedGrading
+from backprop_course.nbgrader_glue.preprocessors import SandboxedGrading, nbgrader_cell_timeout
 from backprop_course.sandbox.caps import CAPS, DEFAULT, NBGRADER_CELL_FIELD, Limits
 
 from .support import REPO_ROOT
@@ -54,3 +57,13 @@ def test_the_security_doc_names_every_cap_and_nbgrader_config_points_at_the_tabl
     assert {cap.trait for cap in CAPS} <= set(re.findall(r"SandboxedGrading\.(\w+)", readme)) | {"uid_count"}
     config = (REPO_ROOT / "nbgrader_config.py").read_text()
     assert "CAPS" in config and "sandbox/caps.py" in config
+
+
+@pytest.mark.parametrize(("options", "seconds"), [
+    ((), 30.0), (("--Execute.timeout=3",), 3.0), (("--ExecutePreprocessor.timeout=7",), 7.0),
+    (("--Execute.timeout=5", "--ExecutePreprocessor.timeout=7"), 5.0), (("--Execute.timeout=-1",), math.inf),
+])
+def test_notebooks_without_a_contract_get_nbgraders_own_cell_limit(options, seconds):
+    config = KVArgParseConfigLoader(list(options)).load_config()
+    assert nbgrader_cell_timeout(config) == seconds
+    assert SandboxedGrading(config=config).limits().nbgrader_cell_seconds == seconds

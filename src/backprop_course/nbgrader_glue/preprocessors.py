@@ -37,6 +37,7 @@ from nbgrader.preprocessors import (
     OverwriteCells,
 )
 from traitlets import Bool, Float, Int, Unicode
+from traitlets.config.loader import DeferredConfig
 
 from ..course.cells import answer_id, grade_id
 from ..grading.notebook_grading import UngradedCellsError, grade_notebook
@@ -123,11 +124,14 @@ def nbgrader_cell_timeout(config) -> float:
     """The time limit of one cell that nbgrader's Execute would apply under config:
     `Execute.timeout`, else `ExecutePreprocessor.timeout`, else Execute's default (30 s); no limit
     (None or not positive, as nbclient reads it) is infinity, so only the notebook's time holds."""
+    trait = Execute.class_traits()["timeout"]
     for section in ("Execute", "ExecutePreprocessor"):
         if section in config and "timeout" in config[section]:
             value = config[section].timeout
+            if isinstance(value, DeferredConfig):  # from the command line, not yet read as a number
+                value = value.get_value(trait)
             return float(value) if value is not None and value > 0 else math.inf
-    return float(Execute.class_traits()["timeout"].default_value)
+    return float(trait.default_value)
 
 
 class HostFailureError(RuntimeError):
