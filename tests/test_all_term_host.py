@@ -5,6 +5,7 @@ no zero for a failure of the host."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -64,10 +65,18 @@ def assert_nothing_left(tmpdir: Path, course: CourseDir) -> None:
     assert processes_naming(str(course.root)) == ""
 
 
+@pytest.fixture(scope="module")
+def built_batch(tmp_path_factory) -> tuple[CourseDir, list[str]]:
+    """The mixed batch, released and submitted once for the module, not graded: copy it (batch)."""
+    course = course_copy(tmp_path_factory.mktemp("batch") / "course")
+    return course, mixed_batch(course)
+
+
 @pytest.fixture
-def batch(tmp_path) -> tuple[CourseDir, list[str], Path]:
-    course = course_copy(tmp_path / "course")
-    students = mixed_batch(course)
+def batch(tmp_path, built_batch) -> tuple[CourseDir, list[str], Path]:
+    """A fresh copy of the mixed batch (its configuration finds the course from its own path)."""
+    built, students = built_batch
+    course = CourseDir(Path(shutil.copytree(built.root, tmp_path / "course")))
     tmpdir = tmp_path / "private-tmp"
     tmpdir.mkdir()
     return course, students, tmpdir
@@ -103,7 +112,7 @@ def test_stopped_by_sigterm_halfway_it_leaves_nothing_either(batch, command):
 
 
 @pytest.fixture(scope="module")
-def tmpdir_scores(tmp_path_factory) -> dict[str, dict[str, dict[str, tuple[float, float]]]]:
+def tmpdir_scores(tmp_path_factory, built_batch) -> dict[str, dict[str, dict[str, tuple[float, float]]]]:
     """The mixed batch graded by `backprop-course autograde -j 2` with TMPDIR unset, a private
     per-user folder below /tmp (0700) and a folder under /var/tmp: cell scores per student."""
     per_user = Path("/tmp/user") / str(os.getuid())
@@ -113,8 +122,8 @@ def tmpdir_scores(tmp_path_factory) -> dict[str, dict[str, dict[str, tuple[float
     var_tmp.mkdir(mode=0o1777, exist_ok=True)
     found = {}
     for name, tmpdir in (("unset", None), ("per-user below /tmp", per_user), ("under /var/tmp", var_tmp)):
-        course = course_copy(tmp_path_factory.mktemp("tmpdir") / "course")
-        students = mixed_batch(course)
+        built, students = built_batch
+        course = CourseDir(Path(shutil.copytree(built.root, tmp_path_factory.mktemp("tmpdir") / "course")))
         done = run(ours_autograde(course), course, tmpdir)
         assert f"graded {len(students)} submissions; not in full: garbled" in done.stdout, done.stdout + done.stderr
         db_url = f"sqlite:///{course.gradebook}"
@@ -134,11 +143,16 @@ def test_every_student_gets_the_same_scores_whatever_tmpdir_is(tmpdir_scores):
         assert scores == baseline, name
 
 
-def test_a_host_that_cannot_start_kernels_records_no_zero_and_says_so(tmp_path):
+def test_a_host_that_cannot_start_kernels_records_no_zero_and_says_so(tmp_path, built_batch):
     """Kernels that cannot start (here: a memory cap too small for Python itself, the
-    instructor's mistake, not the students') leave every student ungraded, not at zero."""
-    course = course_copy(tmp_path / "course")
-    students = mixed_batch(course, extra_config="\nc.SandboxedGrading.memory_limit = 16 * 1024**2\n")
+    instructor's mistake, not the students') leave every student ungraded, not at zero.
+
+    The mixed batch keeps its short cell limits (CAP_CONFIG): the run that grades it in the end
+    stops the looper after seconds, not after the default cell limit."""
+    built, students = built_batch
+    course = CourseDir(Path(shutil.copytree(built.root, tmp_path / "course")))
+    with open(course.root / "nbgrader_config.py", "a") as config:
+        config.write("\nc.SandboxedGrading.memory_limit = 16 * 1024**2\n")
     ours = run(ours_autograde(course), course, None)
     assert ours.returncode == 1
     assert "not graded, the grading host failed (run autograde again)" in ours.stdout, ours.stdout

@@ -18,15 +18,14 @@ import nbformat
 import pytest
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
-from backprop_course.commands.demo import release
 from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 from backprop_course.sandbox.caps import DEFAULT
 
-from .support import course_copy
 from .support.attack_corpus import ATTACKS, target_places
 from .support.backprop import ASSIGNMENT, CONTRACT, NOTEBOOKS, SINGLE_NEURON
 from .support.batches import assert_gradebook_holds_only_grades, files_under, submit_attackers
+from .support.released import released_copy
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
@@ -41,8 +40,7 @@ DETACHED_WAIT = 8
 
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):
-    course = course_copy(tmp_path_factory.mktemp("attacks") / "course")
-    release(course)
+    course = released_copy(tmp_path_factory.mktemp("attacks") / "course")
     tag = f"bp-attack-{uuid.uuid4().hex[:10]}"
     places = {"course": str(course.root), "gradebook": str(course.gradebook), "tag": tag, "python": sys.executable,
               **target_places(course.contract)}

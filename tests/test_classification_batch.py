@@ -14,7 +14,7 @@ import pytest
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.autograde import autograde
 from backprop_course.course.paths import CourseDir
-from backprop_course.nbgrader_glue.apps import nbgrader, nbgrader_batch_log
+from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .corpora.classification import CORPUS, MORE_MISTAKES
@@ -22,6 +22,7 @@ from .support import course_copy
 from .support.attack_corpus import ATTACKS, target_places
 from .support.batches import assert_gradebook_holds_only_grades, files_under, students_of, submit_attackers
 from .support.classification import ASSIGNMENT, CONTRACT
+from .support.released import release_by_copy
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
@@ -44,7 +45,7 @@ def grade(course: CourseDir, mode: str) -> list[str]:
 @pytest.fixture(scope="module", params=[SERIAL, CONCURRENT])
 def graded(request, tmp_path_factory):
     course = course_copy(tmp_path_factory.mktemp("classification") / "course").of(ASSIGNMENT)
-    nbgrader("generate_assignment", ASSIGNMENT, "--force", course=course)
+    release_by_copy(course, [ASSIGNMENT])  # nbgrader generate_assignment of it, once per session
     answers = {student: answers_from_source((course.sample_answers / f"{student}.py").read_text())
                for student in HONEST}
     for student in HONEST:

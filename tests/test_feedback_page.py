@@ -9,13 +9,11 @@ from nbgrader.api import Gradebook
 
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.browser import url_fails
-from backprop_course.commands.demo import release
 from backprop_course.grading.notes import LIMITS_KEY, forget_limit_notes, limit_note, note_limit
 from backprop_course.nbgrader_glue.apps import nbgrader
 from backprop_course.pages.feedback_summary import BY_HAND, limit_anchor, summarize
 from backprop_course.pages.page_templates import RESOURCES_KEY
 
-from .support import course_copy
 from .support.backprop import (
     ASSIGNMENT,
     CHECKS,
@@ -29,6 +27,7 @@ from .support.backprop import (
 )
 from .support.browser import CDN_MATHJAX, headless_chromium
 from .support.pages import feedback_exporter, violations, watch_pages
+from .support.released import released_copy
 from .support.sandbox import needs_sandbox
 
 # What the sample student bob gets wrong (samples/answers/bob.py): one check of each of five functions.
@@ -192,8 +191,7 @@ def test_bobs_feedback_opens_with_a_row_per_check_naming_his_mistakes(graded_cou
 @pytest.mark.slow
 @needs_sandbox
 def test_a_cell_stopped_at_its_time_limit_is_a_line_of_the_summary_linked_to_that_cell(tmp_path):
-    course = course_copy(tmp_path / "course")
-    release(course)
+    course = released_copy(tmp_path / "course")
     student = "loops_forever"
     answers = answers_from_source((course.sample_answers / "alice.py").read_text())
     write_submission(course.release, answers, course.submission(student))

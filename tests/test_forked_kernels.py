@@ -9,12 +9,11 @@ import json
 import pytest
 
 from backprop_course.commands.autograde import autograde
-from backprop_course.commands.demo import release
 from backprop_course.sandbox.forked_kernel import can_fork
 from backprop_course.sandbox.kernel_session import KernelSession, OutputBudget
 
-from .support import course_copy
 from .support.backprop import ASSIGNMENT, SINGLE_NEURON
+from .support.released import released_copy
 from .support.sandbox import needs_sandbox
 
 pytestmark = [needs_sandbox, pytest.mark.skipif(not can_fork(), reason="kernels are forked only as root")]
@@ -81,8 +80,7 @@ def test_the_next_kernel_sees_nothing_the_last_one_left_behind():
 @pytest.mark.slow
 def test_in_a_real_run_the_next_student_on_the_same_worker_sees_nothing(tmp_path):
     """Two students graded one after the other by one worker: the second one's notebook looks."""
-    course = course_copy(tmp_path / "course")
-    release(course)
+    course = released_copy(tmp_path / "course")
     for student, code in (("a_leaves", LEAVE_BEHIND), ("b_looks", LOOK)):
         folder = course.submission(student)
         folder.mkdir(parents=True)

@@ -155,7 +155,7 @@ def courses(tmp_path_factory):
     """ps1 and nbgrader's test notebooks in three course copies: graded by `nbgrader autograde`
     (ours), by `backprop-course autograde --jobs 2` (ours), and by plain nbgrader."""
     root = tmp_path_factory.mktemp("generic")
-    serial, parallel, plain = course_copy(root / "serial"), course_copy(root / "parallel"), plain_course(root / "plain")
+    serial, plain = course_copy(root / "serial"), plain_course(root / "plain")
     tests = nbgrader_test_assignments(root)
     ps1 = USER_GUIDE / "source" / "ps1"
     ps1_notebooks = {path.stem: path for path in sorted(ps1.glob("*.ipynb"))}
@@ -164,10 +164,13 @@ def courses(tmp_path_factory):
         for student in ("bitdiddle", "hacker")
     }
     logs = {}
-    for course in (serial, parallel, plain):
+    for course in (serial, plain):
         add_assignment(course, "ps1", ps1_notebooks, ps1_submissions, extra_files=(ps1 / "jupyter.png",))
         for name, (source, submissions) in tests.items():
             add_assignment(course, name, source, submissions, extra_files=(TEST_FILES / "data.txt",))
+    # The same course as serial, released and submitted alike: a copy of it before grading (its
+    # configuration finds the course from its own path, and its gradebook names no folder).
+    parallel = CourseDir(Path(shutil.copytree(serial.root, root / "parallel")))
     for name in ("ps1", *tests):
         for course, options in ((serial, CELL_LIMIT), (plain, ())):
             logs[(course.root.name, name)] = nbgrader_batch_log("autograde", name, "--force", *options, course=course)

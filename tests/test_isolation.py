@@ -15,7 +15,7 @@ from nbformat.v4 import new_code_cell
 
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.autograde import autograde
-from backprop_course.commands.demo import feedback, release
+from backprop_course.commands.demo import feedback
 from backprop_course.course.paths import CourseDir
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 from backprop_course.sandbox import cgroups
@@ -25,6 +25,7 @@ from backprop_course.sandbox.scratch import owner_alive
 from .support import course_copy
 from .support.backprop import ASSIGNMENT, LIMIT_IDS, NOTEBOOKS, SINGLE_NEURON
 from .support.isolation_corpus import HOGS
+from .support.released import release_by_copy
 from .support.sampling import Sampler
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
@@ -54,7 +55,7 @@ def hog_student(group: int) -> str:
 def prepared(course: CourseDir, students: list[str], hogs: bool) -> None:
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write(CONFIG)
-    release(course)
+    release_by_copy(course)
     alice = answers_from_source((course.sample_answers / "alice.py").read_text())
     for student in students:
         write_submission(course.release, alice, course.submission(student))

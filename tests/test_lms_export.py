@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,13 +125,21 @@ def build_gradebook(db_url: str) -> None:
         gradebook.db.commit()
 
 
+@pytest.fixture(scope="module")
+def built_gradebook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gradebook above, built once for the module; each test gets a copy (course_dir)."""
+    path = tmp_path_factory.mktemp("lms-gradebook") / "gradebook.db"
+    build_gradebook(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def course_dir(tmp_path: Path) -> Path:
+def course_dir(tmp_path: Path, built_gradebook: Path) -> Path:
     """A minimal nbgrader course directory whose gradebook holds the students above."""
     course = tmp_path / "course"
     course.mkdir()
     db_url = f"sqlite:///{course / 'gradebook.db'}"
-    build_gradebook(db_url)
+    shutil.copy2(built_gradebook, course / "gradebook.db")  # a fresh copy: no path is stored in it
     (course / "nbgrader_config.py").write_text(
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"

@@ -9,13 +9,14 @@ import nbformat
 import pytest
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
-from backprop_course.commands.demo import autograde_step, feedback, release
+from backprop_course.commands.demo import autograde_step, feedback
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .corpora.backprop import CORPUS
 from .support import course_copy
 from .support.backprop import ASSIGNMENT, CHECKS, NOTEBOOK_OF, NOTEBOOKS
 from .support.batches import students_of
+from .support.released import release_by_copy
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +68,7 @@ def corpus_course(tmp_path_factory):
     delete_graded_cells(course.submission(DELETER) / "single_neuron.ipynb")
     write_submission(course.release, correct, course.submission(NOT_A_NOTEBOOK))
     (course.submission(NOT_A_NOTEBOOK) / "single_neuron.ipynb").write_text("this is not a notebook {")
-    release(course)
+    release_by_copy(course)
     autograde_step(course)
     feedback(course)
     first = snapshot(course, students)

@@ -23,7 +23,6 @@ import pytest
 from nbgrader.api import Gradebook
 
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
-from backprop_course.commands.demo import release
 from backprop_course.commands.student_lab import jupyter_app, wait_until
 from backprop_course.nbgrader_glue.apps import BIN_DIR, nbgrader
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
@@ -48,6 +47,7 @@ from .support.pages import (
     violations,
     watch_pages,
 )
+from .support.released import release_by_copy
 from .support.sandbox import needs_sandbox
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
@@ -74,7 +74,7 @@ def attacked(request, tmp_path_factory) -> Path:
     """A course whose submissions (alice, bob and the attacker) were graded by one of GRADERS, and
     whose feedback was written by `nbgrader generate_feedback`."""
     course = course_copy(tmp_path_factory.mktemp("page-attacks") / "course")
-    release(course)
+    release_by_copy(course)
     for student in HONEST:
         answers = answers_from_source((course.sample_answers / f"{student}.py").read_text())
         write_submission(course.release, answers, course.submission(student))

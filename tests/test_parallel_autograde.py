@@ -27,6 +27,7 @@ from .support import course_copy
 from .support.backprop import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
 from .support.batches import CAP_CONFIG, EXTRA_CELLS, SAMPLES, mixed_batch
 from .support.postgres import postgres_url, use_new_database  # noqa: F401
+from .support.released import release_by_copy
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
@@ -45,7 +46,7 @@ def twins(request, tmp_path_factory):
     students = mixed_batch(serial)
     with open(parallel.root / "nbgrader_config.py", "a") as config:
         config.write(CAP_CONFIG)
-    release(parallel)
+    release_by_copy(parallel)  # nbgrader's own release where the gradebook is PostgreSQL
     shutil.copytree(serial.submitted, parallel.submitted)  # the very same files
     failed = nbgrader_batch("autograde", ASSIGNMENT, "--force", course=serial)
     lines = autograde(parallel, ASSIGNMENT, jobs=2, show=lambda text: None, progress=False)
@@ -208,7 +209,7 @@ def test_the_command_refuses_without_a_sandbox(tmp_path):
 
 
 def test_nbgrader_autograde_refuses_without_a_sandbox(course):
-    release(course)
+    release_by_copy(course)
     answers = answers_from_source((course.sample_answers / "alice.py").read_text())
     write_submission(course.release, answers, course.submission("alice"))
     done = subprocess.run([str(BIN_DIR / "nbgrader"), "autograde", ASSIGNMENT], cwd=course.root,

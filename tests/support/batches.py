@@ -10,10 +10,10 @@ import nbformat
 from nbformat.v4 import new_code_cell
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
-from backprop_course.commands.demo import release
 
 from .attack_corpus import ATTACKS
 from .backprop import SINGLE_NEURON
+from .released import release_by_copy
 
 # Short limits for the batch, written into each course's nbgrader_config.py.
 CAP_CONFIG = "\nc.SandboxedGrading.cell_timeout = 6\nc.SandboxedGrading.call_timeout = 1\n"
@@ -31,7 +31,7 @@ def mixed_batch(course, extra_config: str = CAP_CONFIG) -> list[str]:
     notebook; the student ids."""
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write(extra_config)
-    release(course)
+    release_by_copy(course)  # what release(course) leaves, copied from the session's release
     answers = {name: answers_from_source((course.sample_answers / f"{name}.py").read_text()) for name in SAMPLES}
     for student in SAMPLES:
         write_submission(course.release, answers[student], course.submission(student))
