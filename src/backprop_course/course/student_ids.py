@@ -41,6 +41,14 @@ def shown(student_id: object) -> str:
     return text if len(text) <= 2 * MAX_LENGTH else text[: 2 * MAX_LENGTH] + "...'"
 
 
+def admitted(student_id: object, where: str, say) -> bool:
+    """Whether student_id is an id; when not, say(refusal(...)) names it and where it was found."""
+    if is_student_id(student_id):
+        return True
+    say(refusal(student_id, where))
+    return False
+
+
 def refusal(student_id: object, where: str) -> str:
     """The one line that says an id was refused, where it was found, and what to do."""
     return (f"refused student id {shown(student_id)} ({where}): {student_id_problem(student_id)}; "

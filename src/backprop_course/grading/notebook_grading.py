@@ -59,7 +59,8 @@ GRADING_MARGIN = 10.0
 MAX_RESTARTS = 3
 # Failures that the instructor's log names too (the others are the student's ordinary mistakes).
 RUNTIME_FAILURES = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT, RAISED_ERROR)
-# Ways a cell can stop its kernel: the kernel is started afresh after each.
+# Ways a cell can stop its kernel: the kernel is started afresh after each (but after a time limit
+# that an interrupt ended, INTERRUPT_GRACE).
 STOPPED = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT)
 # A notebook graded with nbgrader's semantics: a cell past its time is interrupted, as nbclient
 # does, and given this long to end (nbclient's iopub_timeout) before its kernel starts afresh.
@@ -99,6 +100,10 @@ class NotebookGrading:
         # Cells run again after a restart share one more notebook's time, whatever the restarts.
         self.replay_deadline: float | None = None
         self.events: list[str] = []  # limit ids met, in order, for the instructor's log
+        # A notebook without a contract has nbgrader's cell limit, and a cell past it is interrupted first.
+        nbgrader_semantics = self.notebook is None
+        self.cell_seconds = limits.nbgrader_cell_seconds if nbgrader_semantics else limits.cell_seconds
+        self.interrupt_grace = INTERRUPT_GRACE if nbgrader_semantics else None
 
     def grade(self) -> NotebookNode:
         forget_limit_notes(self.nb)
@@ -141,12 +146,10 @@ class NotebookGrading:
                     self.out_of_time = True
                     self.note(TIME_LIMIT, f"cell {index} and those after it not run: notebook time used up")
                 continue
-            nbgrader_semantics = self.notebook is None
-            cell_seconds = self.limits.nbgrader_cell_seconds if nbgrader_semantics else self.limits.cell_seconds
-            seconds = min(cell_seconds, left)
+            seconds = min(self.cell_seconds, left)
             before = self.session.counters()
             run = self.session.run(cell.source, timeout=seconds, budget=self.budget,
-                                   interrupt_grace=INTERRUPT_GRACE if nbgrader_semantics else None)
+                                   interrupt_grace=self.interrupt_grace)
             cell.outputs, cell.execution_count = run.outputs, run.execution_count
             if run.output_cut and OUTPUT_LIMIT not in self.events:  # noted once, where the cut begins
                 limit = self.limits.output_bytes
@@ -209,7 +212,7 @@ class NotebookGrading:
             self.replay_deadline = time.monotonic() + self.limits.notebook_seconds
         for source in self.replay:
             left = self.replay_deadline - time.monotonic()
-            run = self.session.run(source, timeout=max(0.0, min(self.limits.cell_seconds, left)))
+            run = self.session.run(source, timeout=max(0.0, min(self.cell_seconds, left)))
             if run.status in STOPPED:  # it behaves differently the second time
                 self.session.restart()
                 self.prepare_kernel()

@@ -18,7 +18,7 @@ from nbgrader.api import InvalidEntry, Student
 from nbgrader.exchange.default.collect import ExchangeCollect
 from sqlalchemy import event
 
-from ..course.student_ids import is_student_id, refusal
+from ..course.student_ids import admitted, is_student_id, refusal
 
 # The student of an exchange folder whose name (<student>+<assignment>+<timestamp>) nbgrader cannot read.
 UNREADABLE = None
@@ -29,21 +29,17 @@ class CheckedCollect(ExchangeCollect):
 
     def _path_to_record(self, path):
         try:
-            record = super()._path_to_record(path)
+            return super()._path_to_record(path)
         except Exception:  # nbgrader stops the whole collect on one folder it cannot read
             return {"username": UNREADABLE, "filename": os.path.basename(path), "timestamp": datetime.datetime.min}
-        return record
 
     def init_src(self):
         super().init_src()
-        kept = []
-        for record in self.src_records:
-            if is_student_id(record["username"]):
-                kept.append(record)
-            else:
-                folder = os.path.join(self.inbound_path, record["filename"])
-                self.log.error(refusal(record["username"], f"exchange folder {folder}"))
-        self.src_records = kept
+        self.src_records = [
+            record for record in self.src_records
+            if admitted(record["username"], f"exchange folder {os.path.join(self.inbound_path, record['filename'])}",
+                        self.log.error)
+        ]
 
 
 def drop_refused_submissions(converter, log) -> None:
@@ -55,9 +51,8 @@ def drop_refused_submissions(converter, log) -> None:
     pattern = re.compile(converter._format_source("(?P<assignment_id>.*)", "(?P<student_id>.*)", escape=True))
     for folder in list(found):
         match = pattern.match(folder)
-        student = match.group("student_id") if match else None
-        if not is_student_id(student):
-            log.error(refusal(student if match else os.path.basename(folder), f"folder {folder}"))
+        student = match.group("student_id") if match else os.path.basename(folder)
+        if not admitted(student, f"folder {folder}", log.error):
             del found[folder]
 
 

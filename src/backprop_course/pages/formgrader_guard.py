@@ -29,6 +29,7 @@ from tornado import web
 
 from .content_policy import (
     REQUEST_NONCE,
+    SELF,
     SUBMITTED_FILE,
     PageNonce,
     as_header,
@@ -130,7 +131,7 @@ def guard_transform(settings: dict, base_url: str, report_uri: str) -> type:
             if not self.nonce.used:
                 return SUBMITTED_FILE
             host = self.request.host if HOST.fullmatch(self.request.host or "") else None
-            connect = f"{self.request.protocol}://{host}{prefix}api/" if host else "'self'"
+            connect = f"{self.request.protocol}://{host}{prefix}api/" if host else SELF
             if self.nonce.page == MANAGEMENT_PAGE:
                 return management_page_policy(self.nonce.value, template_handlers(), connect)
             return grading_page_policy(self.nonce.value, connect)

@@ -21,7 +21,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
 from ..course.contract import Contract
-from ..course.student_ids import is_student_id, refusal
+from ..course.student_ids import admitted
 from ..nbgrader_glue import precomputed
 from ..nbgrader_glue.contracts import contract_notebook
 from ..nbgrader_glue.gradebook import scores_of, submission_scores
@@ -59,9 +59,7 @@ def submissions(coursedir: CourseDirectory, assignment: str,
     student id is refused (course/student_ids.py) is left out, with a line said."""
     found = {}
     for folder in sorted(Path(coursedir.root, coursedir.submitted_directory).glob(f"*/{assignment}")):
-        if not is_student_id(folder.parent.name):
-            if say is not None:
-                say(refusal(folder.parent.name, f"folder {folder}"))
+        if not admitted(folder.parent.name, f"folder {folder}", say or (lambda line: None)):
             continue
         found[folder.parent.name] = sorted(folder.glob("*.ipynb"))
     return found
