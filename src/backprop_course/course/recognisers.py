@@ -5,6 +5,7 @@ on one case (which the notebooks' visible checks then carry as plain numbers).""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .numerics import rel_error
-from .plain import leaves, same_structure, to_plain
+from .plain import Unsupported, leaves, plain, same_structure, to_plain
 
 Cases = list[tuple]
 Results = list[Any]
@@ -47,19 +48,28 @@ def predictions(recognise: Recognise, args: tuple, expected: Any) -> list[Any]:
 
 
 def close(actual: Any, expected: Any) -> bool:
-    """Same structure, and every leaf within MATCH_TOLERANCE."""
+    """Same structure, and every leaf within MATCH_TOLERANCE, compared as plain data: either may be
+    a plain result or a value as a function returns it (tuples, floats, integer arrays)."""
+    actual, expected = plain(actual), plain(expected)
     if not same_structure(actual, expected):
         return False
-    return all(rel_error(a, e) <= MATCH_TOLERANCE for (_, a), (_, e) in zip(leaves(actual), leaves(expected)))
+    return all(_leaf_close(a, e) for (_, a), (_, e) in zip(leaves(actual), leaves(expected)))
+
+
+def _leaf_close(actual: Any, expected: Any) -> bool:
+    if isinstance(actual, Unsupported) or isinstance(expected, Unsupported):  # None, booleans: no numbers
+        return actual == expected
+    return rel_error(actual, expected) <= MATCH_TOLERANCE
 
 
 def mutant(function: Callable) -> Recogniser:
-    """Recognise results that equal function's on every case."""
+    """Recognise results that equal function's on every case (called on copies of the cases, so
+    that a function that changes its arguments changes nothing another recogniser reads)."""
 
     def recognise(cases: Cases, expected: Results, actual: Results) -> bool:
-        return all(close(result, to_plain(function(*args))) for args, result in zip(cases, actual))
+        return all(close(result, to_plain(function(*copy.deepcopy(args)))) for args, result in zip(cases, actual))
 
-    return Recogniser(recognise, lambda args, expected: [function(*args)])
+    return Recogniser(recognise, lambda args, expected: [function(*copy.deepcopy(args))])
 
 
 def any_of(*recognisers: Recognise) -> Recogniser:

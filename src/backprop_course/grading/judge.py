@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,9 +58,10 @@ class CheckVerdict:
 
 
 def expected_results(contract: Contract, function_name: str, cases: list[tuple]) -> list[Any]:
-    """The reference's plain results on the same cases."""
+    """The reference's plain results on the same cases (on copies: a reference that changes its
+    arguments would change what the recognisers read after it)."""
     function = contract.reference_function(function_name)
-    return [to_plain(function(*args)) for args in cases]
+    return [to_plain(function(*copy.deepcopy(args))) for args in cases]
 
 
 def compare(expected: Any, actual: Any, where: str, tolerance: float, values: bool = True) -> Failure | None:
