@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import inspect
+import logging
 import re
 import warnings
 from collections.abc import Callable
@@ -19,7 +20,10 @@ import numpy as np
 
 from .cells import answer_id, test_id, visible_check_id
 from .mistake_ids import GENERIC_HINTS, LIMIT_HINTS
+from .plain import same_structure
 from .recognisers import Cases, Recognise, Results, predictions
+
+log = logging.getLogger(__name__)
 
 # The product's id, part of every hidden case's seed (with the assignment, notebook, function, student).
 COURSE_ID = "backprop-course"
@@ -62,6 +66,18 @@ class Check:
 
 
 @dataclass(frozen=True)
+class GradientOf:
+    """What a graded function is the gradient of (assignment.toml's optional gradient_of): loss, a
+    Python expression in the function's parameters, np and the reference's names, differentiated
+    with respect to the parameters wrt; the result is that gradient, or a tuple of them in wrt's
+    order when wrt is a list. A dict parameter's gradient is a dict with its keys."""
+
+    loss: str
+    wrt: tuple[str, ...]
+    several: bool = False
+
+
+@dataclass(frozen=True)
 class GradedFunction:
     """One function the students write, as the contract names it."""
 
@@ -70,6 +86,7 @@ class GradedFunction:
     points: int
     public_example: str = ""  # arguments in plain sight, as Python text (np and the reference's names)
     checks: tuple[Check, ...] = ()
+    gradient_of: GradientOf | None = None
 
     @property
     def answer_id(self) -> str:
@@ -209,13 +226,23 @@ class Contract:
                     yield mistake.id, recognise
 
     def diagnose(self, function_name: str, cases: Cases, expected: Results, actual: Results) -> str | None:
-        """The first catalog mistake whose recogniser for function_name matches the results, if any."""
+        """The first catalog mistake whose recogniser for function_name matches the results, if any.
+
+        Each recogniser gets its own copy of the cases. One that raises is not this mistake; it is
+        logged, as an author's error where the results have the reference's structure (plain data
+        it must read: `backprop-course check-assignment` finds these before grading), and quietly
+        where they do not (a result too far off for this recogniser to read).
+        """
+        readable = len(actual) == len(expected) and all(map(same_structure, actual, expected))
         for mistake_id, recognise in self.recognisers_of(function_name):
             try:
-                if recognise(cases, expected, actual):
+                if recognise(copy.deepcopy(cases), expected, actual):
                     return mistake_id
-            except (ValueError, TypeError, IndexError, KeyError, AttributeError, FloatingPointError):
-                continue  # a result too far off for this recogniser to read says it is not this mistake
+            except Exception as error:  # an author's code: any error at all, logged and passed over
+                log.log(logging.ERROR if readable else logging.DEBUG,
+                        "assignment %s, function %s: the recogniser of mistake %s raised %s: %s%s", self.name,
+                        function_name, mistake_id, type(error).__name__, error,
+                        "" if readable else " (on a result of another structure than the reference's)")
         return None
 
     def mistake_predictions(self, function_name: str, args: tuple, expected: Any) -> list[tuple[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.abc
 import importlib.util
+import inspect
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .contract import (
     Check,
     Contract,
     GradedFunction,
+    GradientOf,
     Mistake,
     Notebook,
     Tolerances,
@@ -186,7 +188,24 @@ def _function(entry: dict, parts: dict) -> GradedFunction:
               title=spec["title"], parts=_parts(spec.get("parts"), parts, name), mistake=spec.get("mistake", ""))
         for spec in specs
     )
-    return GradedFunction(name, entry["signature"], points, entry.get("public_example", ""), checks)
+    return GradedFunction(name, entry["signature"], points, entry.get("public_example", ""), checks,
+                          _gradient_of(entry.get("gradient_of"), name))
+
+
+def _gradient_of(spec: Any, function: str) -> GradientOf | None:
+    if spec is None:
+        return None
+    wrt = spec.get("wrt") if isinstance(spec, dict) else None
+    names = [wrt] if isinstance(wrt, str) else wrt
+    if (not isinstance(spec, dict) or set(spec) != {"loss", "wrt"} or not isinstance(spec["loss"], str)
+            or not isinstance(names, list) or not names or not all(isinstance(name, str) for name in names)):
+        raise ValueError(f"{function}: gradient_of is {{loss = \"<expression>\", wrt = \"<parameter>\" or "
+                         "[\"<parameter>\", ...]}")
+    try:
+        compile(spec["loss"], "gradient_of", "eval")
+    except SyntaxError as error:
+        raise ValueError(f"{function}: gradient_of's loss is not a Python expression: {error}") from None
+    return GradientOf(spec["loss"], tuple(names), several=isinstance(wrt, list))
 
 
 def _parts(spec: Any, named: dict, function: str):
@@ -225,6 +244,11 @@ def _validate(contract: Contract, where: Path) -> None:
         if notebook.manual_points and not notebook.manual_grade_id:
             problems.append(f"{notebook.name}: manual_points need a manual_grade_id")
     for name, function in contract.functions.items():
+        reference_function = getattr(contract.reference, name, None)
+        if function.gradient_of and callable(reference_function):
+            unknown = set(function.gradient_of.wrt) - set(inspect.signature(reference_function).parameters)
+            if unknown:
+                problems.append(f"{name}: gradient_of's wrt names {sorted(unknown)}, which are not its parameters")
         if name not in contract.makers:
             problems.append(f"{name}: cases.py's CASES has no maker for it")
         if not function.public_example:

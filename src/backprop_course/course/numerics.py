@@ -33,3 +33,23 @@ def centred_difference(loss, x: np.ndarray, step: float) -> np.ndarray:
         x[index] = original
         grad[index] = (upper - lower) / (2.0 * step)
     return grad
+
+
+# How far a reference's gradient may be from centred differences of its loss (with the contract's
+# fd_step) and still agree with them: gradient_error at most this. Truncation (of order fd_step**2)
+# and rounding (of order 1e-16 |loss| / fd_step) stay far below it; a wrong factor, sign, term or
+# transpose does not.
+FD_AGREEMENT = 1e-6
+
+
+def gradient_error(analytic, numerical) -> float:
+    """max |analytic - numerical| relative to the largest |numerical| (at least REL_ERROR_FLOOR):
+    measured against the gradient as a whole, since its tiny entries carry the differences' rounding."""
+    analytic = np.asarray(analytic, dtype=np.float64)
+    numerical = np.asarray(numerical, dtype=np.float64)
+    if analytic.shape != numerical.shape:
+        raise ValueError(f"gradient_error needs equal shapes, got {analytic.shape} and {numerical.shape}")
+    if analytic.size == 0:
+        return 0.0
+    scale = max(REL_ERROR_FLOOR, float(np.max(np.abs(numerical))))
+    return float(np.max(np.abs(analytic - numerical))) / scale
