@@ -26,10 +26,12 @@ def _assignments(course: CourseDir, args: argparse.Namespace) -> list[CourseDir]
 def _build_source(course: CourseDir, args: argparse.Namespace) -> int:
     from .authoring.build import build_source
 
+    failed = False
     for one in _assignments(course, args):
         for path in build_source(one):
             print(f"wrote {path.relative_to(course.root)}")
-    return 0
+        failed |= not _checked_after_build(one)
+    return 1 if failed else 0
 
 
 def _generate(course: CourseDir, args: argparse.Namespace) -> int:
@@ -104,6 +106,32 @@ def _new_assignment(course: CourseDir, args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_assignment(course: CourseDir, args: argparse.Namespace) -> int:
+    from .authoring.assignment_check import check_assignment
+    from .course.loading import ContractError
+
+    if args.name not in course.assignment_names:
+        print(f"backprop-course check-assignment: the course has no folder assignments/{args.name}/ "
+              f"(its assignments: {', '.join(course.assignment_names) or 'none'})")
+        return 2
+    try:
+        report = check_assignment(course.of(args.name))
+    except ContractError as error:
+        print(f"backprop-course check-assignment: {error}")
+        return 1
+    print("\n".join(report.lines()))
+    return 0 if report.ok else 1
+
+
+def _checked_after_build(course: CourseDir) -> bool:
+    """check-assignment's checks of the assignment just built: its problems printed; whether none."""
+    from .authoring.assignment_check import check_assignment
+
+    report = check_assignment(course)
+    print("\n".join(report.summary()))
+    return report.ok
+
+
 def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
     from .authoring.catalog_page import write_catalog_page
 
@@ -132,6 +160,8 @@ COMMANDS = {
     "build-samples": (_build_samples, "write the sample submissions under samples/ from release/"),
     "demo": (_demo, "the whole instructor pipeline on the sample submissions"),
     "new-assignment": (_new_assignment, "start assignments/NAME/ from a small working example, built at once"),
+    "check-assignment": (_check_assignment, "find an assignment's silent traps: a table of its mistakes (caught "
+                                            "by the hidden cases, by the check cells, confused with) and its problems"),
     "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
     "autograde": (_autograde, "grade all submissions concurrently (nbgrader autograde, one gradebook writer)"),
     "report": (_report, "HTML report of scores and mistakes (reports/ASSIGNMENT.html) and nbgrader export"),
@@ -147,6 +177,7 @@ COMMAND_ARGUMENTS = {
     "generate": [ONE_ASSIGNMENT],
     "build-samples": [ONE_ASSIGNMENT],
     "new-assignment": [(("name",), {"help": "the new assignment's nbgrader id, e.g. softmax"})],
+    "check-assignment": [(("name",), {"help": "the assignment to check, e.g. backprop"})],
     "report": [(("assignment",), {"help": "the assignment to report on, e.g. backprop"})],
     "autograde": [
         (("assignment",), {"help": "the assignment to grade, e.g. backprop"}),

@@ -1,24 +1,24 @@
 """Every assignment of the repository's course, for the tests that hold for any of them
 (tests/test_assignment_battery.py): discovered from the assignments/ folder through the package's
 loader, with the pieces those tests read (the mistakes module, a representative mutant of each
-mistake, the hidden cases of a seed) and the assignment's corpus, tests/corpora/<assignment>.py,
-where it has one."""
+mistake, the hidden cases of a seed: the package's, which check-assignment reads too) and the
+assignment's corpus, tests/corpora/<assignment>.py, where it has one."""
 
 from __future__ import annotations
 
-import copy
 import importlib
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-import numpy as np
-
+from backprop_course.authoring.assignment_check.mutants import (  # noqa: F401 - the tests' names for them
+    has_mutant_table,
+    mistakes_module,
+    representative_mutants,
+    same_results,
+    seeded_cases,
+)
 from backprop_course.course.contract import Contract
-from backprop_course.course.numerics import rel_error
 from backprop_course.course.paths import CourseDir
-from backprop_course.course.plain import Unsupported, leaves, same_structure, to_plain
-from backprop_course.course.recognisers import MATCH_TOLERANCE, predictions
 
 from . import REPO_COURSE, REPO_ROOT
 
@@ -34,86 +34,8 @@ def contract_of(assignment: str) -> Contract:
     return course_of(assignment).contract
 
 
-def mistakes_module(contract: Contract) -> ModuleType:
-    """The assignment's mistakes.py, as the loader imported it."""
-    return importlib.import_module(contract.reference.__package__ + ".mistakes")
-
-
 def corpus_of(assignment: str) -> ModuleType | None:
     """tests/corpora/<assignment>.py, or None where the assignment has no corpus."""
     if not (CORPORA / f"{assignment}.py").is_file():
         return None
     return importlib.import_module(f"{__package__.rsplit('.', 1)[0]}.corpora.{assignment}")
-
-
-def seeded_cases(contract: Contract, function_name: str, seed: int) -> list[tuple]:
-    """Hidden cases of function_name as the makers draw them from one seed (fresh arrays on every call)."""
-    rng = np.random.default_rng(seed)
-    return [contract.makers[function_name](rng, case) for case in range(contract.tolerances.cases_per_function)]
-
-
-def same_results(first, second, equal_nan: bool = False) -> bool:
-    """Plain results of the same structure whose leaves agree within match_tolerance (NaN at the
-    same places counts as equal when equal_nan)."""
-    first, second = to_plain(first), to_plain(second)
-    if not same_structure(first, second):
-        return False
-    for (_, a), (_, b) in zip(leaves(first), leaves(second)):
-        if isinstance(a, Unsupported) or isinstance(b, Unsupported):  # None, a string: no number to compare
-            if a != b:
-                return False
-            continue
-        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-        if equal_nan:
-            nan_a, nan_b = ~np.isfinite(a), ~np.isfinite(b)
-            if not np.array_equal(nan_a, nan_b) or not np.array_equal(a[nan_a], b[nan_b], equal_nan=True):
-                return False
-            a, b = a[~nan_a], b[~nan_b]
-        if not rel_error(a, b) <= MATCH_TOLERANCE:  # NaN compares false: not the same
-            return False
-    return True
-
-
-def has_mutant_table(contract: Contract) -> bool:
-    """Whether the assignment's mistakes.py has MUTANTS, {mistake id: (graded function, mutant)}."""
-    return hasattr(mistakes_module(contract), "MUTANTS")
-
-
-def representative_mutants(contract: Contract) -> dict[tuple[str, str], Callable]:
-    """{(mistake id, graded function): what a student making the mistake computes}.
-
-    From the mistakes.py's MUTANTS table where it has one; otherwise from the catalog: for each
-    recogniser that predicts the mistake's whole result on the hidden cases, its first prediction
-    (for a mutant(f), f's result). Mistakes recognised only by a property have none there.
-    """
-    if has_mutant_table(contract):
-        table = mistakes_module(contract).MUTANTS
-        return {(mistake_id, name): function for mistake_id, (name, function) in table.items()}
-    found = {}
-    for mistake in contract.own_mistakes:
-        for name, recognise in mistake.recognisers:
-            if _predicts(contract, name, recognise):
-                found[(mistake.id, name)] = _predicted_mutant(contract, name, recognise)
-    return found
-
-
-def _predicted_mutant(contract: Contract, function_name: str, recognise) -> Callable:
-    reference_function = contract.reference_function(function_name)
-
-    def mistaken(*args):
-        expected = reference_function(*copy.deepcopy(args))
-        with np.errstate(all="ignore"):
-            return predictions(recognise, copy.deepcopy(args), expected)[0]
-
-    return mistaken
-
-
-def _predicts(contract: Contract, function_name: str, recognise) -> bool:
-    args = seeded_cases(contract, function_name, 0)[0]
-    expected = contract.reference_function(function_name)(*copy.deepcopy(args))
-    with np.errstate(all="ignore"):
-        found = predictions(recognise, copy.deepcopy(args), expected)
-    if not found:
-        return False
-    # A part it cannot tell (...) is no plain result.
-    return not any(isinstance(leaf, Unsupported) for _, leaf in leaves(to_plain(found[0])))

@@ -1,24 +1,19 @@
 """Running a released check cell in a plain Python namespace, as a student's notebook would: the
 released given cell (which imports the released helper module), the solutions' answers for the
-other functions, the student's answer, then the check cell. For any assignment of a course."""
+other functions, the student's answer, then the check cell (the package's run_check_cell, which
+check-assignment runs on the built notebooks). For any assignment of a course."""
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
-import io
-import re
-import signal
 import sys
-import warnings
 from pathlib import Path
 
 import nbformat
 
+from backprop_course.authoring.assignment_check.check_cells import MISTAKE_ID, run_check_cell
 from backprop_course.course.paths import CourseDir
-
-# An id a check cell prints when it names a mistake: "[loss-sum-not-mean]".
-MISTAKE_ID = re.compile(r"\[([a-z][a-z0-9-]*)\]")
 
 
 @contextlib.contextmanager
@@ -46,37 +41,11 @@ def run_check(course: CourseDir, function_name: str, student_code: str | None) -
     """What the released check cell of function_name shows when the student's answer is student_code
     (None: the solution)."""
     notebook = course.contract.notebook_of[function_name]
-    release, solutions = cells_by_id(course.release, notebook), cells_by_id(course.solutions, notebook)
-    output = io.StringIO()
-    with released_helper_module(course), contextlib.redirect_stdout(output), _time_limit(60), \
-            warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # what numpy warns of a student's code (log of a negative, ...)
-        namespace: dict = {}
-        exec(release["given_code"].source, namespace)
-        for function in notebook.functions:
-            code = solutions[function.answer_id].source
-            if function.name == function_name and student_code is not None:
-                code = student_code
-            exec(code, namespace)
-        try:
-            exec(release[f"check_{function_name}"].source, namespace)
-        except Exception as error:  # what the notebook would show under the cell
-            print(f"{type(error).__name__}: {error}")
-    return output.getvalue()
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: int):
-    def stop(signum, frame):
-        raise TimeoutError(f"the check ran longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    cells = {cell_id: cell.source for cell_id, cell in cells_by_id(course.release, notebook).items()}
+    cells.update({function.answer_id: cells_by_id(course.solutions, notebook)[function.answer_id].source
+                  for function in notebook.functions})
+    with released_helper_module(course):
+        return run_check_cell(cells, notebook, function_name, student_code, seconds=60)[1]
 
 
 def check_cell_outcomes(course: CourseDir, entries, exceptions) -> tuple[int, list[str], str]:
