@@ -42,14 +42,11 @@ def centred_difference(loss, x: np.ndarray, step: float) -> np.ndarray:
 FD_AGREEMENT = 1e-6
 
 
-def gradient_error(analytic, numerical) -> float:
-    """max |analytic - numerical| relative to the largest |numerical| (at least REL_ERROR_FLOOR):
-    measured against the gradient as a whole, since its tiny entries carry the differences' rounding."""
-    analytic = np.asarray(analytic, dtype=np.float64)
-    numerical = np.asarray(numerical, dtype=np.float64)
+def gradient_error(analytic: np.ndarray, numerical: np.ndarray) -> float:
+    """max |analytic - numerical| relative to the largest |numerical| (at least REL_ERROR_FLOOR), for
+    float64 arrays of one shape: measured against the gradient as a whole, since its tiny entries
+    carry the differences' rounding."""
     if analytic.shape != numerical.shape:
-        raise ValueError(f"gradient_error needs equal shapes, got {analytic.shape} and {numerical.shape}")
-    if analytic.size == 0:
-        return 0.0
-    scale = max(REL_ERROR_FLOOR, float(np.max(np.abs(numerical))))
-    return float(np.max(np.abs(analytic - numerical))) / scale
+        raise ValueError(f"gradient_error compares arrays of one shape, got {analytic.shape} and {numerical.shape}")
+    scale = max([REL_ERROR_FLOOR, *np.abs(numerical).ravel()])
+    return max([0.0, *np.abs(analytic - numerical).ravel()]) / scale
