@@ -1,7 +1,7 @@
 """`backprop-course check-assignment`: a small assignment written here, with the traps of issue 28
-put in one at a time (a reference that changes its arguments, a recogniser that reads plain data
-as the reference's tuples, a reference gradient that is not its loss's, two mistakes that cannot
-be told apart), each named by the check; the fixed version passes, and so do the shipped
+put in one at a time (a reference or a given helper that changes its arguments, a recogniser that
+reads plain data as the reference's tuples, a reference gradient that is not its loss's, two
+mistakes that cannot be told apart), each named by the check; the fixed version passes, and so do the shipped
 assignments. The table is checked against the contract, the grader's log against a recogniser
 that raises, and the build and the command once each through the command line."""
 
@@ -37,7 +37,7 @@ cases_per_function = 4
 
 [[notebooks]]
 name = "optim"
-given = []
+given = ["decay"]
 
 [[notebooks.functions]]
 name = "momentum_step"
@@ -77,11 +77,16 @@ REFERENCE = '''
 import numpy as np
 
 
+def decay(velocity, momentum):
+    """The velocity, decayed (a given helper)."""
+    return momentum * velocity
+
+
 def momentum_step(w, dw, config):
     """SGD with momentum: the new weights and the config with the new velocity."""
     ### BEGIN SOLUTION
     config = dict(config)
-    velocity = config["momentum"] * config["velocity"] - config["learning_rate"] * dw
+    velocity = decay(config["velocity"], config["momentum"]) - config["learning_rate"] * dw
     config["velocity"] = velocity
     return w + velocity, config
     ### END SOLUTION
@@ -173,6 +178,8 @@ print("quadratic_grad: visible checks passed")
 TRAPS = {
     "changes-arguments": ("reference.py", ("    config = dict(config)\n", "")),
     "recogniser-raises": ("mistakes.py", ("close(got, [wanted[0], config])", "close(got, wanted[:1] + (config,))")),
+    "helper-changes-arguments": ("reference.py", ("    return momentum * velocity\n",
+                                                  "    velocity *= momentum\n    return velocity\n")),
     "wrong-gradient": ("reference.py", ("return 0.5 * (A + A.T) @ w", "return A @ w")),
     "twin-mistakes": ("mistakes.py", ('    "grad-not-symmetrised"',
                                       '    "velocity-twice": (("momentum_step", mutant(_not_decayed)),),\n'
@@ -240,6 +247,14 @@ def test_a_reference_that_changes_its_arguments_is_named_and_nothing_else(tmp_pa
                      "on its hidden case 0 of student ''; work on a copy (x = x.copy(), d = dict(d)) and return "
                      "what changes"], lines
     assert all(row.hidden == "yes" for row in report.rows), report.rows
+
+
+def test_a_given_helper_that_changes_its_arguments_is_named(tmp_path):
+    """The reference that calls it changes its arguments too, through it."""
+    _, lines = trapped(tmp_path, "helper-changes-arguments")
+    assert sorted(line.split(": ", 2)[1] for line in lines) == ["given helper decay", "momentum_step"], lines
+    helper = next(line for line in lines if ": given helper decay: " in line)
+    assert "changes its arguments (velocity), called by momentum_step on its hidden case 0 of student ''" in helper
 
 
 def test_a_recogniser_that_raises_on_plain_data_is_named(tmp_path):

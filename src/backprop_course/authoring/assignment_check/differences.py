@@ -37,7 +37,7 @@ def gradient_problems(subject: Subject, function_names) -> tuple[list[Problem], 
                     found = _case_problem(contract, name, args)
                 except Exception as error:
                     found = f"the loss raised {type(error).__name__}: {error}"
-                checked += found == ""
+                checked += found is not None
                 skipped += found is None
                 if found:
                     problems.append(Problem(subject.file("reference.py"), name, f"{found} on its {where}", FIX))

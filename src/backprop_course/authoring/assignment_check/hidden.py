@@ -22,19 +22,20 @@ class Hidden:
     problems: list[Problem] = field(default_factory=list)
 
 
-def hidden_outcomes(subject: Subject, function_names) -> dict[tuple[str, str], Hidden]:
-    found = {}
+def hidden_outcomes(subject: Subject, function_names) -> tuple[dict[tuple[str, str], Hidden], list[Problem]]:
+    """What grading made of each (mistake, function)'s mutant; and the pairs of mutants it cannot tell apart."""
+    found, pairs = {}, []
     for name in function_names:
         for mistake_id in subject.mutants_of(name):
             found[(mistake_id, name)] = _graded(subject, name, mistake_id)
         for (first, second), students in _ambiguous_pairs(subject, name).items():
             for one, other in ((first, second), (second, first)):
                 found[(one, name)].confused.add(other)
-            found[(first, name)].problems.append(Problem(
+            pairs.append(Problem(
                 subject.file("cases.py"), f"the cases of {name}",
                 f"{first} and {second} give the same results on the hidden cases of {_students(students)}",
                 "make a case that tells them apart, or merge the two mistakes"))
-    return found
+    return found, pairs
 
 
 def _graded(subject: Subject, name: str, mistake_id: str) -> Hidden:

@@ -22,14 +22,16 @@ COPY_TODO = "work on a copy (x = x.copy(), d = dict(d)) and return what changes"
 SEED_TODO = "draw from the seeded generator it is given (or a seed argument), never from global random state"
 
 
-def changed_arguments(function: Callable, before: tuple, after: tuple) -> list[str]:
-    """The names of the arguments that differ between before and after."""
+def changed_arguments(function: Callable, before: tuple[tuple, dict], after: tuple[tuple, dict]) -> list[str]:
+    """The names of the arguments, (positional, keyword) before and after a call, that differ."""
     try:
         names = list(inspect.signature(function).parameters)
     except (TypeError, ValueError):
         names = []
-    return [names[index] if index < len(names) else f"argument {index + 1}"
-            for index, (old, new) in enumerate(zip(before, after)) if not same_inputs(old, new)]
+    pairs = [(names[index] if index < len(names) else f"argument {index + 1}", old, new)
+             for index, (old, new) in enumerate(zip(before[0], after[0]))]
+    pairs += [(key, value, after[1][key]) for key, value in before[1].items()]
+    return [name for name, old, new in pairs if not same_inputs(old, new)]
 
 
 class _Watch:
@@ -50,7 +52,7 @@ class _Watch:
             before = copy.deepcopy((args, kwargs))
             result = function(*args, **kwargs)
             again = function(*copy.deepcopy(before[0]), **copy.deepcopy(before[1]))
-            changed = changed_arguments(function, (*before[0], *before[1].values()), (*args, *kwargs.values()))
+            changed = changed_arguments(function, before, (args, kwargs))
             if changed:
                 self.problems[name] = Problem(self.subject.file("reference.py"), f"given helper {name}",
                                               f"changes its arguments ({', '.join(changed)}), called {self.where}",
@@ -135,7 +137,7 @@ def _call_problem(subject: Subject, function: Callable, name: str, label: str, c
     """What is wrong with one call: (arguments before, after, result, result of a second call)."""
     before, args, result, again = call
     where = subject.file("reference.py")
-    changed = changed_arguments(function, before, args)
+    changed = changed_arguments(function, (before, {}), (args, {}))
     if changed:
         return Problem(where, name, f"the reference changes its arguments ({', '.join(changed)}) on its {label}",
                        COPY_TODO)

@@ -64,12 +64,12 @@ def _predicted_mutant(contract: Contract, function_name: str, recognise) -> Call
 
 
 def _predicts(contract: Contract, function_name: str, recognise) -> bool:
-    args = seeded_cases(contract, function_name, 0)[0]
-    expected = contract.reference_function(function_name)(*copy.deepcopy(args))
     try:
+        args = seeded_cases(contract, function_name, 0)[0]
+        expected = contract.reference_function(function_name)(*copy.deepcopy(args))
         with np.errstate(all="ignore"):
             found = predictions(recognise, copy.deepcopy(args), expected)
-    except Exception:  # a prediction that raises: check-assignment reports it; no mutant from it
+    except Exception:  # a maker, reference or prediction that raises: check-assignment says which; no mutant
         return False
     if not found:
         return False

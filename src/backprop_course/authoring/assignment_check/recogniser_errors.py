@@ -17,17 +17,17 @@ PLAIN_TODO = ("read results as plain data: tuples arrive as lists, numbers as fl
               "strings (compare with course/recognisers.py's close or course/plain.py's same_structure)")
 
 
-def recogniser_problems(subject: Subject, function_names) -> list[Problem]:
-    """One problem per (mistake, function) whose recogniser or prediction raises."""
-    problems = []
+def recogniser_problems(subject: Subject, function_names) -> dict[tuple[str, str], Problem]:
+    """{(mistake, function): its problem} where the recogniser or its prediction raises."""
+    problems = {}
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         for name in function_names:
             for mistake_id, recognise in subject.contract.recognisers_of(name):
                 found = _first_error(subject, name, recognise)
                 if found:
-                    problems.append(Problem(subject.file("mistakes.py"), f"the recogniser of {mistake_id} for {name}",
-                                            found, PLAIN_TODO))
+                    problems[(mistake_id, name)] = Problem(
+                        subject.file("mistakes.py"), f"the recogniser of {mistake_id} for {name}", found, PLAIN_TODO)
     return problems
 
 

@@ -86,12 +86,14 @@ def check_assignment(course: CourseDir) -> CheckReport:
         problems, broken, uncalled = inputs_problems(subject)
         functions = [name for name in contract.functions if name not in broken]
         problems += _catalog_problems(subject)
-        problems += recogniser_problems(subject, functions)
-        hidden = hidden_outcomes(subject, functions)
+        raised = recogniser_problems(subject, functions)
+        hidden, pair_problems = hidden_outcomes(subject, functions)
         before, cell_problems = check_cell_outcomes(subject, functions)
         gradient_found, gradient_line = gradient_problems(subject, functions)
-    problems += [problem for outcome in hidden.values() for problem in outcome.problems]
-    problems += cell_problems + gradient_found
+    problems += raised.values()
+    # A mutant whose recogniser raised is named something else: that problem says why.
+    problems += [problem for key, outcome in hidden.items() if key not in raised for problem in outcome.problems]
+    problems += pair_problems + cell_problems + gradient_found
     rows = [_row(subject, mistake.id, hidden, before, broken) for mistake in contract.own_mistakes]
     notes = [f"hidden cases of {len(subject.students)} students, {len(subject.mutants)} mutants", gradient_line]
     notes += [f"given helpers that neither the reference nor a public example calls, so not checked: "
