@@ -38,6 +38,9 @@ def hidden_test_cell(notebook: Notebook, check: Check) -> nbformat.NotebookNode:
     unit = "point" if check.points == 1 else "points"
     contract = notebook.contract
     example = contract.functions[check.function].public_example
+    written = f"assert_implemented({check.function}, {example})"
+    if contract.functions[check.function].scenario is not None:  # its steps, played on the public example
+        written = f'assert_plays("{check.function}", {example})'
     source = f"""
 # Hidden tests grade the {check.title} of {check.function} here ({check.points} {unit}).
 # Until then this cell checks that the function is written.
@@ -45,7 +48,7 @@ def hidden_test_cell(notebook: Notebook, check: Check) -> nbformat.NotebookNode:
 import backprop_course.nbgrader_glue.hidden_tests as _backprop_hidden_tests
 _backprop_score = _backprop_hidden_tests.grade("{contract.name}", "{check.function}", "{check.name}", globals())
 ### END HIDDEN TESTS
-assert_implemented({check.function}, {example})
+{written}
 ### BEGIN HIDDEN TESTS
 _backprop_score
 ### END HIDDEN TESTS

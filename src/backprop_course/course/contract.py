@@ -6,6 +6,7 @@ nbgrader's assignment id (the folder's name), never this object."""
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import inspect
 import re
@@ -20,6 +21,7 @@ import numpy as np
 from .cells import answer_id, test_id, visible_check_id
 from .mistake_ids import GENERIC_HINTS, LIMIT_HINTS
 from .recognisers import Cases, Recognise, Results, predictions
+from .scenario import Scenario
 
 # The product's id, part of every hidden case's seed (with the assignment, notebook, function, student).
 COURSE_ID = "backprop-course"
@@ -70,6 +72,7 @@ class GradedFunction:
     points: int
     public_example: str = ""  # arguments in plain sight, as Python text (np and the reference's names)
     checks: tuple[Check, ...] = ()
+    scenario: Scenario | None = None  # when graded through steps (scenario.py) rather than by a call
 
     @property
     def answer_id(self) -> str:
@@ -170,7 +173,8 @@ class Contract:
     # ----- the reference and the cases ----------------------------------------------------------
 
     def reference_function(self, name: str) -> Callable:
-        return getattr(self.reference, name)
+        """The reference's function, class or (Class.method) method of that name."""
+        return functools.reduce(getattr, name.split("."), self.reference)
 
     def given_code(self, names: tuple[str, ...]) -> str:
         """The source of the reference's functions named in names, without solution markers."""
