@@ -246,7 +246,8 @@ def layers_course(tmp_path_factory):
 ])
 def test_the_check_cells_name_a_pairs_mistakes_before_submission(layers_course, old, new, shown):
     answers = answers_from_source(OWN_CACHE.replace(old, new))
-    outputs = [run_cells(layers_course, "affine", answers, f"check_{name}") for name in LAYERS.functions]
+    outputs = [run_cells(layers_course, "affine", answers, function.visible_check_id)
+               for function in LAYERS.functions.values()]
     assert all(output == "" for output in outputs) if not shown else any(shown in output for output in outputs)
 
 
@@ -257,18 +258,57 @@ def test_a_graded_cell_of_the_release_says_which_answer_is_not_written_yet(layer
     assert run_cells(layers_course, "affine", answers_from_source(OWN_CACHE), "test_affine_backward_dx") == ""
 
 
+@pytest.fixture(scope="module")
+def engine_course(tmp_path_factory):
+    return course_with(tmp_path_factory.mktemp("objects"), "engine")
+
+
+@pytest.mark.parametrize(("code", "shown"), [
+    (VALUE, ""),
+    (STACK_SORT, ""),
+    (VALUE.replace("self.grad += other.data * out.grad", "self.grad = other.data * out.grad"), "[grad-assigned]"),
+    (VALUE.replace("            if node not in visited:\n", "            if True:\n"), "[no-visited-set]"),
+])
+def test_the_check_cells_name_a_classs_mistakes_before_submission(engine_course, code, shown):
+    outputs = [run_cells(engine_course, "engine", answers_from_source(code), function.visible_check_id)
+               for function in ENGINE.functions.values()]
+    printed = "".join(outputs)
+    assert printed.count("visible checks passed") == len(outputs) - (1 if shown else 0), printed
+    assert (shown in printed) if shown else "[" not in printed, printed
+
+
+def test_a_class_is_written_in_one_answer_cell_before_its_first_methods_checks(engine_course):
+    cells = [cell.id for cell in source_notebook(engine_course, "engine").cells]
+    assert cells.count("answer_Value") == 1
+    assert cells.index("lesson_Value___add__") < cells.index("answer_Value") < cells.index("check_Value___add__")
+    stub = VALUE.replace("        ### BEGIN SOLUTION\n        order, visited = [], set()",
+                         "        raise NotImplementedError()\n        order, visited = [], set()")
+    shown = run_cells(engine_course, "engine", answers_from_source(stub), "test_Value_backward_grads")
+    assert shown.startswith("AssertionError: Value.backward cannot be checked yet: backward raises"), shown
+
+
 # ----- in a sandboxed kernel ---------------------------------------------------------------------------
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(sandbox_problem() is not None, reason=str(sandbox_problem()))
-def test_a_student_designed_cache_gets_full_marks_in_a_sandboxed_kernel(layers_course):
+def test_a_student_designed_cache_and_a_class_are_graded_in_a_sandboxed_kernel(layers_course, engine_course):
+    """The layers notebook with a cache of the student's own, and with a mistake of the pair; the
+    engine notebook with a Value whose traversal is right and whose __mul__ assigns gradients."""
     graded = {}
-    for student, code in (("own-cache", OWN_CACHE), ("db-mean", OWN_CACHE.replace("sum(axis=0)", "mean(axis=0)"))):
-        nb = fill_answers(source_notebook(layers_course, "affine"), answers_from_source(code))
-        grading = grade_notebook(nb, "affine", student, sandboxed=True, contract=layers_course.contract)
+    students = (("own-cache", layers_course, "affine", OWN_CACHE),
+                ("db-mean", layers_course, "affine", OWN_CACHE.replace("sum(axis=0)", "mean(axis=0)")),
+                ("assigns", engine_course, "engine",
+                 VALUE.replace("self.grad += other.data", "self.grad = other.data")))
+    for student, course, notebook, code in students:
+        nb = fill_answers(source_notebook(course, notebook), answers_from_source(code))
+        grading = grade_notebook(nb, notebook, student, sandboxed=True, contract=course.contract)
         graded[student] = {cell.id: (float(cell.outputs[-1].data["text/plain"]), cell.outputs[0].text)
                            for cell in grading.nb.cells if is_graded_test(cell)}
     assert sum(points for points, _ in graded["own-cache"].values()) == POINTS["layers"]
     assert sum(points for points, _ in graded["db-mean"].values()) == POINTS["layers"] - 1
     assert "[affine-db-mean]" in graded["db-mean"]["test_affine_backward_db"][1]
+    assert {cell: points for cell, (points, _) in graded["assigns"].items()} == {
+        "test_Value___add___data": 1.0, "test_Value___add___local": 1.0, "test_Value___mul___data": 1.0,
+        "test_Value___mul___local": 0.0, "test_Value_backward_grads": 3.0}
+    assert "[grad-assigned]" in graded["assigns"]["test_Value___mul___local"][1]

@@ -58,22 +58,21 @@ def source_notebook(course: CourseDir, notebook: str) -> nbformat.NotebookNode:
 def run_cells(course: CourseDir, notebook: str, answers: dict[str, str], cell_id: str) -> str:
     """What a cell of the source notebook shows when the answer cells named in answers hold the
     student's code: the cells up to it run in order in one namespace (graded cells' hidden lines
-    left out), quietly; its error, if any, as the notebook shows it."""
-    output = io.StringIO()
+    left out); its printed output and its error, if any, as the notebook shows them."""
     namespace: dict = {}
-    with helper_module_importable(course.contract), contextlib.redirect_stdout(output):
+    with helper_module_importable(course.contract):
         for cell in source_notebook(course, notebook).cells:
             if cell.cell_type != "code":
                 continue
-            source = answers.get(cell.id, _without_hidden_lines(cell.source))
-            try:
-                exec(source, namespace)
-            except Exception as error:  # what the notebook would show under the cell
-                if cell.id == cell_id:
+            output = io.StringIO()
+            with contextlib.redirect_stdout(output):
+                try:
+                    exec(answers.get(cell.id, _without_hidden_lines(cell.source)), namespace)
+                except Exception as error:  # what the notebook would show under the cell
                     print(f"{type(error).__name__}: {error}")
             if cell.id == cell_id:
-                break
-    return output.getvalue()
+                return output.getvalue()
+    raise LookupError(f"no code cell {cell_id} in {notebook}")
 
 
 def _without_hidden_lines(source: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import nbformat
 
-from ..course.cells import GIVEN_CELL_ID, answer_id, visible_check_id
+from ..course.cells import GIVEN_CELL_ID, answer_id, lesson_id, visible_check_id
 from ..course.contract import Check, Notebook
 from ..course.helper_module import helper_import
 from .cells import code_cell, markdown_cell
@@ -74,7 +74,10 @@ def check_exercises(lesson: Lesson, notebook: Notebook) -> None:
 def expand(cell: LessonCell, notebook: Notebook) -> list[nbformat.NotebookNode]:
     """The notebook cells of one lesson cell (see the module's docstring for exercises)."""
     if cell.role == "exercise" and cell.cell_type == "markdown":
-        return [markdown_cell(f"lesson_{cell.exercise}", cell.source), answer_cell(notebook, cell.exercise)]
+        written_with = next(function.name for function in notebook.functions
+                            if function.answer_id == answer_id(cell.exercise))  # a method: its class's first
+        answer = [answer_cell(notebook, cell.exercise)] if written_with == cell.exercise else []
+        return [markdown_cell(lesson_id(cell.exercise), cell.source), *answer]
     if cell.role == "exercise":
         return [
             code_cell(visible_check_id(cell.exercise), cell.source, locked=True),

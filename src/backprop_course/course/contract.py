@@ -181,8 +181,9 @@ class Contract:
         return "\n\n".join(SOLUTION_MARKER.sub("", inspect.getsource(self.reference_function(name))) for name in names)
 
     def solution_source(self, name: str) -> str:
-        """The reference's source of a graded function, its solution between the markers."""
-        return inspect.getsource(self.reference_function(name))
+        """The reference's source of a graded function (of its class, for a method), its solution
+        between the markers."""
+        return inspect.getsource(self.reference_function(name.split(".")[0]))
 
     def seed_for(self, function_name: str, student_id: str = "") -> int:
         """A seed from the course, assignment, notebook, function and student: stable across runs."""

@@ -11,6 +11,7 @@ class Value:
         self._backward = lambda: None
 
     def __add__(self, other):
+        ### BEGIN SOLUTION
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other))
 
@@ -20,8 +21,10 @@ class Value:
 
         out._backward = _backward
         return out
+        ### END SOLUTION
 
     def __mul__(self, other):
+        ### BEGIN SOLUTION
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data * other.data, (self, other))
 
@@ -31,8 +34,10 @@ class Value:
 
         out._backward = _backward
         return out
+        ### END SOLUTION
 
     def backward(self):
+        ### BEGIN SOLUTION
         order, visited = [], set()
 
         def visit(node):
@@ -46,3 +51,4 @@ class Value:
         self.grad = 1.0
         for node in reversed(order):
             node._backward()
+        ### END SOLUTION
