@@ -13,6 +13,7 @@ import pytest
 from backprop_course.authoring.samples import answers_from_source, fill_answers
 from backprop_course.course.cells import is_graded_test
 from backprop_course.grading.notebook_grading import grade_notebook
+from backprop_course.nbgrader_glue.hidden_tests import grade
 from backprop_course.sandbox.sandbox import sandbox_problem
 
 from .support.grading import verdicts_of
@@ -285,6 +286,22 @@ def test_a_class_is_written_in_one_answer_cell_before_its_first_methods_checks(e
                          "        raise NotImplementedError()\n        order, visited = [], set()")
     shown = run_cells(engine_course, "engine", answers_from_source(stub), "test_Value_backward_grads")
     assert shown.startswith("AssertionError: Value.backward cannot be checked yet: backward raises"), shown
+
+
+def test_a_notebook_grades_a_class_itself_as_nbgrader_validate_runs_it(engine_course, monkeypatch, capsys):
+    """The hidden test lines (nbgrader validate of the source): a class redefined between two cells
+    is graded again."""
+    monkeypatch.chdir(engine_course.source)
+    namespace: dict = {}
+
+    def graded(code: str) -> float:
+        exec(code, namespace)
+        return sum(grade("engine", name, check.name, namespace) for name, checks in ENGINE.checks.items()
+                   for check in checks)
+
+    assert graded(VALUE) == POINTS["engine"]
+    assert graded(VALUE.replace("self.grad += other.data", "self.grad = other.data")) == POINTS["engine"] - 2
+    assert "[grad-assigned]" in capsys.readouterr().out
 
 
 # ----- in a sandboxed kernel ---------------------------------------------------------------------------
