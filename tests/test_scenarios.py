@@ -12,7 +12,7 @@ from backprop_course.course.loading import ContractError, load_contract_folder
 from backprop_course.course.plain import Unsupported
 from backprop_course.grading.kernel_calls import answer_call, kernel_side_code, read_outcomes, scenario_side_code
 from backprop_course.in_kernel import kernel_side
-from backprop_course.in_kernel.scenarios import run_plays
+from backprop_course.in_kernel.scenarios import run_plays, unless_objects
 from backprop_course.in_kernel.steps import play_steps
 
 from .support.objects import FOLDERS, OWN_CACHE
@@ -125,6 +125,24 @@ def test_the_steps_call_the_students_own_function_while_stand_ins_answer_its_cal
     assert len(outcome["value"]["cache"]) == 4  # the student's own cache design
     assert np.array_equal(outcome["value"]["inside"], np.full((2, 2), 7.0))
     assert namespace["affine_forward"] is students
+
+
+def test_a_callee_given_objects_is_the_students_own_since_objects_never_leave():
+    """A stand-in answered from outside can take plain data only: given an object, the student's
+    own function runs instead (and given plain data, the stand-in)."""
+    code = NODE + "\ndef double(v):\n    return Node(2 * v.data) if isinstance(v, Node) else 2 * v\n" \
+        "\ndef twice(v):\n    return double(v)\n"
+    scenario = {"inputs": ["x"], "steps": [
+        {"let": "a", "call": "Node", "args": ["$x"]},
+        {"let": "b", "call": "twice", "args": ["$a"]},
+        {"let": "c", "call": "twice", "args": ["$x"]},
+        {"read": ["b.data", "c"]},
+    ]}
+    namespace = namespace_of(code)
+    asked = []
+    stand_in = unless_objects(lambda v: asked.append(v) or 100.0, namespace["double"])
+    (outcome,) = run_plays(scenario, namespace, [(3.0,)], {"double": stand_in}, 5.0)
+    assert outcome["value"] == {"b.data": 6.0, "c": 100.0} and asked == [3.0]
 
 
 def test_the_kernel_side_plays_a_scenario_and_sends_back_plain_outcomes_only():

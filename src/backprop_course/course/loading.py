@@ -191,7 +191,7 @@ def _function(entry: dict, parts: dict) -> GradedFunction:
         for spec in specs
     )
     return GradedFunction(name, entry["signature"], points, entry.get("public_example", ""), checks,
-                          read_scenario(entry.get("scenario"), name))
+                          scenario=read_scenario(entry.get("scenario"), name))
 
 
 def _parts(spec: Any, named: dict, function: str):

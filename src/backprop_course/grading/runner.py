@@ -34,7 +34,8 @@ def run_cases(contract: Contract, function_name: str, namespace: dict, cases: li
     (or, for a function graded through a scenario, play the scenario on each case)."""
     scenario = contract.functions[function_name].scenario
     if scenario is not None:
-        references = {name: contract.reference_function(name) for name in callee_functions(contract, function_name)}
+        references = {name: scenarios.unless_objects(contract.reference_function(name), namespace.get(name))
+                      for name in callee_functions(contract, function_name)}
         played = scenarios.run_plays(scenario.data, namespace, cases, references, CALL_TIME_LIMIT)
         return [Outcome(**found) for found in played]
     function = namespace.get(function_name)

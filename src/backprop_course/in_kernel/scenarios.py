@@ -10,7 +10,7 @@ kernel_side and steps are the kernel's copies (grading/kernel_calls.py sends the
 
 from __future__ import annotations
 
-from .kernel_side import RESULT, call, dumps, loads, proxy, substituted
+from .kernel_side import RESULT, WireError, call, dumps, loads, proxy, substituted
 from .steps import play_steps
 
 
@@ -38,15 +38,30 @@ def run_plays(scenario: dict, namespace: dict, cases: list[tuple], callees: dict
     return outcomes
 
 
+def unless_objects(stand_in, own):
+    """A callee that is stand_in (the reference, answered from outside) while its arguments are
+    plain data, and the student's own function (own) when they hold objects, which stay here."""
+
+    def callee(*args, **kwargs):
+        if own is not None:
+            try:
+                dumps([list(args), kwargs])
+            except (WireError, RecursionError):
+                return own(*args, **kwargs)
+        return stand_in(*args, **kwargs)
+
+    return callee
+
+
 def play_in_kernel(namespace: dict, scenario_text: str, proxied: list, given_source: str, given_names: list,
                    cases_text: str, seconds: float) -> None:
     """Play the scenario on the grader's cases and hand the outcomes back by input(); the callees
     are fresh copies of the given helpers and, for the names in proxied, stand-ins that the
-    grading process answers (as in kernel_side.grade_in_kernel)."""
+    grading process answers (as in kernel_side.grade_in_kernel) unless they are given objects."""
     ask = input  # ipykernel's input, which asks the grading process over the stdin channel
     scenario, cases = loads(scenario_text), loads(cases_text)
     given: dict = {}
     exec(given_source, given)  # noqa: S102 - the instructor's given cell, not student code
     callees = {name: given[name] for name in given_names}
-    callees.update({name: proxy(name, ask) for name in proxied})
+    callees.update({name: unless_objects(proxy(name, ask), namespace.get(name)) for name in proxied})
     ask(RESULT + dumps(run_plays(scenario, namespace, cases, callees, seconds)))
