@@ -188,9 +188,9 @@ def test_a_broken_operator_costs_nothing_in_the_traversal(old, new):
     assert [points for _, points, _ in found["Value.backward"]] == [3.0]
 
 
-def test_a_backward_that_does_not_seed_the_output_costs_backward_only():
+def test_a_backward_that_does_not_seed_the_output_is_named_by_a_property_and_costs_backward_only():
     found = scores(ENGINE, VALUE.replace("        self.grad = 1.0\n", ""))
-    assert set(failures(found)) == {"Value.backward"}
+    assert failures(found) == {"Value.backward": {"backward-not-seeded"}}
 
 
 LIAR = '''
@@ -269,6 +269,7 @@ def engine_course(tmp_path_factory):
     (STACK_SORT, ""),
     (VALUE.replace("self.grad += other.data * out.grad", "self.grad = other.data * out.grad"), "[grad-assigned]"),
     (VALUE.replace("            if node not in visited:\n", "            if True:\n"), "[no-visited-set]"),
+    (VALUE.replace("        self.grad = 1.0\n", ""), "[backward-not-seeded]"),
 ])
 def test_the_check_cells_name_a_classs_mistakes_before_submission(engine_course, code, shown):
     outputs = [run_cells(engine_course, "engine", answers_from_source(code), function.visible_check_id)

@@ -1,5 +1,7 @@
-"""The mistakes of the tiny autograd engine, as the Value classes of students who make them."""
+"""The mistakes of the tiny autograd engine: the Value classes of students who make them, played
+through the scenario of the method they are recognised for, and a property of the read table."""
 
+from backprop_course.course.recognisers import scaled_by
 from backprop_course.course.scenario import played
 
 from . import reference
@@ -35,4 +37,6 @@ class _NoVisitedSet(reference.Value):
 RECOGNISERS = {
     "grad-assigned": (("Value.__mul__", played({"Value": _MulAssigns})),),
     "no-visited-set": (("Value.backward", played({"Value": _NoVisitedSet})),),
+    # A property of the read table, as for functions' results: every gradient 0.
+    "backward-not-seeded": (("Value.backward", scaled_by(0.0)),),
 }
