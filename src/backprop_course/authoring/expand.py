@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import nbformat
 
-from ..course.cells import GIVEN_CELL_ID, answer_id, visible_check_id
+from ..course.cells import GIVEN_CELL_ID, answer_id, lesson_id, visible_check_id
 from ..course.contract import Check, Notebook
 from ..course.helper_module import helper_import
 from .cells import code_cell, markdown_cell
@@ -38,6 +38,9 @@ def hidden_test_cell(notebook: Notebook, check: Check) -> nbformat.NotebookNode:
     unit = "point" if check.points == 1 else "points"
     contract = notebook.contract
     example = contract.functions[check.function].public_example
+    written = f"assert_implemented({check.function}, {example})"
+    if contract.functions[check.function].scenario is not None:  # its steps, played on the public example
+        written = f'assert_plays("{check.function}", {example})'
     source = f"""
 # Hidden tests grade the {check.title} of {check.function} here ({check.points} {unit}).
 # Until then this cell checks that the function is written.
@@ -45,7 +48,7 @@ def hidden_test_cell(notebook: Notebook, check: Check) -> nbformat.NotebookNode:
 import backprop_course.nbgrader_glue.hidden_tests as _backprop_hidden_tests
 _backprop_score = _backprop_hidden_tests.grade("{contract.name}", "{check.function}", "{check.name}", globals())
 ### END HIDDEN TESTS
-assert_implemented({check.function}, {example})
+{written}
 ### BEGIN HIDDEN TESTS
 _backprop_score
 ### END HIDDEN TESTS
@@ -71,7 +74,10 @@ def check_exercises(lesson: Lesson, notebook: Notebook) -> None:
 def expand(cell: LessonCell, notebook: Notebook) -> list[nbformat.NotebookNode]:
     """The notebook cells of one lesson cell (see the module's docstring for exercises)."""
     if cell.role == "exercise" and cell.cell_type == "markdown":
-        return [markdown_cell(f"lesson_{cell.exercise}", cell.source), answer_cell(notebook, cell.exercise)]
+        written_with = next(function.name for function in notebook.functions
+                            if function.answer_id == answer_id(cell.exercise))  # a method: its class's first
+        answer = [answer_cell(notebook, cell.exercise)] if written_with == cell.exercise else []
+        return [markdown_cell(lesson_id(cell.exercise), cell.source), *answer]
     if cell.role == "exercise":
         return [
             code_cell(visible_check_id(cell.exercise), cell.source, locked=True),

@@ -24,11 +24,11 @@ SUBMISSION_TIME = "2026-11-20 10:00:00.000000 UTC"
 
 
 def answers_from_source(python_source: str) -> dict[str, str]:
-    """Cell sources keyed by grade_id: answer_<name> for each function, the id for each string."""
+    """Cell sources keyed by grade_id: answer_<name> for each function or class, the id for each string."""
     tree = ast.parse(python_source)
     answers = {}
     for node in tree.body:
-        if isinstance(node, ast.FunctionDef):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             answers[answer_id(node.name)] = ast.get_source_segment(python_source, node)
         elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
             for target in node.targets:

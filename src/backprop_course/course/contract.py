@@ -6,6 +6,7 @@ nbgrader's assignment id (the folder's name), never this object."""
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import inspect
 import logging
@@ -22,6 +23,7 @@ from .cells import answer_id, test_id, visible_check_id
 from .mistake_ids import GENERIC_HINTS, LIMIT_HINTS
 from .plain import same_structure
 from .recognisers import Cases, Recognise, Results, predictions
+from .scenario import Scenario
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,7 @@ class GradedFunction:
     public_example: str = ""  # arguments in plain sight, as Python text (np and the reference's names)
     checks: tuple[Check, ...] = ()
     gradient_of: GradientOf | None = None
+    scenario: Scenario | None = None  # when graded through steps (scenario.py) rather than by a call
 
     @property
     def answer_id(self) -> str:
@@ -187,15 +190,17 @@ class Contract:
     # ----- the reference and the cases ----------------------------------------------------------
 
     def reference_function(self, name: str) -> Callable:
-        return getattr(self.reference, name)
+        """The reference's function, class or (Class.method) method of that name."""
+        return functools.reduce(getattr, name.split("."), self.reference)
 
     def given_code(self, names: tuple[str, ...]) -> str:
         """The source of the reference's functions named in names, without solution markers."""
         return "\n\n".join(SOLUTION_MARKER.sub("", inspect.getsource(self.reference_function(name))) for name in names)
 
     def solution_source(self, name: str) -> str:
-        """The reference's source of a graded function, its solution between the markers."""
-        return inspect.getsource(self.reference_function(name))
+        """The reference's source of a graded function (of its class, for a method), its solution
+        between the markers."""
+        return inspect.getsource(self.reference_function(name.split(".")[0]))
 
     def seed_for(self, function_name: str, student_id: str = "") -> int:
         """A seed from the course, assignment, notebook, function and student: stable across runs."""

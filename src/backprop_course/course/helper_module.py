@@ -20,6 +20,7 @@ from ..in_kernel import kernel_side
 from . import notebook_helpers, numerics
 from .contract import Contract
 from .numerics import REL_ERROR_FLOOR
+from .play_helpers import SCENARIO_HELPER_NAMES, scenario_helpers_text, scenarios_of
 from .recognisers import MATCH_TOLERANCE
 
 # What the notebooks' given cells import from it.
@@ -78,7 +79,7 @@ def helper_module_text(contract: Contract) -> str:
         f"# The mistake of a function that modifies the arguments it was given.\nINPUTS_MUTATED = {{\n{mutated}}}\n"
     )
     sources = "\n\n".join(inspect.getsource(item) for item in SHIPPED)
-    return f"{HEADER.format(name=contract.name)}\n{constants}\n\n{sources}"
+    return f"{HEADER.format(name=contract.name)}\n{constants}\n\n{sources}" + scenario_helpers_text(contract)
 
 
 @contextlib.contextmanager
@@ -107,5 +108,6 @@ def helper_namespace(contract: Contract) -> dict:
 
 def helper_import(contract: Contract) -> str:
     """The import of the helpers in a notebook's given cell."""
+    scenario_names = f"    {', '.join(SCENARIO_HELPER_NAMES)},\n" if scenarios_of(contract) else ""
     return (f"# The helpers of the checks, from {contract.helper_file} beside this notebook.\n"
-            f"from {contract.helper_module} import (\n    {', '.join(HELPER_NAMES)},\n)")
+            f"from {contract.helper_module} import (\n    {', '.join(HELPER_NAMES)},\n{scenario_names})")

@@ -7,6 +7,7 @@ a name made from their digest, so two versions of one assignment never mix.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.abc
 import importlib.util
@@ -31,6 +32,7 @@ from .contract import (
     Tolerances,
 )
 from .mistake_ids import GENERIC_HINTS, LIMIT_HINTS
+from .scenario import bound, read_scenario, scenario_problems
 
 CONTRACT_FILE = "assignment.toml"
 # The Python files of an assignment, imported in this order: the reference, the hidden cases'
@@ -149,13 +151,15 @@ def _build(files: ContractFiles, digest: str) -> Contract:
     try:
         notebooks = tuple(_notebook(entry, parts) for entry in contract["notebooks"])
         own = tuple(Mistake(entry["id"], entry["hint"]) for entry in contract.get("mistakes", []))
+        scenarios = {function.name: function.scenario for notebook in notebooks for function in notebook.functions}
+        bind = functools.partial(bound, scenarios, reference)
         contract = Contract(
             name=contract.get("name", files.name),
             helper_module=contract["helper_module"],
             tolerances=Tolerances(float(tolerances["rel_tolerance"]), float(tolerances["fd_step"]),
                                   int(tolerances.get("cases_per_function", 4))),
             notebooks=notebooks,
-            own_mistakes=_with_recognisers(own, getattr(mistakes, "RECOGNISERS", {}), where),
+            own_mistakes=_with_recognisers(own, getattr(mistakes, "RECOGNISERS", {}), where, bind),
             reference=reference,
             makers=dict(cases.CASES),
             folder=files.folder,
@@ -189,7 +193,8 @@ def _function(entry: dict, parts: dict) -> GradedFunction:
         for spec in specs
     )
     return GradedFunction(name, entry["signature"], points, entry.get("public_example", ""), checks,
-                          _gradient_of(entry.get("gradient_of"), name))
+                          gradient_of=_gradient_of(entry.get("gradient_of"), name),
+                          scenario=read_scenario(entry.get("scenario"), name))
 
 
 def _gradient_of(spec: Any, function: str) -> GradientOf | None:
@@ -219,7 +224,7 @@ def _parts(spec: Any, named: dict, function: str):
     return lambda result: list(paths)
 
 
-def _with_recognisers(own: tuple[Mistake, ...], recognisers: dict, where: Path) -> tuple[Mistake, ...]:
+def _with_recognisers(own: tuple[Mistake, ...], recognisers: dict, where: Path, bind) -> tuple[Mistake, ...]:
     ids = [mistake.id for mistake in own]
     reserved = set(GENERIC_HINTS) | set(LIMIT_HINTS)
     problems = [f"mistake id {mistake_id!r} is the grader's own" for mistake_id in ids if mistake_id in reserved]
@@ -230,7 +235,9 @@ def _with_recognisers(own: tuple[Mistake, ...], recognisers: dict, where: Path) 
     unknown = sorted(set(recognisers) - set(ids))
     if unknown:
         raise ContractError(f"{where}: mistakes.py's RECOGNISERS names ids without a [[mistakes]] entry: {unknown}")
-    return tuple(Mistake(mistake.id, mistake.hint, tuple(recognisers.get(mistake.id, ()))) for mistake in own)
+    return tuple(Mistake(mistake.id, mistake.hint, tuple((name, bind(name, recognise))
+                                                         for name, recognise in recognisers.get(mistake.id, ())))
+                 for mistake in own)
 
 
 def _validate(contract: Contract, where: Path) -> None:
@@ -239,7 +246,7 @@ def _validate(contract: Contract, where: Path) -> None:
     problems += [f"function {name!r} is graded twice" for name in sorted(set(names)) if names.count(name) > 1]
     for notebook in contract.notebooks:
         for name in (*notebook.given, *(f.name for f in notebook.functions)):
-            if not callable(getattr(contract.reference, name, None)):
+            if not callable(_defined(contract, name)):
                 problems.append(f"{notebook.name}: reference.py has no function {name!r}")
         if notebook.manual_points and not notebook.manual_grade_id:
             problems.append(f"{notebook.name}: manual_points need a manual_grade_id")
@@ -264,5 +271,14 @@ def _validate(contract: Contract, where: Path) -> None:
     for mistake in contract.own_mistakes:
         problems += [f"{mistake.id}: recognised for {name!r}, which is not graded" for name, _ in mistake.recognisers
                      if name not in contract.functions]
+    problems += scenario_problems(contract)
     if problems:
         raise ContractError(f"{where}: " + "; ".join(problems))
+
+
+def _defined(contract: Contract, name: str):
+    """The reference's function, class or method of that name, or None."""
+    try:
+        return contract.reference_function(name)
+    except AttributeError:
+        return None

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..course.contract import VALUES, Contract
-from ..course.plain import leaves, to_plain
+from ..course.plain import leaves
+from ..course.scenario import reference_result
 from .judge import CheckVerdict
 from .runner import Outcome
 
@@ -30,8 +31,9 @@ def feedback_lines(contract: Contract, verdict: CheckVerdict, public: Outcome | 
     lines.append(f"  [{failure.mistake}] {contract.hint(failure.mistake)}")
     lines.append(f"  detail: {failure.detail}")
     if check.kind == VALUES and public is not None and public.error is None:
-        expected = to_plain(contract.reference_function(check.function)(*contract.public_example(check.function)))
-        lines.append("  on the public example in this cell's assert_implemented line:")
+        expected = reference_result(contract, check.function, contract.public_example(check.function))
+        line = "assert_plays" if contract.functions[check.function].scenario else "assert_implemented"
+        lines.append(f"  on the public example in this cell's {line} line:")
         lines.append(f"    yours:    {_show(public.value)}")
         lines.append(f"    expected: {_show(expected)}")
     return lines

@@ -21,7 +21,8 @@ from ..course.mistake_ids import (
 )
 from ..course.notebook_helpers import describe
 from ..course.numerics import rel_error
-from ..course.plain import at, to_plain
+from ..course.plain import at
+from ..course.scenario import reference_result
 from .runner import Outcome
 
 # The order in which failures are reported when several cases fail in different ways.
@@ -60,8 +61,7 @@ class CheckVerdict:
 def expected_results(contract: Contract, function_name: str, cases: list[tuple]) -> list[Any]:
     """The reference's plain results on the same cases (on copies: a reference that changes its
     arguments would change what the recognisers read after it)."""
-    function = contract.reference_function(function_name)
-    return [to_plain(function(*copy.deepcopy(args))) for args in cases]
+    return [reference_result(contract, function_name, copy.deepcopy(args)) for args in cases]
 
 
 def compare(expected: Any, actual: Any, where: str, tolerance: float, values: bool = True) -> Failure | None:

@@ -13,7 +13,8 @@ import numpy as np
 from ..course.contract import Contract
 from ..course.helper_module import helper_module_text
 from ..course.mistake_ids import NOT_IMPLEMENTED, RAISED_ERROR, TIME_LIMIT
-from ..in_kernel import kernel_side
+from ..course.scenario import callee_functions
+from ..in_kernel import kernel_side, scenarios, steps
 from ..sandbox.kernel_session import KernelSession
 from .runner import Outcome
 
@@ -65,6 +66,35 @@ def kernel_side_code() -> str:
     )
 
 
+# The package the kernel gets for scenarios: kernel_side (the kernel's __backprop_grader__), then
+# these modules, run from their source text under their names in it.
+SCENARIO_PACKAGE = "_backprop_grader"
+SCENARIO_MODULES = (("steps", inspect.getsource(steps)), ("scenarios", inspect.getsource(scenarios)))
+
+
+def scenario_side_code() -> str:
+    """Code that defines __backprop_scenarios__ in the kernel (after kernel_side_code()): in_kernel's
+    steps and scenarios, in a package whose kernel_side is the kernel's __backprop_grader__."""
+    lines = [
+        "import sys as _bp_sys, types as _bp_types",
+        f"_bp_package = _bp_types.ModuleType({SCENARIO_PACKAGE!r})",
+        "_bp_package.__path__ = []",
+        f"_bp_sys.modules[{SCENARIO_PACKAGE!r}] = _bp_package",
+        "_bp_package.kernel_side = __backprop_grader__",
+        f"_bp_sys.modules[{SCENARIO_PACKAGE + '.kernel_side'!r}] = __backprop_grader__",
+    ]
+    for name, source in SCENARIO_MODULES:
+        lines += [
+            f"_bp_module = _bp_types.ModuleType({SCENARIO_PACKAGE + '.' + name!r})",
+            f"_bp_module.__package__ = {SCENARIO_PACKAGE!r}",
+            "_bp_sys.modules[_bp_module.__name__] = _bp_module",
+            f"setattr(_bp_package, {name!r}, _bp_module)",
+            f"exec(compile({source!r}, {'backprop_' + name!r}, 'exec'), _bp_module.__dict__)",
+        ]
+    lines += ["__backprop_scenarios__ = _bp_module", "del _bp_sys, _bp_types, _bp_package, _bp_module"]
+    return "\n".join(lines)
+
+
 def read_outcomes(text: str, count: int) -> list[Outcome] | None:
     """The outcomes the kernel sent, checked to be plain data of the right form, else None."""
     try:
@@ -107,3 +137,20 @@ def answer_call(contract: Contract, text: str, allowed: list[str]) -> str:
         return kernel_side.dumps({"sequence": sequence, "value": value})
     except Exception as error:  # noqa: BLE001 - the student's arguments may be anything
         return kernel_side.dumps({"sequence": sequence, "error": f"{type(error).__name__}: {error}"[:300]})
+
+
+def play_code(contract: Contract, function_name: str, given_source: str, cases: list[tuple],
+              seconds: float) -> tuple[list[str], str]:
+    """(the callees this process answers, the code the kernel runs) to play function_name's scenario
+    on cases: the given helpers that are functions are fresh copies, the other callees stand-ins."""
+    notebook = contract.notebook_of[function_name]
+    callees = callee_functions(contract, function_name)
+    given = [name for name in callees if name in notebook.given]
+    proxied = [name for name in callees if name not in notebook.given]
+    scenario = kernel_side.dumps(contract.functions[function_name].scenario.data)
+    code = (
+        f"{kernel_side_code()}\n{scenario_side_code()}\n"
+        f"__backprop_scenarios__.play_in_kernel(globals(), {scenario!r}, {proxied!r}, {given_source!r}, "
+        f"{given!r}, {kernel_side.dumps(cases)!r}, {seconds!r})\n"
+    )
+    return proxied, code

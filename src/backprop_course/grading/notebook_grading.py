@@ -46,7 +46,7 @@ from ..sandbox.cgroups import Counters
 from ..sandbox.kernel_session import KernelSession, OutputBudget, Run
 from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
-from .kernel_calls import answer_call, kernel_side_code, read_outcomes, write_files, write_helper_module
+from .kernel_calls import answer_call, kernel_side_code, play_code, read_outcomes, write_files, write_helper_module
 from .notes import LIMIT_MESSAGES, forget_limit_notes, note_limit
 from .runner import Outcome
 
@@ -233,13 +233,18 @@ class NotebookGrading:
     def call_in_kernel(self, function_name: str, cases: list[tuple]) -> list[Outcome]:
         """The outcomes of the student's function_name on cases, run in the kernel."""
         results: list[str] = []
-        allowed = [name for name in self.contract.callees(function_name) if name not in self.notebook.given]
-        code = (
-            f"{kernel_side_code()}\n"
-            f"__backprop_grader__.grade_in_kernel(globals(), {function_name!r}, {allowed!r}, "
-            f"{self.given_source()!r}, {list(self.notebook.given)!r}, {kernel_side.dumps(cases)!r}, "
-            f"{self.limits.call_seconds!r})\n"
-        )
+        scenario = self.contract.functions[function_name].scenario
+        if scenario is not None:
+            allowed, code = play_code(self.contract, function_name, self.given_source(), cases,
+                                      self.limits.call_seconds)
+        else:
+            allowed = [name for name in self.contract.callees(function_name) if name not in self.notebook.given]
+            code = (
+                f"{kernel_side_code()}\n"
+                f"__backprop_grader__.grade_in_kernel(globals(), {function_name!r}, {allowed!r}, "
+                f"{self.given_source()!r}, {list(self.notebook.given)!r}, {kernel_side.dumps(cases)!r}, "
+                f"{self.limits.call_seconds!r})\n"
+            )
         timeout = self.limits.call_seconds * len(cases) + GRADING_MARGIN
         before = self.session.counters()
         run = self.session.run(code, timeout=timeout, answer=lambda prompt: self.answer(prompt, allowed, results),

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..course.contract import Contract
-from ..in_kernel import kernel_side
+from ..course.scenario import callee_functions
+from ..in_kernel import kernel_side, scenarios
 from ..sandbox.caps import DEFAULT
 
 CALL_TIME_LIMIT = DEFAULT.call_seconds
@@ -29,7 +30,14 @@ class Outcome:
 
 
 def run_cases(contract: Contract, function_name: str, namespace: dict, cases: list[tuple]) -> list[Outcome]:
-    """Call the student's function_name from namespace on each case, its callees the reference's."""
+    """Call the student's function_name from namespace on each case, its callees the reference's
+    (or, for a function graded through a scenario, play the scenario on each case)."""
+    scenario = contract.functions[function_name].scenario
+    if scenario is not None:
+        references = {name: scenarios.unless_objects(contract.reference_function(name), namespace.get(name))
+                      for name in callee_functions(contract, function_name)}
+        played = scenarios.run_plays(scenario.data, namespace, cases, references, CALL_TIME_LIMIT)
+        return [Outcome(**found) for found in played]
     function = namespace.get(function_name)
     if not callable(function):
         return [Outcome(**found) for found in kernel_side.not_implemented(function_name, len(cases))]

@@ -17,8 +17,8 @@ from ..grading.judge import CheckVerdict, judge
 from ..grading.runner import Outcome, run_cases
 
 # Results of the last grading of each function in this kernel, so that the several check cells
-# of one function run the student's code once. Keyed by the function object, so a function
-# redefined between two cells is graded again.
+# of one function run the student's code once. Keyed by the function object (a method's class),
+# so a function redefined between two cells is graded again.
 _graded: dict[tuple[str, str], tuple[object, list[CheckVerdict], Outcome]] = {}
 
 
@@ -39,7 +39,7 @@ def grade(assignment: str, function_name: str, check_name: str, namespace: dict,
     The hidden inputs are seeded with student_id (none when a notebook grades itself).
     """
     contract = course_contract(assignment)
-    function = namespace.get(function_name)
+    function = namespace.get(function_name.split(".")[0])  # a method's class
     cached = _graded.get((assignment, function_name))
     if cached is None or cached[0] is not function:
         cases = contract.hidden_cases(function_name, student_id)  # the runner gives the student copies of them

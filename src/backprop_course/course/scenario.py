@@ -1,0 +1,241 @@
+"""Scenarios: a graded function or method checked through a short sequence of steps written as
+data in assignment.toml (its `scenario` table), so that objects (a node, a layer, a cache) stay
+where they were made and only plain data is judged. Read and checked here when the contract is
+loaded; played on the reference in this process; and the recogniser of a mistake's code played
+through the same steps (`played`). The steps themselves are played by in_kernel/steps.py."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..in_kernel.steps import BINARY, REFERENCE, UNARY, play_steps
+from .plain import Unsupported, leaves, to_plain
+from .recognisers import Recognise, Recogniser, close
+
+if TYPE_CHECKING:
+    from .contract import Contract
+
+# What each kind of step may hold besides its own key (exactly one of these keys).
+STEP_KEYS = {"call": {"let", "args", "kwargs"}, "op": {"let", "args"}, "set": {"value", "stand_in"}, "read": set()}
+STAND_IN_KEYS = {"add_to", "product"}
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """The steps a graded function is checked through: its inputs (the hidden case's arguments,
+    by name, as cases.py's maker draws them) and its steps, as read from assignment.toml."""
+
+    inputs: tuple[str, ...]
+    steps: tuple[dict, ...]
+
+    @property
+    def data(self) -> dict:
+        """As steps.play_steps and the wire take it (a copy)."""
+        return {"inputs": list(self.inputs), "steps": copy.deepcopy(list(self.steps))}
+
+
+def read_scenario(entry: Any, function: str) -> Scenario | None:
+    """The scenario of a graded function's entry (None without one); ValueError naming the step at fault."""
+    if entry is None:
+        return None
+    if not isinstance(entry, dict) or set(entry) != {"inputs", "steps"}:
+        raise ValueError(f"{function}: a scenario has inputs (names) and steps, nothing else")
+    inputs, steps = entry["inputs"], entry["steps"]
+    if not (isinstance(inputs, list) and all(_is_name(name) for name in inputs) and isinstance(steps, list)):
+        raise ValueError(f"{function}: a scenario's inputs are a list of names, its steps a list of tables")
+    defined, labels = set(inputs), set()
+    for number, step in enumerate(steps, 1):
+        problem = _step_problem(step, defined, labels)
+        if problem:
+            raise ValueError(f"{function}: scenario step {number} ({step!r}): {problem}")
+    if not labels:
+        raise ValueError(f"{function}: a scenario reads something (a read step)")
+    return Scenario(tuple(inputs), tuple(steps))
+
+
+def _is_name(text: Any) -> bool:
+    return isinstance(text, str) and text.isidentifier()
+
+
+def _is_path(text: Any) -> bool:
+    return isinstance(text, str) and all(part.isidentifier() for part in text.split("."))
+
+
+def _step_problem(step: Any, defined: set, labels: set) -> str:
+    """What is wrong with one step, or ""; defined and labels grow with what it binds and reads."""
+    kinds = [kind for kind in STEP_KEYS if isinstance(step, dict) and kind in step]
+    if len(kinds) != 1:
+        return f"a step is a table with exactly one of {', '.join(STEP_KEYS)}"
+    kind = kinds[0]
+    extra = set(step) - STEP_KEYS[kind] - {kind}
+    if extra:
+        return f"a {kind} step has no {', '.join(sorted(extra))}"
+    if kind == "read":
+        return _read_problem(step["read"], defined, labels)
+    undefined = [name for name in _references(step) if name not in defined]
+    if undefined:
+        return f"{', '.join(undefined)} not defined by the inputs or an earlier let"
+    if kind == "set":
+        if not (_is_path(step["set"]) and "." in step["set"] and step["set"].split(".")[0] in defined):
+            return "set names an attribute of a variable (variable.attribute)"
+        if len({"value", "stand_in"} & set(step)) != 1:
+            return "a set step has a value or a stand_in"
+        return _stand_in_problem(step.get("stand_in", []), defined)
+    arity = len(step.get("args", []))
+    if kind == "op" and not (isinstance(step["op"], str) and (step["op"] in BINARY and arity == 2
+                                                              or step["op"] in UNARY and arity == 1)):
+        return f"op is one of {', '.join(BINARY)} with two args, or {', '.join(UNARY)} with one"
+    if kind == "call" and not _is_path(step["call"]):
+        return "call names a function, a class or a method (name or variable.method)"
+    let = step.get("let")
+    names = [let] if isinstance(let, str) else let if isinstance(let, list) else [] if let is None else [None]
+    if not all(_is_name(name) for name in names):
+        return "let is a name, or a list of names to unpack the result into"
+    defined.update(names)
+    return ""
+
+
+def _read_problem(spec: Any, defined: set, labels: set) -> str:
+    pairs = list(spec.items()) if isinstance(spec, dict) else []
+    if isinstance(spec, list):
+        pairs = [(path, path) for path in spec]
+    if not pairs or not all(isinstance(label, str) and _is_path(path) for label, path in pairs):
+        return "read is a list of paths (variable or variable.attribute), or a table of labels and paths"
+    for label, path in pairs:
+        if path.split(".")[0] not in defined:
+            return f"{path} does not start with a variable"
+        if label in labels:
+            return f"{label} is read twice (a table of labels names each read)"
+        labels.add(label)
+    return ""
+
+
+def _stand_in_problem(terms: Any, defined: set) -> str:
+    if not (isinstance(terms, list) and all(isinstance(term, dict) and set(term) == STAND_IN_KEYS
+                                            and _is_path(term["add_to"]) and "." in term["add_to"]
+                                            and term["add_to"].split(".")[0] in defined
+                                            and isinstance(term["product"], list) for term in terms)):
+        return "stand_in is a list of {add_to = variable.attribute, product = [values]}"
+    return ""
+
+
+def _references(value: Any) -> list[str]:
+    """The variables that the "$..." arguments of a step (or of its stand-in) start with."""
+    if isinstance(value, str) and value.startswith(REFERENCE) and not value.startswith(REFERENCE * 2):
+        return [value[1:].split(".")[0]]
+    if isinstance(value, list):
+        return [name for item in value for name in _references(item)]
+    if isinstance(value, dict):
+        return [name for key, item in value.items() if key not in STEP_KEYS for name in _references(item)]
+    return []
+
+
+# ----- a contract's scenarios ------------------------------------------------------------------
+
+
+def scenario_of(contract: Contract, function_name: str) -> Scenario | None:
+    function = contract.functions.get(function_name)
+    return function.scenario if function is not None else None
+
+
+def scenario_problems(contract: Contract) -> list[str]:
+    """What the loader refuses in a contract's scenarios, beyond one step: names the steps call
+    that the reference lacks, a public example that does not give the inputs."""
+    problems = []
+    for name, function in contract.functions.items():
+        scenario = function.scenario
+        if scenario is None:
+            continue
+        variables = set(scenario.inputs) | {let for step in scenario.steps for let in _lets(step)}
+        for step in scenario.steps:
+            root = step.get("call", "").split(".")[0]
+            if root and root not in variables and not hasattr(contract.reference, root):
+                problems.append(f"{name}: its scenario calls {root}, which reference.py does not define")
+        try:
+            count = len(contract.public_example(name))
+        except Exception as error:  # noqa: BLE001 - the author's text, reported as the fault
+            problems.append(f"{name}: public_example does not evaluate: {type(error).__name__}: {error}")
+            continue
+        if count != len(scenario.inputs):
+            problems.append(f"{name}: public_example gives {count} values for the scenario's "
+                            f"{len(scenario.inputs)} inputs")
+    return problems
+
+
+def _lets(step: dict) -> list[str]:
+    let = step.get("let")
+    return [let] if isinstance(let, str) else list(let or [])
+
+
+def reference_result(contract: Contract, function_name: str, args: tuple) -> Any:
+    """The reference's plain result on one case: its function called, or its scenario played."""
+    scenario = scenario_of(contract, function_name)
+    if scenario is None:
+        return to_plain(contract.reference_function(function_name)(*args))
+    return play_steps(scenario.data, copy.deepcopy(args), vars(contract.reference))
+
+
+def callee_functions(contract: Contract, function_name: str) -> list[str]:
+    """The callees of a function graded through a scenario that stand-ins can take the place of:
+    functions of the reference's module (a class or a method is the student's own in a scenario;
+    a step that tests it apart says so in its steps)."""
+    return [name for name in contract.callees(function_name)
+            if inspect.isfunction(getattr(contract.reference, name, None))]
+
+
+# ----- recognising a mistake by playing its code --------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Played:
+    """A mistake recognised by the scenario of the function it is recognised for, played with
+    names of the reference replaced by the code a student making it writes: replacements maps a
+    name (a function, a class) to that code. The loader binds it to its function's scenario."""
+
+    replacements: dict
+
+    def bind(self, scenario: Scenario, reference) -> Recogniser:
+        namespace = {**vars(reference), **self.replacements}
+
+        def result(args: tuple) -> Any:
+            """The mistake's plain result on one case; None where it cannot run or read numbers."""
+            try:
+                with warnings.catch_warnings(), np.errstate(all="ignore"):
+                    warnings.simplefilter("ignore")
+                    found = play_steps(scenario.data, copy.deepcopy(args), namespace)
+            except Exception:  # noqa: BLE001 - a mistake that fails on a case predicts nothing there
+                return None
+            return None if any(isinstance(leaf, Unsupported) for _, leaf in leaves(found)) else found
+
+        def recognise(cases, expected, actual) -> bool:
+            return all((mistaken := result(args)) is not None and close(got, mistaken)
+                       for args, got in zip(cases, actual))
+
+        def predict(args, expected) -> list:
+            mistaken = result(args)
+            return [] if mistaken is None else [mistaken]
+
+        return Recogniser(recognise, predict)
+
+
+def played(replacements: dict) -> Played:
+    """In mistakes.py's RECOGNISERS, for a function graded through a scenario: the mistake is what
+    the scenario reads when replacements (name: the student's code) take the reference's place."""
+    return Played(dict(replacements))
+
+
+def bound(scenarios: dict[str, Scenario | None], reference, function_name: str, recognise: Recognise) -> Recognise:
+    """recognise as the contract keeps it: a played() recogniser bound to function_name's scenario."""
+    if not isinstance(recognise, Played):
+        return recognise
+    scenario = scenarios.get(function_name)
+    if scenario is None:
+        raise ValueError(f"played() recognises a mistake of a function graded through a scenario; "
+                         f"{function_name} has none")
+    return recognise.bind(scenario, reference)
