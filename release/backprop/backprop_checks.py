@@ -64,6 +64,8 @@ INPUTS_MUTATED = {
     'sgd_update': 'sgd-mutates-input',
     'sgd_step': 'sgd-mutates-input',
 }
+# How each function's visible checks last ended in this kernel (checks_start, checks_passed).
+CHECKS_SEEN = {}
 
 
 def rel_error(actual, expected) -> float:
@@ -168,6 +170,31 @@ def check_unchanged(function_name, argument, before):
         mistake = INPUTS_MUTATED[function_name]
         message = f"{function_name} changed the argument it was given: [{mistake}] {HINTS[mistake]}"
         raise CheckError(message, _caller_line())
+
+
+def checks_start(function_name, after=()):
+    """Begin function_name's visible checks. Stop, saying which function to fix or check first,
+    unless the checks of every function in after (those it depends on, in notebook order) passed
+    with that function as the notebook has it now: a mistake is then named at its own check only."""
+    names = inspect.currentframe().f_back.f_globals  # the notebook's, where the check cell runs
+    CHECKS_SEEN[function_name] = ("failed",)  # until checks_passed, at the cell's end, says otherwise
+    for earlier in after:
+        state = CHECKS_SEEN.get(earlier, ("waiting",))
+        if state[0] == "failed":
+            why = f"fix `{earlier}` first: its check fails"
+        elif state[0] == "waiting":
+            why = f"run the check of `{earlier}` first (the cell after its answer)"
+        elif state[1] is not names.get(earlier):
+            why = f"`{earlier}` changed after its check passed: run that check again first"
+        else:
+            continue
+        CHECKS_SEEN[function_name] = ("waiting",)
+        raise CheckError(f"{function_name}: {why}; this check runs after it passes")
+
+
+def checks_passed(function_name):
+    """Note that function_name's visible checks passed, with the function the notebook has now."""
+    CHECKS_SEEN[function_name] = ("passed", inspect.currentframe().f_back.f_globals.get(function_name))
 
 
 def _caller_line():

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .cells import answer_id, test_id, visible_check_id
+from .dependencies import names_used, reachable
 from .mistake_ids import GENERIC_HINTS, LIMIT_HINTS
 from .recognisers import Cases, Recognise, Results, predictions
 
@@ -159,6 +160,17 @@ class Contract:
         notebook = self.notebook_of[function_name]
         earlier = [function.name for function in notebook.functions]
         return (*notebook.given, *earlier[: earlier.index(function_name)])
+
+    def graded_callees(self, function_name: str) -> tuple[str, ...]:
+        """The graded functions of function_name's notebook that its reference calls, directly or
+        through one another, in notebook order (read from the reference's code). Its visible
+        checks run only once theirs pass; its grading stands the reference in for them (callees)."""
+        order = [function.name for function in self.notebook_of[function_name].functions]
+
+        def called(name: str) -> set[str]:
+            return names_used(inspect.getsource(self.reference_function(name))) & set(order)
+
+        return reachable(function_name, called, order)
 
     def check_named(self, function_name: str, check_name: str) -> Check:
         return next(check for check in self.checks[function_name] if check.name == check_name)

@@ -25,7 +25,7 @@ from .recognisers import MATCH_TOLERANCE
 # What the notebooks' given cells import from it.
 HELPER_NAMES = (
     "FD_STEP", "REL_TOLERANCE", "Known", "assert_implemented", "centred_difference", "check_result",
-    "check_unchanged", "rel_error",
+    "check_unchanged", "checks_passed", "checks_start", "rel_error",
 )
 SHIPPED = (
     numerics.rel_error,
@@ -36,6 +36,8 @@ SHIPPED = (
     notebook_helpers.CheckError,
     notebook_helpers.check_result,
     notebook_helpers.check_unchanged,
+    notebook_helpers.checks_start,
+    notebook_helpers.checks_passed,
     notebook_helpers._caller_line,
     notebook_helpers.first_difference,
     notebook_helpers.matches,
@@ -76,6 +78,8 @@ def helper_module_text(contract: Contract) -> str:
         f"MATCH_TOLERANCE = {MATCH_TOLERANCE!r}\n"
         f"# Each mistake id with its hint, as the feedback words it.\nHINTS = {{\n{hints}}}\n"
         f"# The mistake of a function that modifies the arguments it was given.\nINPUTS_MUTATED = {{\n{mutated}}}\n"
+        f"# How each function's visible checks last ended in this kernel (checks_start, checks_passed).\n"
+        f"CHECKS_SEEN = {{}}\n"
     )
     sources = "\n\n".join(inspect.getsource(item) for item in SHIPPED)
     return f"{HEADER.format(name=contract.name)}\n{constants}\n\n{sources}"
