@@ -64,6 +64,9 @@ INPUTS_MUTATED = {
     'sgd_update': 'sgd-mutates-input',
     'sgd_step': 'sgd-mutates-input',
 }
+# The functions whose results are floats: an integer result fails their checks.
+FLOAT_RESULTS = ()
+NOT_FLOAT = 'not-float'
 # How each function's visible checks last ended in this kernel (checks_start, checks_passed).
 CHECKS_SEEN = {}
 
@@ -123,6 +126,24 @@ def to_plain(value: Any) -> Any:
     return Unsupported(type(value).__name__)
 
 
+def integer_part(value: Any, where: str = "the result") -> str:
+    """Where value holds integers (a Python or numpy int, an array of ints), in words: 'the
+    result["b"] is an array of int64'; '' where it holds none (booleans are not counted here)."""
+    if isinstance(value, (bool, np.bool_)):
+        return ""
+    if isinstance(value, (int, np.integer)):
+        return f"{where} is an integer ({type(value).__name__})"
+    if isinstance(value, np.ndarray):
+        return f"{where} is an array of {value.dtype}" if value.dtype.kind in "iu" else ""
+    if isinstance(value, dict):
+        parts = (integer_part(item, f'{where}["{str(key)[:40]}"]') for key, item in value.items())
+    elif isinstance(value, (list, tuple)):
+        parts = (integer_part(item, f"{where}[{index}]") for index, item in enumerate(value))
+    else:
+        return ""
+    return next((part for part in parts if part), "")
+
+
 class Known:
     """A function's known result on a check's example, and what known mistakes give there instead.
 
@@ -151,6 +172,8 @@ def check_result(actual, known):
     """Stop with what is wrong unless actual is known's result: a known mistake it matches, or what differs."""
     result = to_plain(actual)
     difference = first_difference(to_plain(known.expected), result, "the result")
+    if difference is None and known.function in FLOAT_RESULTS and integer_part(actual):
+        raise CheckError(f"{known.function}: [{NOT_FLOAT}] {integer_part(actual)}: {HINTS[NOT_FLOAT]}", _caller_line())
     if difference is None:
         return
     named = []

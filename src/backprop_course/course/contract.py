@@ -19,7 +19,7 @@ import numpy as np
 
 from .cells import answer_id, test_id, visible_check_id
 from .dependencies import names_used, reachable
-from .mistake_ids import GENERIC_HINTS, LIMIT_HINTS
+from .mistake_ids import DTYPE_HINTS, GENERIC_HINTS, LIMIT_HINTS, NOT_FLOAT
 from .recognisers import Cases, Recognise, Results, predictions
 
 # The product's id, part of every hidden case's seed (with the assignment, notebook, function, student).
@@ -29,6 +29,10 @@ STRUCTURE = "structure"  # runs, and returns the right types, keys, lengths and 
 VALUES = "values"  # the chosen parts of the result are finite and within the tolerance
 INPUTS_KEPT = "inputs-kept"  # the arguments are unchanged after the call
 CHECK_KINDS = (STRUCTURE, VALUES, INPUTS_KEPT)
+# What a graded function's `dtype` may say: every number of its result is a float (an integer
+# result fails its structure check, not-float, and its visible check).
+FLOAT64 = "float64"
+DTYPES = (FLOAT64,)
 
 SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\n", re.MULTILINE)
 
@@ -71,6 +75,7 @@ class GradedFunction:
     points: int
     public_example: str = ""  # arguments in plain sight, as Python text (np and the reference's names)
     checks: tuple[Check, ...] = ()
+    dtype: str = ""  # FLOAT64 where the lesson says the result is floats; "" says nothing of it
 
     @property
     def answer_id(self) -> str:
@@ -113,6 +118,7 @@ class Mistake:
     id: str
     hint: str
     recognisers: tuple[tuple[str, Recognise], ...] = ()  # (graded function, recogniser) pairs
+    covers: str = ""  # what its recognisers take to be this mistake, in words, for the catalog page
 
 
 @dataclass
@@ -136,6 +142,8 @@ class Contract:
         self.checks = {name: function.checks for name, function in self.functions.items()}
         self.check_of_grade_id = {check.grade_id: check for checks in self.checks.values() for check in checks}
         generic = tuple(Mistake(mistake_id, hint) for mistake_id, hint in GENERIC_HINTS.items())
+        if self.float_results:
+            generic += (Mistake(NOT_FLOAT, DTYPE_HINTS[NOT_FLOAT]),)
         limits = tuple(Mistake(mistake_id, hint) for mistake_id, hint in LIMIT_HINTS.items())
         self.catalog = (*generic, *self.own_mistakes, *limits)
         self.mistakes = {mistake.id: mistake for mistake in self.catalog}
@@ -145,6 +153,11 @@ class Contract:
     @property
     def helper_file(self) -> str:
         return f"{self.helper_module}.py"
+
+    @property
+    def float_results(self) -> tuple[str, ...]:
+        """The graded functions whose results the contract says are floats (dtype = "float64")."""
+        return tuple(function.name for nb in self.notebooks for function in nb.functions if function.dtype == FLOAT64)
 
     @property
     def manual_grade_ids(self) -> tuple[str, ...]:

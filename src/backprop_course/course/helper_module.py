@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from ..in_kernel import kernel_side
 from . import notebook_helpers, numerics
 from .contract import Contract
+from .mistake_ids import NOT_FLOAT
 from .numerics import REL_ERROR_FLOOR
 from .recognisers import MATCH_TOLERANCE
 
@@ -32,6 +33,7 @@ SHIPPED = (
     numerics.centred_difference,
     kernel_side.Unsupported,
     kernel_side.to_plain,
+    kernel_side.integer_part,
     notebook_helpers.Known,
     notebook_helpers.CheckError,
     notebook_helpers.check_result,
@@ -78,6 +80,8 @@ def helper_module_text(contract: Contract) -> str:
         f"MATCH_TOLERANCE = {MATCH_TOLERANCE!r}\n"
         f"# Each mistake id with its hint, as the feedback words it.\nHINTS = {{\n{hints}}}\n"
         f"# The mistake of a function that modifies the arguments it was given.\nINPUTS_MUTATED = {{\n{mutated}}}\n"
+        f"# The functions whose results are floats: an integer result fails their checks.\n"
+        f"FLOAT_RESULTS = {contract.float_results!r}\nNOT_FLOAT = {NOT_FLOAT!r}\n"
         f"# How each function's visible checks last ended in this kernel (checks_start, checks_passed).\n"
         f"CHECKS_SEEN = {{}}\n"
     )

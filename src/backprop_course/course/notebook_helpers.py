@@ -4,8 +4,9 @@ assignment's helper module (<helper_module>.py beside its notebooks).
 helper_module.py writes the module students get from the sources of the functions and classes
 here (and of rel_error, centred_difference, to_plain): so they use only numpy, the standard
 library and the module's own names (REL_TOLERANCE, MATCH_TOLERANCE, HINTS, INPUTS_MUTATED,
-CHECKS_SEEN), which the module's text defines from the assignment. To check with them in this package, use
-that text (helper_module.helper_namespace): here those names are left empty.
+NOT_FLOAT, FLOAT_RESULTS, CHECKS_SEEN), which the module's text defines from the assignment. To
+check with them in this package, use that text (helper_module.helper_namespace): here those
+names are left empty.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import inspect
 
 import numpy as np
 
-from ..in_kernel.kernel_side import Unsupported, to_plain
+from ..in_kernel.kernel_side import Unsupported, integer_part, to_plain
+from .mistake_ids import NOT_FLOAT
 from .numerics import rel_error
 from .recognisers import MATCH_TOLERANCE
 
@@ -23,6 +25,7 @@ from .recognisers import MATCH_TOLERANCE
 REL_TOLERANCE = 0.0
 HINTS: dict[str, str] = {}
 INPUTS_MUTATED: dict[str, str] = {}
+FLOAT_RESULTS: tuple[str, ...] = ()  # the functions whose results are floats (the contract's dtype)
 # How each function's visible checks last ended in this kernel: ("passed", the function they
 # passed with), ("failed",) or ("waiting",) for checks that waited for another function's.
 CHECKS_SEEN: dict[str, tuple] = {}
@@ -56,6 +59,8 @@ def check_result(actual, known):
     """Stop with what is wrong unless actual is known's result: a known mistake it matches, or what differs."""
     result = to_plain(actual)
     difference = first_difference(to_plain(known.expected), result, "the result")
+    if difference is None and known.function in FLOAT_RESULTS and integer_part(actual):
+        raise CheckError(f"{known.function}: [{NOT_FLOAT}] {integer_part(actual)}: {HINTS[NOT_FLOAT]}", _caller_line())
     if difference is None:
         return
     named = []
