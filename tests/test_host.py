@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from backprop_course.sandbox import cgroups
-from backprop_course.sandbox.host import Isolation, Probes, assess, read_probes, this_host
-from backprop_course.sandbox.sandbox import describe
 from backprop_course.sandbox.caps import DEFAULT
+from backprop_course.sandbox.host import Isolation, Probes, SandboxUnavailableError, assess, read_probes, this_host
+from backprop_course.sandbox.sandbox import describe
+
+from .support.sandbox import path_without_bwrap
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 NOBODY = 65534
@@ -78,7 +80,8 @@ def test_apparmor_restriction_names_the_profile_to_install():
 
 
 def test_apparmor_profile_the_line_points_to_is_in_the_docs():
-    anchor = assess(replace(USER, bwrap_error=REFUSED, apparmor_restricts_userns=True)).line.split("docs/security.md#")[1]
+    line = assess(replace(USER, bwrap_error=REFUSED, apparmor_restricts_userns=True)).line
+    anchor = line.split("docs/security.md#")[1]
     text = (SRC.parent / "docs" / "security.md").read_text()
     heading = anchor.split(")")[0].replace("-", " ")
     assert any(line.lstrip("# ").lower() == heading for line in text.splitlines() if line.startswith("#"))
@@ -147,3 +150,35 @@ def test_this_host_as_a_user_who_is_not_root():
         assert found["line"].startswith("isolation: shared uid, ")
     else:
         assert found["kind"] in ("apparmor", "no-namespaces") and probes["bwrap_error"] is not None
+
+
+def worker_check(shown: list[str]):
+    """_check_worker_hosts on a Dask cluster of one worker process, started from this process's
+    environment as it is now."""
+    from distributed import LocalCluster
+
+    from backprop_course.commands.autograde import _check_worker_hosts
+    from backprop_course.grading.workers import DaskWorkers
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        workers = DaskWorkers(cluster.scheduler_address, print, None)
+        try:
+            _check_worker_hosts(workers, DEFAULT, shown.append)
+        finally:
+            workers.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed here")
+def test_on_a_dask_cluster_the_workers_hosts_are_asked_and_a_worker_that_cannot_sandbox_refuses(tmp_path,
+                                                                                                monkeypatch):
+    """The instructor's own host need not sandbox (a pod): the workers' do. A worker whose PATH has
+    no bwrap stands for a worker host that cannot."""
+    shown: list[str] = []
+    worker_check(shown)
+    assert len(shown) == 1 and shown[0].startswith(f"sandbox: {this_host().line}; caps: ")
+    assert "(on 1 Dask worker(s): tcp://" in shown[0]
+    monkeypatch.setenv("PATH", path_without_bwrap(tmp_path / "bin"))
+    with pytest.raises(SandboxUnavailableError) as refused:
+        worker_check([])
+    assert str(refused.value).startswith("worker tcp://") and "apt-get install bubblewrap" in str(refused.value)

@@ -101,7 +101,8 @@ class Verdict:
         return None if self.isolation is not None else self.line
 
 
-GRADE_AS_ROOT = "for a uid and a control group per sandbox, run the grading as root (or on Dask workers that run as root)"
+GRADE_AS_ROOT = ("for a uid and a control group per sandbox, run the grading as root (or on Dask workers that run "
+                 "as root)")
 UNSAFE = "; or, only if you trust every submission, `--SandboxedGrading.unsafe=True`"
 
 

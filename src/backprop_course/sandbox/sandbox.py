@@ -41,6 +41,7 @@ MATPLOTLIB_DIR = "/tmp/matplotlib"
 # The environment of the sandbox's processes (bwrap clears the grader's).
 SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "MPLCONFIGDIR": MATPLOTLIB_DIR}
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # backprop_course/, where it is installed
 PROCESS_MARGIN = 8  # the uid's process cap above the control group's, which then counts every hit
 
 
@@ -209,6 +210,7 @@ class Sandbox:
             "--size", str(self.limits.disk_bytes), "--perms", "1777", "--tmpfs", "/tmp",
             *_font_list_binds(),
             *binds,
+            *_package_mask(visible),
             "--perms", "0755", "--dir", "/run",
             "--bind", str(self.socket_dir), SOCKETS_INSIDE,
             "--chdir", "/tmp",
@@ -225,6 +227,15 @@ def _font_list_binds() -> list[str]:
         return []
     return ["--perms", "1777", "--dir", MATPLOTLIB_DIR,
             "--ro-bind", str(font_list), f"{MATPLOTLIB_DIR}/{font_list.name}"]
+
+
+def _package_mask(visible: list[str]) -> list[str]:
+    """Where this package lies inside a folder the sandbox sees (installed in the kernel's Python
+    environment, not as an editable checkout): an empty read-only folder in its place, so that the
+    sandbox never reads the grader's code or the assignments it ships (their references)."""
+    if not any(PACKAGE_DIR.is_relative_to(path) for path in visible):
+        return []
+    return ["--perms", "0555", "--tmpfs", str(PACKAGE_DIR), "--remount-ro", str(PACKAGE_DIR)]
 
 
 class SandboxedKernelManager(KernelManager):
