@@ -176,7 +176,7 @@ def test_the_host_s_shared_memory_grows_at_most_by_the_sandboxes_tmp_caps(batch)
 
 def test_no_student_was_left_ungraded_and_no_kernel_is_left(batch):
     assert [line.student for line in batch["lines"].values() if line.host_failed] == []
-    assert batch["shown"][0].startswith("sandbox: each sandbox gets a uid of its own")
+    assert batch["shown"][0].startswith("sandbox: isolation: own uid, control group (root")
     assert sandboxed_kernels() == ""
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -16,3 +18,16 @@ def sandboxed_kernels() -> str:
     connection file by its path inside the sandbox)."""
     found = subprocess.run(["pgrep", "-af", f"{SOCKETS_INSIDE}/kernel.json"], capture_output=True, text=True)
     return found.stdout.strip()
+
+
+def path_without_bwrap(folder: Path) -> str:
+    """A PATH with every program of this one's folders but bwrap (linked into folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for directory in os.environ["PATH"].split(os.pathsep):
+        if not os.path.isdir(directory):
+            continue
+        for program in os.listdir(directory):
+            link = folder / program
+            if program != "bwrap" and not link.exists():
+                link.symlink_to(Path(directory) / program)
+    return str(folder)

@@ -15,7 +15,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from ..course.contract import Contract
 from ..course.mistake_ids import LIMIT_IDS
 from ..course.paths import CourseDir, contract_of
-from ..grading.notes import limit_notes, mistakes_in_cell
+from ..grading.notes import isolation_of, limit_notes, mistakes_in_cell
 from ..nbgrader_glue.apps import export
 from ..pages.content_policy import no_script_meta
 
@@ -50,6 +50,7 @@ class StudentResult:
     total: float = 0.0
     late_penalty: float = 0.0
     mistakes: list[str] = field(default_factory=list)
+    isolation: set[str] = field(default_factory=set)  # how far its sandboxes were kept apart (host.py)
 
     @property
     def limits_hit(self) -> list[str]:
@@ -161,11 +162,18 @@ def collect_report(course: CourseDir, assignment: str) -> AssignmentReport:
                     result.function_points[function] = result.function_points.get(function, 0.0) + grade.score
                 path = autograded_notebook(course, student.id, assignment, notebook.name)
                 if path.exists():
-                    result.mistakes += mistakes_in_notebook(nbformat.read(path, as_version=4), contract)
+                    graded = nbformat.read(path, as_version=4)
+                    result.mistakes += mistakes_in_notebook(graded, contract)
+                    result.isolation.add(isolation_of(graded) or "not recorded")
             students[student.id] = result
     if not students:
         raise ReportError(f"assignment {assignment!r} has no submissions in the gradebook {course.gradebook_name}")
     return AssignmentReport(assignment, dict(sorted(students.items())), max_points, contract)
+
+
+def isolation_text(result: StudentResult) -> str:
+    """The isolation of a student's sandboxes, e.g. `own uid, control group` (host.py's Isolation)."""
+    return " / ".join(sorted(result.isolation)) or "not recorded"
 
 
 def _png_base64(figure) -> str:
@@ -244,7 +252,8 @@ def render_html(report: AssignmentReport) -> str:
     for name, result in report.students.items():
         by_hand = ["to grade" if result.manual_points is None else f"{result.manual_points:g}"] if manual else []
         points = [f"{result.function_points.get(function, 0.0):g}" for function in functions]
-        score_rows.append([name, *points, *by_hand, f"{result.total:g}", f"{result.late_penalty:g}"])
+        score_rows.append([name, *points, *by_hand, f"{result.total:g}", f"{result.late_penalty:g}",
+                           isolation_text(result)])
     hints = known_mistakes(contract)
     mistake_rows = [
         [mistake, str(count), str(report.students_per_mistake[mistake]), hints[mistake]]
@@ -268,7 +277,7 @@ img {{ margin: 0.3em; }}
 <h1>{html.escape(title)}</h1>
 <p>{len(report.students)} submissions; the maximum is {report.max_points[TOTAL]:g} points.</p>
 <h2>Scores</h2>
-{_table(["student", *functions, *manual, TOTAL, "late penalty"], score_rows, "scores")}
+{_table(["student", *functions, *manual, TOTAL, "late penalty", "isolation"], score_rows, "scores")}
 <h2>Score distributions</h2>
 <div>{charts}</div>
 <h2>Mistakes</h2>
@@ -301,5 +310,7 @@ def summary_lines(report: AssignmentReport, path: Path, course: CourseDir) -> li
     lines.append(f"most frequent mistakes: {common or 'none'}")
     hits = "; ".join(f"{name}: {', '.join(limits)}" for name, limits in report.limit_hits.items())
     lines.append(f"limits hit: {hits or 'none'}")
+    isolation = Counter(isolation_text(result) for result in report.students.values())
+    lines.append("isolation: " + "; ".join(f"{level} ({count})" for level, count in isolation.most_common()))
     lines.append(f"report: {path.relative_to(course.root)}; grades: {course.grades_csv.relative_to(course.root)}")
     return lines
