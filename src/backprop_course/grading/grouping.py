@@ -1,0 +1,199 @@
+"""Students whose function failed with no catalog name, grouped by what it does on the common
+cases (their recorded behaviours, behaviour.py), not by their code's text.
+
+Two stages:
+1. exact: students whose results have one structure and agree within the contract's tolerance
+   on every common case have one behaviour (a Variant). Each variant is gathered around its
+   first student in order (the most frequent fingerprint first), in one vectorised comparison.
+2. looser: variants whose results are equal up to one factor per case join one Group, where the
+   results have enough numbers for such a factor to say something (MIN_SCALED_NUMBERS per
+   case; a case with fewer must agree exactly), and the cases where either is not finite are
+   left out (at least half of the cases, and two, must remain).
+Students whose results are the reference's on every common case are in no group (their mistake
+shows only on their own cases). Groups of more than one student come first, largest first, and
+are numbered from 1 in that order, then the groups of one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..course.numerics import REL_ERROR_FLOOR
+from ..course.plain import Unsupported, leaves
+from .behaviour import Behaviour
+
+# A factor per case is only fitted where a case's result has this many numbers away from zero:
+# one for the factor, the rest to check it (a single number always fits some factor).
+MIN_SCALED_NUMBERS = 3
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Students whose functions behave exactly alike; its behaviour is its first student's."""
+
+    students: tuple[str, ...]
+    behaviour: Behaviour
+
+
+@dataclass(frozen=True)
+class Group:
+    """Variants whose results are equal up to a factor per case (most often one variant)."""
+
+    number: int
+    variants: tuple[Variant, ...]  # largest first
+
+    @property
+    def students(self) -> tuple[str, ...]:
+        return tuple(student for variant in self.variants for student in variant.students)
+
+    @property
+    def size(self) -> int:
+        return len(self.students)
+
+    @property
+    def key(self) -> str:
+        """A short name that stays while the group's main behaviour does: its fingerprint."""
+        return self.variants[0].behaviour.fingerprint[:8]
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """One function's students who failed unnamed, grouped."""
+
+    function: str
+    groups: tuple[Group, ...]
+    like_reference: tuple[str, ...]  # their results are the reference's on every common case
+
+    @property
+    def shared(self) -> tuple[Group, ...]:
+        return tuple(group for group in self.groups if group.size > 1)
+
+    @property
+    def single(self) -> tuple[Group, ...]:
+        return tuple(group for group in self.groups if group.size == 1)
+
+    def group(self, number: int) -> Group | None:
+        return next((group for group in self.groups if group.number == number), None)
+
+
+def group_behaviours(function: str, behaviours: dict[str, Behaviour], reference: Behaviour,
+                     tolerance: float) -> Grouping:
+    """The grouping of behaviours ({student: behaviour}) of function (see the module's docstring)."""
+    like_reference = tuple(sorted(student for student, behaviour in behaviours.items()
+                                  if same_behaviour(behaviour, reference, tolerance)))
+    others = {student: behaviour for student, behaviour in behaviours.items() if student not in like_reference}
+    by_signature: dict[str, dict[str, Behaviour]] = {}
+    for student, behaviour in others.items():
+        by_signature.setdefault(behaviour.signature, {})[student] = behaviour
+    groups: list[tuple[Variant, ...]] = []
+    for bucket in by_signature.values():
+        groups += _scaled_together(_variants(bucket, tolerance), tolerance)
+    def size(variants: tuple[Variant, ...]) -> int:
+        return sum(len(variant.students) for variant in variants)
+
+    shared = sorted((variants for variants in groups if size(variants) > 1),
+                    key=lambda variants: (-size(variants), variants[0].students[0]))
+    single = sorted((variants for variants in groups if size(variants) == 1),
+                    key=lambda variants: variants[0].students[0])
+    return Grouping(function, tuple(Group(number, variants) for number, variants in enumerate([*shared, *single], 1)),
+                    like_reference)
+
+
+# ----- stage 1: exact behaviours -------------------------------------------------------------------
+
+
+def _numbers(behaviour: Behaviour) -> list[np.ndarray]:
+    """Each case's numbers, flattened in leaf order (error cases and other leaves: none)."""
+    return [np.concatenate([np.ravel(leaf) for _, leaf in leaves(result) if isinstance(leaf, np.ndarray)]
+                           or [np.zeros(0)]) for result in behaviour.results]
+
+
+def _others(behaviour: Behaviour) -> list:
+    """The leaves that are not numbers (type names, errors), which must be equal."""
+    return [leaf for result in behaviour.results for _, leaf in leaves(result) if isinstance(leaf, Unsupported)]
+
+
+def _agreeing(rows: np.ndarray, leader: np.ndarray, tolerance: float) -> np.ndarray:
+    """Which rows agree with leader within tolerance everywhere (NaN with NaN, an infinity with
+    the same infinity)."""
+    with np.errstate(all="ignore"):
+        scale = np.maximum(REL_ERROR_FLOOR, np.abs(rows) + np.abs(leader))
+        close = np.abs(rows - leader) / scale <= tolerance
+    close |= (rows == leader) | (np.isnan(rows) & np.isnan(leader))
+    return close.all(axis=1)
+
+
+def same_behaviour(first: Behaviour, second: Behaviour, tolerance: float) -> bool:
+    if first.signature != second.signature or _others(first) != _others(second):
+        return False
+    one, other = np.concatenate(_numbers(first)), np.concatenate(_numbers(second))
+    return bool(_agreeing(one[None, :], other, tolerance)[0])
+
+
+def _variants(bucket: dict[str, Behaviour], tolerance: float) -> list[Variant]:
+    """The exact behaviours among behaviours of one signature."""
+    by_others: dict[str, list[str]] = {}
+    for student, behaviour in bucket.items():
+        by_others.setdefault(repr(_others(behaviour)), []).append(student)
+    found = []
+    for students in by_others.values():
+        counts = Counter(bucket[student].fingerprint for student in students)
+        order = sorted(students, key=lambda student: (-counts[bucket[student].fingerprint], student))
+        rows = np.array([np.concatenate(_numbers(bucket[student])) for student in order])
+        left = np.arange(len(order))
+        while left.size:
+            agree = _agreeing(rows[left], rows[left[0]], tolerance)
+            agree[0] = True
+            members = tuple(sorted(order[index] for index in left[agree]))
+            found.append(Variant(members, bucket[order[left[0]]]))
+            left = left[~agree]
+    return found
+
+
+# ----- stage 2: equal up to a factor per case ----------------------------------------------------
+
+
+def scaled_alike(first: Behaviour, second: Behaviour, tolerance: float) -> bool:
+    """Whether second's results are first's times one factor per case (see the module's docstring)."""
+    cases = [(a, b) for a, b in zip(_numbers(first), _numbers(second))
+             if a.size and np.all(np.isfinite(a)) and np.all(np.isfinite(b))]
+    if len(cases) < max(2, math.ceil(len(first.results) / 2)):
+        return False
+    return all(_factor(a, b, tolerance) is not None for a, b in cases)
+
+
+def _factor(a: np.ndarray, b: np.ndarray, tolerance: float) -> float | None:
+    """The factor c with b = c a within tolerance (1 where a has too few numbers to fit one), or None."""
+    usable = np.abs(a) > REL_ERROR_FLOOR
+    factor = 1.0
+    if np.count_nonzero(usable) >= MIN_SCALED_NUMBERS:
+        with np.errstate(all="ignore"):
+            factor = float(np.median(b[usable] / a[usable]))
+        if not np.isfinite(factor) or factor == 0.0:
+            return None
+    return factor if _agreeing(b[None, :], factor * a, tolerance)[0] else None
+
+
+def _scaled_together(variants: list[Variant], tolerance: float) -> list[tuple[Variant, ...]]:
+    """The variants joined where scaled alike (through any chain of them)."""
+    parent = list(range(len(variants)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for i, first in enumerate(variants):
+        for j in range(i + 1, len(variants)):
+            if root(i) != root(j) and scaled_alike(first.behaviour, variants[j].behaviour, tolerance):
+                parent[root(j)] = root(i)
+    joined: dict[int, list[Variant]] = {}
+    for index, variant in enumerate(variants):
+        joined.setdefault(root(index), []).append(variant)
+    return [tuple(sorted(members, key=lambda variant: (-len(variant.students), variant.students[0])))
+            for members in joined.values()]
