@@ -218,8 +218,10 @@ def train(X, y, params, learning_rate, epochs, batch_size, seed=0):
 """,
     ]),
 }
-# Students per unnamed mistake (each of its ways written by at least one of them).
+# Students per unnamed mistake (each of its ways written by at least one of them), and students
+# who make a catalog mistake and nothing else.
 STUDENTS_PER_MISTAKE = 5
+CATALOG_ONLY = 16
 # Wrong answers that only one student gives: (label, function, code).
 ONE_OFFS = [(f"one-off:{mistake}", function, code) for mistake, function, code in CORPUS
             if mistake in ("wrong-value", "wrong-shape", "not-finite")]
@@ -252,10 +254,10 @@ def correct_styles() -> dict[str, list[str]]:
     return styles
 
 
-def planted_class(students: int = 64, seed: int = 0) -> list[Planted]:
+def planted_class(students: int = 80, seed: int = 0) -> list[Planted]:
     """A class of at least `students` (each unnamed mistake by STUDENTS_PER_MISTAKE of them, a
-    third of whom make a catalog mistake in another function too; the catalog's mistakes; the
-    one-offs; the rest correct), in a shuffled order."""
+    third of whom make a catalog mistake in another function too; CATALOG_ONLY students with a
+    catalog mistake; the one-offs; the rest correct), in a shuffled order."""
     rng = np.random.default_rng(seed)
     styles = correct_styles()
     roles: list[dict[str, tuple[str, str]]] = []
@@ -267,7 +269,7 @@ def planted_class(students: int = 64, seed: int = 0) -> list[Planted]:
                 extra = next(entry for entry in catalog if entry[1] != function)
                 role[extra[1]] = (extra[0], extra[2])
             roles.append(role)
-    roles += [{function: (mistake, code)} for mistake, function, code in CATALOG]
+    roles += [{function: (mistake, code)} for mistake, function, code in CATALOG[-CATALOG_ONLY:]]
     roles += [{function: (label, code)} for label, function, code in ONE_OFFS]
     roles += [{} for _ in range(max(0, students - len(roles)))]
     order = rng.permutation(len(roles))
@@ -296,7 +298,8 @@ def findings_in_process(planted: Planted, contract=CONTRACT) -> dict[str, Findin
             cases = contract.hidden_cases(name, planted.student)
             verdicts = judge(contract, name, cases, run_cases(contract, name, namespace, cases))
             found[name] = observed(contract, finding_of(name, verdicts), verdicts,
-                                   lambda common, name=name: run_cases(contract, name, namespace, common))
+                                   lambda common, name=name, namespace=namespace: run_cases(contract, name, namespace,
+                                                                                            common))
     return found
 
 

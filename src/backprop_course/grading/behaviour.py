@@ -60,6 +60,11 @@ class Behaviour:
         return kernel_side.dumps(self.results)
 
     @classmethod
+    def of(cls, results: list[Any]) -> Behaviour:
+        """The behaviour of plain results on the common cases, as recorded (arrays cut down)."""
+        return cls(_signature(results), [_cut(result) for result in results])
+
+    @classmethod
     def read(cls, signature: str, text: str) -> Behaviour | None:
         """A behaviour as recorded; None for text that is not plain results."""
         try:
@@ -73,15 +78,14 @@ class Behaviour:
 
 def behaviour_of(outcomes: list[Outcome]) -> Behaviour | None:
     """The behaviour recorded for outcomes on the common cases (None when too large to record)."""
-    results = [Unsupported(f"error {outcome.error}") if outcome.error else outcome.value for outcome in outcomes]
-    found = Behaviour(_signature(results), [_cut(result) for result in results])
+    found = Behaviour.of([Unsupported(f"error {outcome.error}") if outcome.error else outcome.value
+                          for outcome in outcomes])
     return found if len(found.text()) <= MAX_CHARS else None
 
 
 def reference_behaviour(contract: Contract, function_name: str) -> Behaviour:
     """The reference's behaviour, recorded as a student's is."""
-    expected = expected_results(contract, function_name, common_cases(contract, function_name))
-    return Behaviour(_signature(expected), [_cut(result) for result in expected])
+    return Behaviour.of(expected_results(contract, function_name, common_cases(contract, function_name)))
 
 
 def _signature(value: Any) -> str:

@@ -163,19 +163,43 @@ def scaled_alike(first: Behaviour, second: Behaviour, tolerance: float) -> bool:
              if a.size and np.all(np.isfinite(a)) and np.all(np.isfinite(b))]
     if len(cases) < max(2, math.ceil(len(first.results) / 2)):
         return False
-    return all(_factor(a, b, tolerance) is not None for a, b in cases)
+    return all(factor_of(a, b, tolerance, MIN_SCALED_NUMBERS) is not None for a, b in cases)
 
 
-def _factor(a: np.ndarray, b: np.ndarray, tolerance: float) -> float | None:
-    """The factor c with b = c a within tolerance (1 where a has too few numbers to fit one), or None."""
+def factor_of(a: np.ndarray, b: np.ndarray, tolerance: float, min_numbers: int = 1) -> float | None:
+    """The factor c with b = c a within tolerance, or None; 1 where a has fewer than min_numbers
+    numbers away from zero to fit one."""
     usable = np.abs(a) > REL_ERROR_FLOOR
     factor = 1.0
-    if np.count_nonzero(usable) >= MIN_SCALED_NUMBERS:
+    if np.count_nonzero(usable) >= min_numbers:
         with np.errstate(all="ignore"):
             factor = float(np.median(b[usable] / a[usable]))
         if not np.isfinite(factor) or factor == 0.0:
             return None
     return factor if _agreeing(b[None, :], factor * a, tolerance)[0] else None
+
+
+def case_factors(reference: Behaviour, behaviour: Behaviour, tolerance: float) -> list[float | None]:
+    """For each common case, the factor that makes the reference's results behaviour's (None
+    where none does, or the structures differ)."""
+    if reference.signature != behaviour.signature:
+        return [None] * len(behaviour.results)
+    return [factor_of(a, b, tolerance) if a.size and b.size else None
+            for a, b in zip(_numbers(reference), _numbers(behaviour))]
+
+
+def case_distances(first: Behaviour, second: Behaviour) -> list[float]:
+    """For each common case, the largest relative difference of two behaviours' numbers (NaN
+    against NaN counts as none; infinity where the structures differ)."""
+    if first.signature != second.signature or _others(first) != _others(second):
+        return [math.inf] * len(first.results)
+    found = []
+    for a, b in zip(_numbers(first), _numbers(second)):
+        with np.errstate(all="ignore"):
+            error = np.abs(a - b) / np.maximum(REL_ERROR_FLOOR, np.abs(a) + np.abs(b))
+        error[(a == b) | (np.isnan(a) & np.isnan(b))] = 0.0
+        found.append(float(np.max(np.nan_to_num(error, nan=np.inf), initial=0.0)))
+    return found
 
 
 def _scaled_together(variants: list[Variant], tolerance: float) -> list[tuple[Variant, ...]]:
