@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import collections
 import json
+import warnings
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+from nbgrader.api import Gradebook
 from sqlalchemy import create_engine
+from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import Session
 
 from backprop_course.authoring.answer_code import RefusedAnswerError, draft_mutant
@@ -198,8 +201,22 @@ def write_autograded(course, student: str, answers: dict[str, str]) -> None:
         nbformat.write(fill_answers(released, cells), folder / notebook.filename)
 
 
+def in_gradebook(db_url: str, students) -> None:
+    """The assignment with its notebooks (no cells) and a submission of each student, in nbgrader's
+    gradebook at db_url."""
+    with Gradebook(db_url) as gradebook, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's add_submission, on SQLAlchemy 2
+        gradebook.add_assignment(ASSIGNMENT)
+        for notebook in CONTRACT.notebooks:
+            gradebook.add_notebook(notebook.name, ASSIGNMENT)
+        for student in students:
+            gradebook.add_student(student)
+            gradebook.add_submission(ASSIGNMENT, student)
+
+
 def test_a_proposed_mistake_accepted_unchanged_passes_the_check_and_names_its_group(tmp_path, planted, graded):
     course = course_copy(tmp_path / "course").of(ASSIGNMENT)
+    in_gradebook(course.db_url, [student.student for student in planted])
     engine = create_engine(course.db_url)
     ensure_table(engine)
     with Session(engine) as db:

@@ -2,7 +2,7 @@
 mistakes (its number there) drafted into a catalog entry of the assignment's folder.
 
 Steps, as a pipeline:
-1. read the findings of the latest submissions from the gradebook and group them as the report
+1. read the findings of the latest submissions in the gradebook and group them as the report
    does (the same numbers, while nothing is graded in between);
 2. for each behaviour of the group, draft a mutant from the first of its students' answers that
    passes answer_code.py's checks (the answers are read from the autograded notebooks; none is
@@ -23,6 +23,7 @@ from ..authoring.mistake_draft import Entry, mistake_id_for, write_entry
 from ..course.paths import CourseDir, contract_of
 from ..grading.behaviour import reference_behaviour
 from ..nbgrader_glue.findings_table import read_findings
+from ..nbgrader_glue.gradebook import submitted_students
 from .report.groups import answer_code, class_groupings, looks_like
 from .report.prevalence import latest_findings
 
@@ -51,7 +52,8 @@ def propose_mistake(course: CourseDir, assignment: str, function: str, number: i
         raise ProposeError(f"{assignment} grades no function {function!r} (it grades {', '.join(contract.functions)})")
     if contract.functions[function].scenario is not None or "." in function:
         raise ProposeError(f"{function} is graded through a scenario or is a method: write its mutant by hand")
-    latest = latest_findings(read_findings(course.db_url, assignment))
+    students = submitted_students(course.db_url, assignment)
+    latest = latest_findings([row for row in read_findings(course.db_url, assignment) if row.student in students])
     grouping = class_groupings(contract, latest).get(function)
     group = grouping.group(number) if grouping else None
     if group is None:

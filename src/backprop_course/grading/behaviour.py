@@ -160,3 +160,19 @@ def observed(contract: Contract, finding: Finding, verdicts: list[CheckVerdict],
     if outcomes is None:
         return finding
     return replace(finding, behaviour=behaviour_of(outcomes))
+
+
+def observed_in_turn(contract: Contract, graded: list[tuple[Finding, list[CheckVerdict]]],
+                     call: Callable[[str, list[tuple]], list[Outcome] | None]) -> list[Finding]:
+    """Each finding with its behaviour where it needs one (observed), call(function, cases)
+    running the calls in turn until one returns None (the kernel stopped): none after it."""
+    stopped = False
+
+    def once(function_name: str, cases: list[tuple]) -> list[Outcome] | None:
+        nonlocal stopped
+        outcomes = None if stopped else call(function_name, cases)
+        stopped = outcomes is None
+        return outcomes
+
+    return [observed(contract, finding, verdicts, lambda cases, name=finding.function: once(name, cases))
+            for finding, verdicts in graded]

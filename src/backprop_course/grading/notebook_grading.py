@@ -47,7 +47,7 @@ from ..in_kernel import kernel_side
 from ..sandbox.caps import DEFAULT, MIB, Limits
 from ..sandbox.cgroups import Counters
 from ..sandbox.kernel_session import KernelSession, OutputBudget, Run
-from .behaviour import Finding, finding_of, observed
+from .behaviour import Finding, finding_of, observed_in_turn
 from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_calls import answer_call, kernel_side_code, play_code, read_outcomes, write_files, write_helper_module
@@ -105,7 +105,6 @@ class NotebookGrading:
         self.replay_deadline: float | None = None
         self.events: list[str] = []  # limit ids met, in order, for the instructor's log
         self.findings: list[Finding] = []  # of each graded function, in order (behaviour.py)
-        self.kernel_stopped = False  # by a call for a behaviour: no more such calls
         # A notebook without a contract has nbgrader's cell limit, and a cell past it is interrupted first.
         nbgrader_semantics = self.notebook is None
         self.cell_seconds = limits.nbgrader_cell_seconds if nbgrader_semantics else limits.cell_seconds
@@ -123,7 +122,8 @@ class NotebookGrading:
                     verdicts = self.grade_function(function.name)
                     self.write_verdicts(verdicts)
                     graded.append((finding_of(function.name, verdicts), verdicts))
-                self.observe(graded)
+                self.findings = observed_in_turn(  # once all are graded: no grade depends on these calls
+                    self.contract, graded, lambda name, cases: self.call_in_kernel(name, cases, restart=False))
         finally:
             self.session.close()
         unrun = [grade_id(cell) for cell in self.nb.cells
@@ -276,26 +276,6 @@ class NotebookGrading:
             self.start_afresh()
             return [Outcome(error=status, message=message)] * len(cases)
         return [Outcome(error=RAISED_ERROR, message="the grader got no result back from the kernel")] * len(cases)
-
-    # ----- 4. behaviours, for the findings ----------------------------------------------------
-
-    def observe(self, graded: list[tuple[Finding, list[CheckVerdict]]]) -> None:
-        """The findings of the graded functions, with the behaviours of those that failed unnamed,
-        until a call stops the kernel."""
-        self.findings = []
-        for finding, verdicts in graded:
-            found = observed(self.contract, finding, verdicts, self.behaviour_call(finding.function))
-            self.findings.append(found)
-
-    def behaviour_call(self, function_name: str):
-        def call(cases: list[tuple]) -> list[Outcome] | None:
-            if self.kernel_stopped:
-                return None
-            outcomes = self.call_in_kernel(function_name, cases, restart=False)
-            self.kernel_stopped = outcomes is None
-            return outcomes
-
-        return call
 
     def given_source(self) -> str:
         return "import numpy as np\n\n" + self.contract.given_code(self.notebook.given)

@@ -98,17 +98,20 @@ def looks_like(reference: Behaviour, behaviour: Behaviour, tolerance: float) -> 
     return "the reference's results times a factor per case: " + ", ".join(f"{factor:.4g}" for factor in factors)
 
 
-def nearest_mistake(contract: Contract, function: str, behaviour: Behaviour) -> tuple[str, float] | None:
-    """The catalog mistake whose predicted results on the common cases come closest to behaviour's."""
+def catalog_behaviours(contract: Contract, function: str) -> dict[str, Behaviour]:
+    """What each catalog mistake of function that can say returns on the common cases."""
     cases = common_cases(contract, function)
-    expected = expected_results(contract, function, cases)
     predicted: dict[str, list] = {}
-    for index, (args, wanted) in enumerate(zip(cases, expected)):
+    for index, (args, wanted) in enumerate(zip(cases, expected_results(contract, function, cases))):
         for mistake, result in contract.mistake_predictions(function, args, wanted):
             if len(predicted.setdefault(mistake, [])) == index:  # its first prediction on this case
                 predicted[mistake].append(to_plain(result))
-    distances = {mistake: max(case_distances(Behaviour.of(results), behaviour))
-                 for mistake, results in predicted.items() if len(results) == len(cases)}
+    return {mistake: Behaviour.of(results) for mistake, results in predicted.items() if len(results) == len(cases)}
+
+
+def nearest_mistake(catalog: dict[str, Behaviour], behaviour: Behaviour) -> tuple[str, float] | None:
+    """The catalog mistake whose results on the common cases come closest to behaviour's."""
+    distances = {mistake: max(case_distances(results, behaviour)) for mistake, results in catalog.items()}
     found = min(distances.items(), key=lambda item: item[1], default=None)
     return found if found is not None and math.isfinite(found[1]) else None
 
@@ -137,6 +140,7 @@ def case_rows(reference: Behaviour, behaviour: Behaviour, tolerance: float) -> t
 def group_views(course: CourseDir, assignment: str, contract: Contract, grouping: Grouping,
                 latest: dict[str, dict[str, FindingRow]]) -> tuple[GroupView, ...]:
     reference = reference_behaviour(contract, grouping.function)
+    catalog = catalog_behaviours(contract, grouping.function)
     tolerance = contract.tolerances.rel_tolerance
     views = []
     for group in grouping.groups:
@@ -144,5 +148,5 @@ def group_views(course: CourseDir, assignment: str, contract: Contract, grouping
         case, rows = case_rows(reference, behaviour, tolerance)
         views.append(GroupView(group, tuple(representatives(course, assignment, group, latest, grouping.function)),
                                looks_like(reference, behaviour, tolerance),
-                               nearest_mistake(contract, grouping.function, behaviour), case, rows))
+                               nearest_mistake(catalog, behaviour), case, rows))
     return tuple(views)
