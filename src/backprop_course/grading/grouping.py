@@ -7,8 +7,10 @@ Two stages:
    first student in order (the most frequent fingerprint first), in one vectorised comparison.
 2. looser: variants whose results are equal up to one factor per case join one Group, where the
    results have enough numbers for such a factor to say something (MIN_SCALED_NUMBERS per
-   case; a case with fewer must agree exactly), and the cases where either is not finite are
-   left out (at least half of the cases, and two, must remain).
+   case; a case with fewer must agree as it is), compared within the catalog's MATCH_TOLERANCE
+   (code written differently rounds differently: the catalog's recognisers allow as much), and
+   the cases where either is not finite are left out (at least half of the cases, and two, must
+   remain).
 Students whose results are the reference's on every common case are in no group (their mistake
 shows only on their own cases). Groups of more than one student come first, largest first, and
 are numbered from 1 in that order, then the groups of one.
@@ -24,6 +26,7 @@ import numpy as np
 
 from ..course.numerics import REL_ERROR_FLOOR
 from ..course.plain import Unsupported, leaves
+from ..course.recognisers import MATCH_TOLERANCE
 from .behaviour import Behaviour
 
 # A factor per case is only fitted where a case's result has this many numbers away from zero:
@@ -157,15 +160,6 @@ def _variants(bucket: dict[str, Behaviour], tolerance: float) -> list[Variant]:
 # ----- stage 2: equal up to a factor per case ----------------------------------------------------
 
 
-def scaled_alike(first: Behaviour, second: Behaviour, tolerance: float) -> bool:
-    """Whether second's results are first's times one factor per case (see the module's docstring)."""
-    cases = [(a, b) for a, b in zip(_numbers(first), _numbers(second))
-             if a.size and np.all(np.isfinite(a)) and np.all(np.isfinite(b))]
-    if len(cases) < max(2, math.ceil(len(first.results) / 2)):
-        return False
-    return all(factor_of(a, b, tolerance, MIN_SCALED_NUMBERS) is not None for a, b in cases)
-
-
 def factor_of(a: np.ndarray, b: np.ndarray, tolerance: float, min_numbers: int = 1) -> float | None:
     """The factor c with b = c a within tolerance, or None; 1 where a has fewer than min_numbers
     numbers away from zero to fit one."""
@@ -203,7 +197,9 @@ def case_distances(first: Behaviour, second: Behaviour) -> list[float]:
 
 
 def _scaled_together(variants: list[Variant], tolerance: float) -> list[tuple[Variant, ...]]:
-    """The variants joined where scaled alike (through any chain of them)."""
+    """The variants (of one signature) joined where one's numbers are another's times one factor
+    per case (see the module's docstring), through any chain of them; for each variant, all the
+    later ones at once."""
     parent = list(range(len(variants)))
 
     def root(index: int) -> int:
@@ -212,12 +208,35 @@ def _scaled_together(variants: list[Variant], tolerance: float) -> list[tuple[Va
             index = parent[index]
         return index
 
-    for i, first in enumerate(variants):
-        for j in range(i + 1, len(variants)):
-            if root(i) != root(j) and scaled_alike(first.behaviour, variants[j].behaviour, tolerance):
-                parent[root(j)] = root(i)
+    numbers = [_numbers(variant.behaviour) for variant in variants]
+    stacks = [np.array([found[case] for found in numbers]) for case in range(len(numbers[0]))] if numbers else []
+    finite = [np.all(np.isfinite(stack), axis=1) & (stack.shape[1] > 0) for stack in stacks]
+    needed = max(2, math.ceil(len(stacks) / 2))
+    looser = max(tolerance, MATCH_TOLERANCE)
+    for first in range(len(variants) - 1):
+        later = np.arange(first + 1, len(variants))
+        alike, comparable = np.ones(later.size, dtype=bool), np.zeros(later.size, dtype=int)
+        for stack, whole in zip(stacks, finite):
+            both = whole[later] & whole[first]
+            alike &= ~both | _scaled_rows(stack[first], stack[later], looser)
+            comparable += both
+        for other in later[alike & (comparable >= needed)]:
+            parent[root(int(other))] = root(first)
     joined: dict[int, list[Variant]] = {}
     for index, variant in enumerate(variants):
         joined.setdefault(root(index), []).append(variant)
     return [tuple(sorted(members, key=lambda variant: (-len(variant.students), variant.students[0])))
             for members in joined.values()]
+
+
+def _scaled_rows(a: np.ndarray, rows: np.ndarray, tolerance: float) -> np.ndarray:
+    """Which rows are a times one factor each (fitted where a has MIN_SCALED_NUMBERS numbers away
+    from zero, else 1), within tolerance."""
+    usable = np.abs(a) > REL_ERROR_FLOOR
+    factors = np.ones(rows.shape[0])
+    with np.errstate(all="ignore"):
+        if np.count_nonzero(usable) >= MIN_SCALED_NUMBERS:
+            factors = np.median(rows[:, usable] / a[usable], axis=1)
+        scaled = factors[:, None] * a
+        close = np.abs(rows - scaled) / np.maximum(REL_ERROR_FLOOR, np.abs(rows) + np.abs(scaled)) <= tolerance
+    return (close | (rows == scaled)).all(axis=1) & np.isfinite(factors) & (factors != 0.0)
