@@ -24,6 +24,7 @@ from backprop_course.commands.report import (
     write_report,
 )
 from backprop_course.grading.notes import limit_note, note_limit
+from backprop_course.sandbox.host import this_host
 
 from .conftest import SOLUTION_STUDENT
 from .support.backprop import ASSIGNMENT, CONTRACT, GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
@@ -156,6 +157,9 @@ def test_report_html_embeds_the_charts_and_the_tables(graded_course, written_rep
     for mistake, count in report.mistake_counts.items():
         assert f"<td>{mistake}</td><td>{count}</td>" in page
     assert "No student hit a time, output or kernel limit." in page
+    isolation = this_host().isolation.describe()  # what grading on this host recorded beside each grade
+    assert all(result.isolation == {isolation} for result in report.students.values())
+    assert page.count(f"<td>{isolation}</td>") == len(report.students)
 
 
 @pytest.mark.slow
@@ -177,6 +181,7 @@ def test_report_command_prints_a_summary_and_rejects_an_unknown_assignment(grade
     top_mistake, top_count = report.mistake_counts.most_common(1)[0]
     assert f"most frequent mistakes: {top_mistake} ({top_count})" in printed
     assert "report: reports/backprop.html" in printed
+    assert f"isolation: {this_host().isolation.describe()} ({len(report.students)})" in printed
     assert main(["--course-dir", str(graded_course.root), "report", "no_such_assignment"]) == 1
     assert "'no_such_assignment' is not in" in capsys.readouterr().out
 

@@ -167,6 +167,20 @@ def _screenshots(course: CourseDir, args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(course: CourseDir, args: argparse.Namespace) -> int:
+    from .commands.init_course import InitError, init_course
+
+    try:
+        lines = init_course(course, args.assignments or None)
+    except InitError as error:
+        print(f"backprop-course init: {error}")
+        return 2
+    print("\n".join(lines))
+    print("next: `nbgrader generate_assignment NAME` for each, then the course's usual workflow "
+          "(docs/instructors.md)")
+    return 0
+
+
 COMMANDS = {
     "build-source": (_build_source, "write source/ notebooks from the lessons in assignments/*/lessons/"),
     "generate": (_generate, "nbgrader generate_assignment and generate_solution"),
@@ -181,6 +195,7 @@ COMMANDS = {
                         "(reports/ASSIGNMENT.html, reports/ASSIGNMENT-mistakes.csv) and nbgrader export"),
     "propose-mistake": (_propose_mistake, "draft a catalog entry (assignment.toml, mistakes.py) from a group of "
                                           "the report's unnamed mistakes, for the instructor to review"),
+    "init": (_init, "add the package's assignments and grading to an existing nbgrader course (this directory)"),
     "screenshots": (_screenshots, "docs/ screenshots: a feedback page (samples graded afresh), a check cell in "
                                   "JupyterLab (needs Chromium)"),
 }
@@ -194,6 +209,8 @@ COMMAND_ARGUMENTS = {
     "build-samples": [ONE_ASSIGNMENT],
     "new-assignment": [(("name",), {"help": "the new assignment's nbgrader id, e.g. softmax"})],
     "check-assignment": [(("name",), {"help": "the assignment to check, e.g. backprop"})],
+    "init": [(("assignments",), {"nargs": "*", "help": "the assignments to add (default: every one the package "
+                                                       "ships)"})],
     "report": [(("assignment",), {"help": "the assignment to report on, e.g. backprop"})],
     "propose-mistake": [
         (("assignment",), {"help": "the assignment, e.g. classification"}),

@@ -51,7 +51,7 @@ from .behaviour import Finding, finding_of, observed_in_turn
 from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_calls import answer_call, kernel_side_code, play_code, read_outcomes, write_files, write_helper_module
-from .notes import LIMIT_MESSAGES, forget_limit_notes, note_limit
+from .notes import LIMIT_MESSAGES, forget_limit_notes, note_isolation, note_limit
 from .runner import Outcome
 
 log = logging.getLogger(__name__)
@@ -113,6 +113,7 @@ class NotebookGrading:
     def grade(self) -> NotebookNode:
         forget_limit_notes(self.nb)
         self.session.start()
+        note_isolation(self.nb, self.session.isolation())
         self.prepare_kernel()
         try:
             self.run_cells()

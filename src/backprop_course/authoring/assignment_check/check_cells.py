@@ -36,9 +36,15 @@ def run_check_cell(cells: dict[str, str], notebook: Notebook, function_name: str
     with contextlib.redirect_stdout(output), warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # what numpy warns of a student's code (log of a negative, ...)
         exec(cells[GIVEN_CELL_ID], namespace)  # noqa: S102 - the course's own notebook
-        for function in notebook.functions:  # the student's code in its answer's place, as their notebook runs it
-            code = answer if function.name == function_name and isinstance(answer, str) else None
-            exec(code or cells[function.answer_id], namespace)  # noqa: S102
+        # As Run All: each answer, then its check cell, so that a check that waits for the checks of
+        # the functions it calls (authoring/gates.py) finds them run; the earlier checks' output is not shown.
+        for function in notebook.functions:
+            if function.name == function_name:
+                exec(answer if isinstance(answer, str) else cells[function.answer_id], namespace)  # noqa: S102
+                break
+            exec(cells[function.answer_id], namespace)  # noqa: S102
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
+                exec(cells[f"check_{function.name}"], namespace)  # noqa: S102
         if callable(answer):
             namespace[function_name] = answer
         try:

@@ -14,7 +14,7 @@ from ...course.contract import Contract
 from ...course.mistake_ids import LIMIT_IDS
 from ...course.paths import CourseDir, contract_of
 from ...grading.grouping import Grouping
-from ...grading.notes import limit_notes, mistakes_in_cell
+from ...grading.notes import isolation_of, limit_notes, mistakes_in_cell
 from ...nbgrader_glue.findings_table import read_findings
 from .groups import GroupView, class_groupings, group_views
 from .prevalence import Prevalence, latest_findings, prevalence
@@ -50,6 +50,7 @@ class StudentResult:
     total: float = 0.0
     late_penalty: float = 0.0
     mistakes: list[str] = field(default_factory=list)
+    isolation: set[str] = field(default_factory=set)  # how far its sandboxes were kept apart (host.py)
 
     @property
     def limits_hit(self) -> list[str]:
@@ -164,7 +165,9 @@ def collect_report(course: CourseDir, assignment: str) -> AssignmentReport:
                     result.function_points[function] = result.function_points.get(function, 0.0) + grade.score
                 path = autograded_notebook(course, student.id, assignment, notebook.name)
                 if path.exists():
-                    result.mistakes += mistakes_in_notebook(nbformat.read(path, as_version=4), contract)
+                    graded = nbformat.read(path, as_version=4)
+                    result.mistakes += mistakes_in_notebook(graded, contract)
+                    result.isolation.add(isolation_of(graded) or "not recorded")
             students[student.id] = result
     if not students:
         raise ReportError(f"assignment {assignment!r} has no submissions in the gradebook {course.gradebook_name}")
@@ -175,3 +178,8 @@ def collect_report(course: CourseDir, assignment: str) -> AssignmentReport:
     report.unnamed = {function: (grouping, group_views(course, assignment, contract, grouping, latest))
                       for function, grouping in class_groupings(contract, latest).items()}
     return report
+
+
+def isolation_text(result: StudentResult) -> str:
+    """The isolation of a student's sandboxes, e.g. `own uid, control group` (host.py's Isolation)."""
+    return " / ".join(sorted(result.isolation)) or "not recorded"

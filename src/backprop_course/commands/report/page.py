@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 from pathlib import Path
 
 from ...course.paths import CourseDir
 from ...nbgrader_glue.apps import export
 from ...pages.content_policy import no_script_meta
 from .charts import mistake_chart, score_chart
-from .collect import TOTAL, AssignmentReport, collect_report, known_mistakes, manual_columns
+from .collect import TOTAL, AssignmentReport, collect_report, isolation_text, known_mistakes, manual_columns
 from .groups_html import unnamed_section
 from .prevalence import prevalence_html, write_csv
 
@@ -44,7 +45,8 @@ def render_html(report: AssignmentReport) -> str:
     for name, result in report.students.items():
         by_hand = ["to grade" if result.manual_points is None else f"{result.manual_points:g}"] if manual else []
         points = [f"{result.function_points.get(function, 0.0):g}" for function in functions]
-        score_rows.append([name, *points, *by_hand, f"{result.total:g}", f"{result.late_penalty:g}"])
+        score_rows.append([name, *points, *by_hand, f"{result.total:g}", f"{result.late_penalty:g}",
+                           isolation_text(result)])
     hints = known_mistakes(contract)
     mistake_rows = [
         [mistake, str(count), str(report.students_per_mistake[mistake]), hints[mistake]]
@@ -68,7 +70,7 @@ img {{ margin: 0.3em; }}
 <h1>{html.escape(title)}</h1>
 <p>{len(report.students)} submissions; the maximum is {report.max_points[TOTAL]:g} points.</p>
 <h2>Scores</h2>
-{_table(["student", *functions, *manual, TOTAL, "late penalty"], score_rows, "scores")}
+{_table(["student", *functions, *manual, TOTAL, "late penalty", "isolation"], score_rows, "scores")}
 <h2>Score distributions</h2>
 <div>{charts}</div>
 <h2>Mistakes</h2>
@@ -111,6 +113,8 @@ def summary_lines(report: AssignmentReport, path: Path, course: CourseDir) -> li
     lines.append(f"most frequent mistakes: {common or 'none'}")
     hits = "; ".join(f"{name}: {', '.join(limits)}" for name, limits in report.limit_hits.items())
     lines.append(f"limits hit: {hits or 'none'}")
+    isolation = Counter(isolation_text(result) for result in report.students.values())
+    lines.append("isolation: " + "; ".join(f"{level} ({count})" for level, count in isolation.most_common()))
     shared = sorted(((group.size, function, group.number) for function, (grouping, _) in report.unnamed.items()
                      for group in grouping.shared), key=lambda item: (-item[0], item[1], item[2]))
     groups = ", ".join(f"{function} group {number} ({size})" for size, function, number in shared[:3])
