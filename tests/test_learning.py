@@ -236,7 +236,7 @@ def test_a_proposed_mistake_accepted_unchanged_passes_the_check_and_names_its_gr
     report = check_assignment(course)
     assert report.ok, report.lines()
     contract = load_contract_folder(course.assignment_folder)
-    assert contract.mistakes["train-group-1"].recognisers
+    assert contract.mistakes["train-group-1"].recognisers and contract.mistakes["train-group-1"].covers
     by_student = {student.student: student for student in planted}
     for student in group.students:  # graded again: named, the same points
         again = findings_in_process(by_student[student], contract)["train"]

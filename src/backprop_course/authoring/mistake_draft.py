@@ -25,11 +25,13 @@ class DraftError(ValueError):
 
 @dataclass(frozen=True)
 class Entry:
-    """What to write: the mistake's id and hint, a comment on where it came from (no student's
-    text), the graded function, and the mutants (the first is the representative one)."""
+    """What to write: the mistake's id, hint and what it covers (for the catalog page), a comment
+    on where it came from (no student's text), the graded function, and the mutants (the first
+    is the representative one)."""
 
     mistake: str
     hint: str
+    covers: str
     origin: str
     function: str
     mutants: tuple[Draft, ...]
@@ -62,7 +64,7 @@ def module_names(text: str) -> set[str]:
 def _toml_text(entry: Entry) -> str:
     return (f"\n# {entry.origin}\n# Edit the hint (students read it); {MISTAKES_FILE} holds its recogniser, drafted "
             f"from students' code: review it.\n[[mistakes]]\nid = {json.dumps(entry.mistake)}\n"
-            f"hint = {json.dumps(entry.hint)}\n")
+            f"hint = {json.dumps(entry.hint)}\ncovers = {json.dumps(entry.covers)}\n")
 
 
 def _python_text(entry: Entry, with_mutant_table: bool) -> str:

@@ -85,8 +85,10 @@ def propose_mistake(course: CourseDir, assignment: str, function: str, number: i
     origin = (f"Drafted from group {number} ({group.key}) of {function}: {group.size} students"
               + (f", {seen}" if seen else "") + ".")
     hint = f"(To edit) A mistake in {function} that several answers share: say what it is and how to fix it."
+    covers = (f"results equal to those of {len(drafts)} student answer{'s' if len(drafts) > 1 else ''} "
+              f"(drafted from a group of {group.size}; to edit)")
     written = write_entry(course.of(assignment).assignment_folder,
-                          Entry(mistake, hint, origin, function, tuple(drafts)))
+                          Entry(mistake, hint, covers, origin, function, tuple(drafts)))
     return Proposal(mistake, written, drafted_from, refused, group.size)
 
 
