@@ -5,6 +5,8 @@
   the grades are worked out in this process from the plain data that the student's functions
   return, and each graded cell gets its feedback and score. Without a sandbox it refuses to grade, unless the
   instructor sets SandboxedGrading.unsafe.
+- SaveFindings, after nbgrader's SaveAutoGrades: stores what grading found of each graded
+  function (grading/behaviour.py) in the gradebook's table of findings (findings_table.py).
 - StableKernelPaths: drops the kernel's process id from paths in outputs (warnings and
   tracebacks name /tmp/ipykernel_<pid>/...), so that a re-grade gives identical feedback.
 - RestoreGradedCells: puts back graded cells that a submission lacks (deleted by the student),
@@ -35,6 +37,7 @@ from nbgrader.preprocessors import (
     Execute,
     NbGraderPreprocessor,
     OverwriteCells,
+    SaveAutoGrades,
 )
 from traitlets import Bool, Float, Int, Unicode
 from traitlets.config.loader import DeferredConfig
@@ -57,12 +60,15 @@ from ..sandbox.kernel_session import KernelUnavailableError
 from ..sandbox.sandbox import SandboxUnavailableError, prepare_host, require_sandbox
 from . import precomputed
 from .contracts import contract_for, contract_notebook
+from .findings_table import ensure_table, submitted_key, write_findings
 from .precomputed import grading_key
 from .student_guard import CheckedCollect, drop_refused_submissions, guard_gradebook
 from .submission_files import files_beside
 from .ungraded import leave_ungraded
 
 NO_PRECOMPUTED_RESULT = "no result from the workers matches this notebook: graded here"
+# Where SandboxedGrading leaves the notebook's findings (as records) for SaveFindings.
+FINDINGS_KEY = "backprop_findings"
 
 
 def _cap_trait(cap: Cap):
@@ -96,10 +102,13 @@ class SandboxedGrading(SandboxCaps):
         info = resources.get("nbgrader", {})
         student, notebook, assignment = info.get("student", ""), info.get("notebook", ""), info.get("assignment", "")
         contract = contract_for(self, resources)
+        resources.pop(FINDINGS_KEY, None)
         if self.precomputed:
             key = grading_key(nb, student, notebook, self.limits(), not self.unsafe, assignment, contract)
-            if precomputed.apply(Path(self.precomputed), key, nb) is not None:
+            record = precomputed.apply(Path(self.precomputed), key, nb)
+            if record is not None:
                 self.log.info("%s/%s: graded by a worker", student, notebook)
+                resources[FINDINGS_KEY] = record.get("findings", [])
                 return nb, resources
             self.log.warning("%s/%s: %s", student, notebook, NO_PRECOMPUTED_RESULT)
         if not self.unsafe:
@@ -117,6 +126,7 @@ class SandboxedGrading(SandboxCaps):
             leave_ungraded(info.get("db_url", ""), assignment, student, self.log)
             why = ", the grading host failed: " if isinstance(error, KernelUnavailableError) else ": "
             raise HostFailureError(f"{student}/{notebook}: not graded{why}{error}") from error
+        resources[FINDINGS_KEY] = [finding.record() for finding in grading.findings]
         return grading.nb, resources
 
 
@@ -168,6 +178,24 @@ class SandboxCheckingExporter(NotebookExporter):
 
 
 KERNEL_PATH = re.compile(r"ipykernel_\d+")
+
+
+class SaveFindings(NbGraderPreprocessor):
+    """Store the notebook's findings, which SandboxedGrading left in resources, in the gradebook's
+    table of findings, beside the grades SaveAutoGrades stored (its own transaction, as theirs)."""
+
+    def preprocess(self, nb, resources):
+        records = resources.get(FINDINGS_KEY)
+        if records is None:  # a notebook this step did not see graded
+            return nb, resources
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            ensure_table(gradebook.engine)
+            submission = gradebook.find_submission(info["assignment"], info["student"])
+            write_findings(gradebook.db, info["assignment"], info["student"], info["notebook"],
+                           submitted_key(submission.timestamp), records)
+            gradebook.db.commit()
+        return nb, resources
 
 
 class StableKernelPaths(NbGraderPreprocessor):
@@ -273,8 +301,9 @@ def _once(step):
 
 
 def autograde_preprocessors(check_metadata_again: bool = True) -> list:
-    """nbgrader's own autograde steps, with SandboxedGrading in the place of Execute, and the
-    outputs made stable right after it (before any score is read from them).
+    """nbgrader's own autograde steps, with SandboxedGrading in the place of Execute, the
+    outputs made stable right after it (before any score is read from them), and the findings
+    saved after the grades.
 
     Without check_metadata_again, the last step (CheckCellMetadata, which only validates, and
     which already ran on the same metadata among the sanitize steps) is left out.
@@ -283,7 +312,10 @@ def autograde_preprocessors(check_metadata_again: bool = True) -> list:
     for step in Autograde.class_traits()["autograde_preprocessors"].default():
         if step is CheckCellMetadata and not check_metadata_again:
             continue
-        steps += [SandboxedGrading, StableKernelPaths] if step is Execute else [_once(step)]
+        if step is Execute:
+            steps += [SandboxedGrading, StableKernelPaths]
+        else:
+            steps += [_once(step), SaveFindings] if step is SaveAutoGrades else [_once(step)]
     return steps
 
 
