@@ -20,6 +20,7 @@ from backprop_course.commands.autograde import autograde
 from backprop_course.course.paths import CourseDir
 from backprop_course.nbgrader_glue.apps import nbgrader as run_nbgrader
 from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
+from backprop_course.nbgrader_glue.preprocessors import NO_PRECOMPUTED_RESULT
 
 from .support import course_copy
 from .support.attack_corpus import ATTACKS, NO_CONTRACT_TARGET
@@ -231,6 +232,9 @@ def test_the_notebooks_nbgrader_gives_up_on_are_given_up_alike(courses):
     scores = cell_scores(courses["serial"], "t-loop-defined")
     assert scores[("once", "p1", "uses_the_function")] == (1.0, 1.0)
     assert scores[("catcher", "p1", "uses_the_function")] == (None, 1.0)
+    # backprop-course autograde's worker gave it up once: nbgrader's own run took that, and did not grade again
+    problems = [problem for line in courses["lines"]["t-loop-defined"].values() for problem in line.problems]
+    assert problems and not [problem for problem in problems if NO_PRECOMPUTED_RESULT in problem]
 
 
 def test_ps1_totals_are_those_of_nbgraders_own_grades_csv(courses):
