@@ -12,13 +12,9 @@ from backprop_course.course.paths import CourseDir
 
 from .support import course_copy
 from .support.browser import headless_chromium
-from .support.host import adopt_orphans, sharing_host
+from .support.host import sharing_host
 
 SOLUTION_STUDENT = "solution_student"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    adopt_orphans()
 
 
 @pytest.hookimpl(wrapper=True)

@@ -24,9 +24,9 @@ from backprop_course.sandbox.scratch import owner_alive
 
 from .support import course_copy
 from .support.backprop import ASSIGNMENT, LIMIT_IDS, NOTEBOOKS, SINGLE_NEURON
+from .support.host import host_alone
 from .support.isolation_corpus import HOGS
 from .support.released import release_by_copy
-from .support.host import host_alone
 from .support.sampling import Sampler
 from .support.sandbox import needs_sandbox, sandboxed_kernels
 

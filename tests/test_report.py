@@ -19,6 +19,7 @@ from backprop_course.commands.report import (
     graded_function_of,
     known_mistakes,
     mistakes_in_notebook,
+    prevalence_path,
     report_path,
     write_report,
 )
@@ -123,6 +124,20 @@ def test_report_mistake_counts_equal_the_ids_printed_in_the_autograded_notebooks
     assert "sgd-mutates-input" in report.students["bob"].mistakes
     assert report.students[SOLUTION_STUDENT].mistakes == []
     assert report.limit_hits == {}
+
+
+@pytest.mark.slow
+def test_the_findings_nbgrader_autograde_stored_name_the_mistakes_printed(graded_course, written_report):
+    """SaveFindings, among `nbgrader autograde`'s steps, stored each function's mistakes: who made
+    which is what the autograded notebooks print; the prevalence CSV counts them."""
+    report, _ = written_report
+    stored = {(row.mistake, student) for row in report.prevalence for student in row.students}
+    printed = {(mistake, name) for name, result in report.students.items() for mistake in result.mistakes}
+    assert stored == printed
+    assert all(row.fixed_later == () for row in report.prevalence)  # one submission each
+    with prevalence_path(graded_course, ASSIGNMENT).open() as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == len(report.prevalence) and rows[0]["students"] == str(len(report.prevalence[0].students))
 
 
 @pytest.mark.slow

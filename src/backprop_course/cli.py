@@ -70,6 +70,19 @@ def _report(course: CourseDir, args: argparse.Namespace) -> int:
     return 0
 
 
+def _propose_mistake(course: CourseDir, args: argparse.Namespace) -> int:
+    from .authoring.mistake_draft import DraftError
+    from .commands.propose_mistake import ProposeError, proposal_lines, propose_mistake
+
+    try:
+        proposal = propose_mistake(course, args.assignment, args.function, args.group)
+    except (ProposeError, DraftError) as error:
+        print(f"backprop-course propose-mistake: {error}")
+        return 1
+    print("\n".join(proposal_lines(proposal, course, args.assignment)))
+    return 0
+
+
 def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
     from .commands.autograde import AssignmentMissingError, autograde, summary
     from .sandbox.sandbox import SandboxUnavailableError
@@ -178,7 +191,10 @@ COMMANDS = {
                                             "by the hidden cases, by the check cells, confused with) and its problems"),
     "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
     "autograde": (_autograde, "grade all submissions concurrently (nbgrader autograde, one gradebook writer)"),
-    "report": (_report, "HTML report of scores and mistakes (reports/ASSIGNMENT.html) and nbgrader export"),
+    "report": (_report, "HTML report of scores and mistakes, unnamed mistakes grouped by behaviour "
+                        "(reports/ASSIGNMENT.html, reports/ASSIGNMENT-mistakes.csv) and nbgrader export"),
+    "propose-mistake": (_propose_mistake, "draft a catalog entry (assignment.toml, mistakes.py) from a group of "
+                                          "the report's unnamed mistakes, for the instructor to review"),
     "init": (_init, "add the package's assignments and grading to an existing nbgrader course (this directory)"),
     "screenshots": (_screenshots, "docs/ screenshots: a feedback page (samples graded afresh), a check cell in "
                                   "JupyterLab (needs Chromium)"),
@@ -196,6 +212,11 @@ COMMAND_ARGUMENTS = {
     "init": [(("assignments",), {"nargs": "*", "help": "the assignments to add (default: every one the package "
                                                        "ships)"})],
     "report": [(("assignment",), {"help": "the assignment to report on, e.g. backprop"})],
+    "propose-mistake": [
+        (("assignment",), {"help": "the assignment, e.g. classification"}),
+        (("function",), {"help": "the graded function, e.g. cross_entropy"}),
+        (("group",), {"type": int, "help": "the group's number in the report's unnamed mistakes of that function"}),
+    ],
     "autograde": [
         (("assignment",), {"help": "the assignment to grade, e.g. backprop"}),
         (("--jobs", "-j"), {"type": int, "default": None, "help": "notebooks graded at once (default: the cores)"}),

@@ -1,10 +1,9 @@
-"""Tests side by side on one host (pytest-xdist's workers, `make test`): each worker finds its own
-processes among its descendants, and a section that measures the whole host runs alone."""
+"""Tests side by side on one host (pytest-xdist's workers, `make test`): a worker tells the other
+workers' processes from its own, and a section that measures the whole host runs alone."""
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import fcntl
 import os
 import tempfile
@@ -13,24 +12,28 @@ from pathlib import Path
 
 import psutil
 
-PR_SET_CHILD_SUBREAPER = 36  # linux/prctl.h
 # One lock for every test run on this host: a test holds it shared, a host-measuring section alone.
 LOCK_FILE = Path(tempfile.gettempdir()) / "backprop-course-tests.lock"
 
 _shared: int | None = None  # the descriptor this process holds the lock shared on, during a test
 
 
-def adopt_orphans() -> None:
-    """Make this process the parent of its orphaned descendants (instead of init), so that a process
-    the code under test leaves behind is still among this process's descendants."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
+def other_workers() -> set[int]:
+    """The pids of the other pytest-xdist workers of this run (none in a run without workers)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return set()
+    with contextlib.suppress(psutil.Error):
+        return {child.pid for child in psutil.Process(os.getppid()).children()} - {os.getpid()}
+    return set()
 
 
-def descendants() -> set[int]:
-    """The pids of this process's descendants (orphans included, after adopt_orphans)."""
-    return {child.pid for child in psutil.Process().children(recursive=True)}
+def of_another_worker(pid: int, others: set[int]) -> bool:
+    """Whether process pid descends from one of the other workers (others: other_workers()). A
+    process left behind by its parent has none of them above it, and counts as this worker's too."""
+    try:
+        return any(parent.pid in others for parent in psutil.Process(pid).parents())
+    except psutil.Error:
+        return False
 
 
 def _open_lock() -> int:

@@ -10,18 +10,17 @@ import pytest
 
 from backprop_course.sandbox.sandbox import SOCKETS_INSIDE, sandbox_problem
 
-from .host import descendants
+from .host import of_another_worker, other_workers
 
 needs_sandbox = pytest.mark.skipif(sandbox_problem() is not None, reason=str(sandbox_problem()))
 
 
 def sandboxed_kernels() -> str:
-    """The command lines of the sandboxed kernels this test process started and that still run
-    (each names its connection file by its path inside the sandbox); a kernel left behind by the
-    code under test is still a descendant (host.adopt_orphans), another worker's never is."""
+    """The command lines of the sandboxed kernels running on this host (each names its connection
+    file by its path inside the sandbox), but for those of the other pytest workers of this run."""
     found = subprocess.run(["pgrep", "-af", f"{SOCKETS_INSIDE}/kernel.json"], capture_output=True, text=True)
-    ours = descendants()
-    return "\n".join(line for line in found.stdout.splitlines() if int(line.split()[0]) in ours)
+    others = other_workers()
+    return "\n".join(line for line in found.stdout.splitlines() if not of_another_worker(int(line.split()[0]), others))
 
 
 def path_without_bwrap(folder: Path) -> str:

@@ -21,7 +21,10 @@ Steps of a contract notebook, in order:
    cases go in, and its callees are the given helpers (fresh copies) and, for the graded
    functions before it, stand-ins whose calls this process answers with the reference;
 3. judge the outcomes here and write each check's feedback and score into its graded cell,
-   where nbgrader reads the score (an execute_result, as partial credit).
+   where nbgrader reads the score (an execute_result, as partial credit);
+4. once every function is graded, call each function that failed with no catalog name on the
+   common cases (behaviour.py), for the findings recorded beside the grades: nothing graded
+   depends on these calls, and a kernel they stop is not started again.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from ..in_kernel import kernel_side
 from ..sandbox.caps import DEFAULT, MIB, Limits
 from ..sandbox.cgroups import Counters
 from ..sandbox.kernel_session import KernelSession, OutputBudget, Run
+from .behaviour import Finding, finding_of, observed_in_turn
 from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_calls import answer_call, kernel_side_code, play_code, read_outcomes, write_files, write_helper_module
@@ -105,6 +109,7 @@ class NotebookGrading:
         # Cells run again after a restart share one more notebook's time, whatever the restarts.
         self.replay_deadline: float | None = None
         self.events: list[str] = []  # limit ids met, in order, for the instructor's log
+        self.findings: list[Finding] = []  # of each graded function, in order (behaviour.py)
         # A notebook without a contract has nbgrader's cell limit, and a cell past it is interrupted first.
         nbgrader_semantics = self.notebook is None
         self.cell_seconds = limits.nbgrader.cell_seconds if nbgrader_semantics else limits.cell_seconds
@@ -118,8 +123,13 @@ class NotebookGrading:
         try:
             self.run_cells()
             if self.notebook is not None:
+                graded = []
                 for function in self.notebook.functions:
-                    self.write_verdicts(self.grade_function(function.name))
+                    verdicts = self.grade_function(function.name)
+                    self.write_verdicts(verdicts)
+                    graded.append((finding_of(function.name, verdicts), verdicts))
+                self.findings = observed_in_turn(  # once all are graded: no grade depends on these calls
+                    self.contract, graded, lambda name, cases: self.call_in_kernel(name, cases, restart=False))
         finally:
             self.session.close()
         unrun = [grade_id(cell) for cell in self.nb.cells
@@ -184,16 +194,14 @@ class NotebookGrading:
                 self.replay.append(cell.source)
 
     def after_interrupt(self, index: int, run: Run, seconds: float) -> None:
-        """A cell interrupted as nbclient interrupts it: the kernel, and what the cell defined
-        before, stay. When the interrupt did not end it, nbgrader gives up on the notebook (where
-        its own limit stopped the cell, not the notebook's), or, configured to go on, sends the
-        next cell to the busy kernel, where it waits its turn."""
+        """The kernel stays; a cell that nbgrader's interrupt did not end makes nbgrader give up on the
+        notebook (unless told to go on: the next cell then waits behind it in the busy kernel)."""
         if run.ended_by_interrupt or not self.limits.nbgrader.gives_up or seconds < self.cell_seconds:
-            return
+            return  # seconds < cell_seconds: the notebook's own time stopped it, not nbgrader's limit
         raise NotebookAbandonedError(
             f"{self.label}: cell {index} ran past nbgrader's time limit of {seconds:g} s and did not end within "
-            f"{self.interrupt_grace:g} s of the interrupt; nbgrader gives up on such a notebook, and so does "
-            "grading: its graded cells keep no score (grade them by hand, or grade again once the cell ends)")
+            f"{self.interrupt_grace:g} s of the interrupt: nbgrader gives up on such a notebook, and so does "
+            "grading (no score is recorded; grade it by hand, or again once the cell ends)")
 
     def message(self, limit: str, seconds: float = 0.0) -> str:
         return LIMIT_MESSAGES[limit].format(seconds=seconds, memory=self.limits.memory_bytes / MIB,
@@ -250,8 +258,9 @@ class NotebookGrading:
             self.note(failed.error, f"{function_name}: {failed.message}")
         return judge(self.contract, function_name, cases, outcomes[:-1])
 
-    def call_in_kernel(self, function_name: str, cases: list[tuple]) -> list[Outcome]:
-        """The outcomes of the student's function_name on cases, run in the kernel."""
+    def call_in_kernel(self, function_name: str, cases: list[tuple], restart: bool = True) -> list[Outcome] | None:
+        """The outcomes of the student's function_name on cases, run in the kernel. When the call
+        stops the kernel, it is started afresh, or (not restart) None is returned."""
         results: list[str] = []
         scenario = self.contract.functions[function_name].scenario
         if scenario is not None:
@@ -274,6 +283,8 @@ class NotebookGrading:
             if outcomes is not None:
                 return outcomes
         if run.status in (TIME_LIMIT, KERNEL_DIED):
+            if not restart:
+                return None
             status, message = run.status, f"the kernel died while {function_name} was called"
             if status == TIME_LIMIT:
                 message = f"grading {function_name} ran longer than {timeout:g} s"
