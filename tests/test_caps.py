@@ -12,8 +12,8 @@ from traitlets import Float, Int
 from traitlets.config import Config
 from traitlets.config.loader import KVArgParseConfigLoader
 
-from backprop_course.nbgrader_glue.preprocessors import SandboxedGrading, nbgrader_cell_timeout
-from backprop_course.sandbox.caps import CAPS, DEFAULT, NBGRADER_CELL_FIELD, Limits
+from backprop_course.nbgrader_glue.preprocessors import SandboxedGrading, nbgrader_timeouts
+from backprop_course.sandbox.caps import CAPS, DEFAULT, NBGRADER_FIELD, Limits, NbgraderTimeouts
 
 from .support import REPO_ROOT
 
@@ -26,7 +26,7 @@ TRAITS_AND_DEFAULTS = {
 
 
 def test_the_table_names_every_field_of_limits_once():
-    assert [cap.field for cap in CAPS] + [NBGRADER_CELL_FIELD] == [field.name for field in dataclasses.fields(Limits)]
+    assert [cap.field for cap in CAPS] + [NBGRADER_FIELD] == [field.name for field in dataclasses.fields(Limits)]
     assert len({cap.trait for cap in CAPS}) == len(CAPS)
 
 
@@ -59,11 +59,17 @@ def test_the_security_doc_names_every_cap_and_nbgrader_config_points_at_the_tabl
     assert "CAPS" in config and "sandbox/caps.py" in config
 
 
-@pytest.mark.parametrize(("options", "seconds"), [
-    ((), 30.0), (("--Execute.timeout=3",), 3.0), (("--ExecutePreprocessor.timeout=7",), 7.0),
-    (("--Execute.timeout=5", "--ExecutePreprocessor.timeout=7"), 5.0), (("--Execute.timeout=-1",), math.inf),
+@pytest.mark.parametrize(("options", "timeouts"), [
+    ((), NbgraderTimeouts(30.0, 4.0, True)),
+    (("--Execute.timeout=3",), NbgraderTimeouts(3.0, 4.0, True)),
+    (("--ExecutePreprocessor.timeout=7",), NbgraderTimeouts(7.0, 4.0, True)),
+    (("--Execute.timeout=5", "--ExecutePreprocessor.timeout=7"), NbgraderTimeouts(5.0, 4.0, True)),
+    (("--Execute.timeout=-1",), NbgraderTimeouts(math.inf, 4.0, True)),
+    (("--Execute.iopub_timeout=2", "--Execute.raise_on_iopub_timeout=False"), NbgraderTimeouts(30.0, 2.0, False)),
+    (("--Execute.interrupt_on_timeout=False", "--Execute.raise_on_iopub_timeout=False"),
+     NbgraderTimeouts(30.0, 0.0, True)),
 ])
-def test_notebooks_without_a_contract_get_nbgraders_own_cell_limit(options, seconds):
+def test_notebooks_without_a_contract_get_nbgraders_own_time_limits(options, timeouts):
     config = KVArgParseConfigLoader(list(options)).load_config()
-    assert nbgrader_cell_timeout(config) == seconds
-    assert SandboxedGrading(config=config).limits().nbgrader_cell_seconds == seconds
+    assert nbgrader_timeouts(config) == timeouts
+    assert SandboxedGrading(config=config).limits().nbgrader == timeouts

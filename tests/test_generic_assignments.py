@@ -2,7 +2,7 @@
 nbgrader's demo assignment ps1 and nbgrader's own test notebooks, from nbgrader's installed
 package, graded in copies of this course (`nbgrader autograde` and `backprop-course autograde
 --jobs 2`) and in a copy configured as plain nbgrader (its Execute, no sandbox): every grade cell's
-score is the same."""
+score is the same, and so are the students nbgrader gives up on."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from backprop_course.commands.autograde import autograde
 from backprop_course.course.paths import CourseDir
 from backprop_course.nbgrader_glue.apps import nbgrader as run_nbgrader
 from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
+from backprop_course.nbgrader_glue.preprocessors import NO_PRECOMPUTED_RESULT
 
 from .support import course_copy
 from .support.attack_corpus import ATTACKS, NO_CONTRACT_TARGET
@@ -69,11 +70,12 @@ def add_assignment(course: CourseDir, name: str, source: dict[str, Path], submis
     run_nbgrader("generate_assignment", name, "--force", course=course)
 
 
-def cell_scores(course: CourseDir, assignment: str) -> dict[tuple[str, str, str], tuple[float, float]]:
-    """{(student, notebook, grade cell): (score, max score)} from the gradebook."""
+def cell_scores(course: CourseDir, assignment: str) -> dict[tuple[str, str, str], tuple[float | None, float]]:
+    """{(student, notebook, grade cell): (autograded score, max score)} from the gradebook (None:
+    autograding gave none, as for a notebook nbgrader gave up on)."""
     with Gradebook(course.db_url) as gradebook:
         return {
-            (submission.student_id, notebook.name, grade.name): (grade.score, grade.max_score)
+            (submission.student_id, notebook.name, grade.name): (grade.auto_score, grade.max_score)
             for submission in gradebook.assignment_submissions(assignment)
             for notebook in submission.notebooks
             for grade in notebook.grades
@@ -129,12 +131,34 @@ def loop_after_definitions_notebook(path: Path) -> Path:
     return path
 
 
+def catching_loop_notebook(path: Path, interrupts: int | None) -> Path:
+    """A cell that defines a function, then a top-level loop that catches KeyboardInterrupt and goes
+    on (for ever, or until it has caught `interrupts`), then graded test cells that call the
+    function (loop_after_definitions_notebook's). nbgrader sends one interrupt: a loop that it
+    ends loses that cell only, and a loop that goes on makes nbgrader give up on the notebook."""
+    nb = new_notebook()
+    graded = {"grade": True, "solution": False, "locked": True, "points": 1, "schema_version": 3}
+    going_on = "True" if interrupts is None else f"caught < {interrupts}"
+    nb.cells = [
+        new_code_cell("def double(x):\n    return 2 * x\n", metadata={"nbgrader": {
+            "grade": False, "solution": True, "locked": False, "grade_id": "answer", "schema_version": 3}}),
+        new_code_cell(f"import time\n\ncaught = 0\nwhile {going_on}:\n    try:\n        time.sleep(0.01)\n"
+                      "    except KeyboardInterrupt:\n        caught += 1\n        print('interrupted, going on')\n"),
+        new_code_cell("assert double(2) == 4", metadata={"nbgrader": {**graded, "grade_id": "uses_the_function"}}),
+        new_code_cell("assert double(2) == 5", metadata={"nbgrader": {**graded, "grade_id": "fails_after"}}),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
 def nbgrader_test_assignments(folder: Path) -> dict[str, tuple[dict, dict]]:
     """nbgrader's own test notebooks as assignments: {name: (source, submissions)}."""
     files = TEST_FILES
     partial = partial_credit_notebook(folder / "partial-credit.ipynb")
     looping = loop_then_tests_notebook(folder / "loop-then-tests.ipynb")
     defining = loop_after_definitions_notebook(folder / "loop-after-definitions.ipynb")
+    catching_once = catching_loop_notebook(folder / "catching-once.ipynb", interrupts=1)
+    catching = catching_loop_notebook(folder / "catching.ipynb", interrupts=None)
     return {
         "t-test": ({"p1": files / "test.ipynb"}, {
             "changed": {"p1": files / "submitted-changed.ipynb"},
@@ -144,7 +168,10 @@ def nbgrader_test_assignments(folder: Path) -> dict[str, tuple[dict, dict]]:
         "t-hidden": ({"p1": files / "test-hidden-tests.ipynb"}, {"student": {"p1": files / "test-hidden-tests.ipynb"}}),
         "t-loop": ({"p1": files / "infinite-loop.ipynb"}, {"looper": {"p1": files / "infinite-loop.ipynb"}}),
         "t-loop-graded": ({"p1": looping}, {"looper": {"p1": looping}}),
-        "t-loop-defined": ({"p1": defining}, {"definer": {"p1": defining}}),
+        # loops after definitions, each student's own: one that ends at the interrupt, one that
+        # catches it and then ends, one that catches it and goes on (the same graded cells)
+        "t-loop-defined": ({"p1": defining}, {"definer": {"p1": defining}, "once": {"p1": catching_once},
+                                              "catcher": {"p1": catching}}),
         "t-timeout": ({"p1": files / "timeout.ipynb"}, {"sleeper": {"p1": files / "timeout.ipynb"}}),
         "t-partial": ({"p1": partial}, {"partial": {"p1": partial}}),
     }
@@ -153,7 +180,8 @@ def nbgrader_test_assignments(folder: Path) -> dict[str, tuple[dict, dict]]:
 @pytest.fixture(scope="module")
 def courses(tmp_path_factory):
     """ps1 and nbgrader's test notebooks in three course copies: graded by `nbgrader autograde`
-    (ours), by `backprop-course autograde --jobs 2` (ours), and by plain nbgrader."""
+    (ours), by `backprop-course autograde --jobs 2` (ours), and by plain nbgrader; with the logs of
+    the first and last, and the result lines of the second."""
     root = tmp_path_factory.mktemp("generic")
     serial, plain = course_copy(root / "serial"), plain_course(root / "plain")
     tests = nbgrader_test_assignments(root)
@@ -163,7 +191,7 @@ def courses(tmp_path_factory):
         student: {path.stem: path for path in sorted((USER_GUIDE / "submitted" / student / "ps1").glob("*.ipynb"))}
         for student in ("bitdiddle", "hacker")
     }
-    logs = {}
+    logs, lines = {}, {}
     for course in (serial, plain):
         add_assignment(course, "ps1", ps1_notebooks, ps1_submissions, extra_files=(ps1 / "jupyter.png",))
         for name, (source, submissions) in tests.items():
@@ -175,8 +203,9 @@ def courses(tmp_path_factory):
         for course, options in ((serial, CELL_LIMIT), (plain, ())):
             logs[(course.root.name, name)] = nbgrader_batch_log("autograde", name, "--force", *options, course=course)
         parallel_options = CourseDir(parallel.root, options=CELL_LIMIT)
-        autograde(parallel_options, name, jobs=2, show=lambda line: None, progress=False)
-    return {"serial": serial, "parallel": parallel, "plain": plain, "assignments": ("ps1", *tests), "logs": logs}
+        lines[name] = autograde(parallel_options, name, jobs=2, show=lambda line: None, progress=False)
+    return {"serial": serial, "parallel": parallel, "plain": plain, "assignments": ("ps1", *tests), "logs": logs,
+            "lines": lines}
 
 
 @pytest.mark.parametrize("grader", ["serial", "parallel"])
@@ -186,6 +215,26 @@ def test_every_grade_cell_scores_as_plain_nbgrader_scores_it(courses, grader):
         assert totals(courses["plain"], assignment), assignment  # plain nbgrader graded its submissions
         assert ours == plain, assignment
         assert totals(courses[grader], assignment) == totals(courses["plain"], assignment), assignment
+
+
+def test_the_notebooks_nbgrader_gives_up_on_are_given_up_alike(courses):
+    for assignment in courses["assignments"]:
+        given_up, _ = courses["logs"][("plain", assignment)]
+        assert courses["logs"][("serial", assignment)][0] == given_up, assignment
+        assert sorted(student for student, line in courses["lines"][assignment].items()
+                      if not line.recorded_in_full) == given_up, assignment
+        for grader in ("serial", "parallel", "plain"):
+            autograded = courses[grader].autograded
+            assert not [student for student in given_up if (autograded / student / assignment).exists()], grader
+    # Measured with plain nbgrader: a loop that catches its one interrupt and then ends costs its
+    # cell only, and what was defined before stays; one that goes on makes nbgrader give up.
+    assert courses["logs"][("plain", "t-loop-defined")][0] == ["catcher"]
+    scores = cell_scores(courses["serial"], "t-loop-defined")
+    assert scores[("once", "p1", "uses_the_function")] == (1.0, 1.0)
+    assert scores[("catcher", "p1", "uses_the_function")] == (None, 1.0)
+    # backprop-course autograde's worker gave it up once: nbgrader's own run took that, and did not grade again
+    problems = [problem for line in courses["lines"]["t-loop-defined"].values() for problem in line.problems]
+    assert problems and not [problem for problem in problems if NO_PRECOMPUTED_RESULT in problem]
 
 
 def test_ps1_totals_are_those_of_nbgraders_own_grades_csv(courses):
@@ -206,9 +255,10 @@ def test_wrong_answers_lose_points_and_partial_credit_is_kept(courses):
 
 
 def test_the_infinite_loop_is_stopped_by_our_time_limit_and_grading_goes_on(courses):
-    for assignment in ("t-loop", "t-loop-graded", "t-loop-defined"):
-        failed, log = courses["logs"][("serial", assignment)]
-        assert failed == [] and "[time-limit]" in log, assignment
+    loops = ("t-loop", "t-loop-graded", "t-loop-defined")
+    assert all("[time-limit]" in courses["logs"][("serial", assignment)][1] for assignment in loops)
+    # each student graded, but the one whose loop goes on after the interrupt (given up on, as nbgrader does)
+    assert [courses["logs"][("serial", assignment)][0] for assignment in loops] == [[], [], ["catcher"]]
     scores = cell_scores(courses["serial"], "t-loop-graded")
     assert scores[("looper", "p1", "after_ok")] == (1.0, 1.0) and scores[("looper", "p1", "after_bad")] == (0.0, 1.0)
     # the loop was interrupted, as nbgrader does: the kernel and the function it defined stayed
@@ -262,7 +312,8 @@ def test_a_generic_assignment_keeps_the_host_and_the_neighbours_safe(tmp_path):
     scores = cell_scores(course, "generic")
     assert {grade: score for (student, _, grade), score in scores.items() if student == "honest"} == {
         "partial_one": (1.0, 2.0), "partial_half": (0.5, 2.0), "fails": (0.0, 2.0), "passes": (2.0, 2.0)}
-    assert all(0.0 <= score <= points for score, points in scores.values())
+    # None: given up on, as nbgrader gives up on it (patched builtins wedge the kernel past its interrupt)
+    assert all(score is None or 0.0 <= score <= points for score, points in scores.values())
     assert {path: path.read_bytes() for path in watched} == before
     with Gradebook(course.db_url) as gradebook:
         assert sorted(student.id for student in gradebook.students) == sorted(submissions)  # no intruder

@@ -6,10 +6,12 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
 import pytest
+from jupyter_client.manager import KernelManager
 
 from backprop_course.sandbox import scratch
 from backprop_course.sandbox.caps import Limits
@@ -124,6 +126,67 @@ finally:
 """, forked)
     assert "memory limited" in printed
     assert "processes limited" in printed
+
+
+# Interrupted once, after INTERRUPT_AFTER seconds: a child process that waits for SIGINT, and a
+# loop whose try holds no call, so that the KeyboardInterrupt is raised at the loop's jump back
+# (where Python looks for signals), outside that try, whoever sends the SIGINT.
+INTERRUPTED = """import subprocess, sys
+child = subprocess.Popen([sys.executable, "-c", "import time\\ntry:\\n    time.sleep(30)\\nexcept KeyboardInterrupt:\\n"
+                          "    print('the child was interrupted')"], stdout=subprocess.PIPE, text=True)
+try:
+    while True:
+        try:
+            pass
+        except KeyboardInterrupt:
+            print("caught inside the loop")
+            break
+except KeyboardInterrupt:
+    print("raised outside the loop's try")
+try:
+    print(child.communicate(timeout=2)[0].strip())
+except subprocess.TimeoutExpired:
+    print("the child went on")
+    child.kill()
+"""
+INTERRUPT_AFTER = 1.5
+
+
+@pytest.fixture(scope="module")
+def interrupted_by_nbclients_way() -> str:
+    """What INTERRUPTED prints when a kernel started as nbclient starts it is interrupted as
+    nbclient interrupts it on a timeout (KernelManager.interrupt_kernel)."""
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(60)
+        msg_id = client.execute(INTERRUPTED)
+        time.sleep(INTERRUPT_AFTER)
+        manager.interrupt_kernel()
+        printed = ""
+        while True:
+            message = client.get_iopub_msg(timeout=30)
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            if message["msg_type"] == "stream":
+                printed += message["content"]["text"]
+            elif message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                return printed
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+@needs_sandbox
+@START
+def test_an_interrupt_reaches_what_nbclients_interrupt_reaches(interrupted_by_nbclients_way, forked):
+    with KernelSession(sandboxed=True, forked=forked) as session:
+        run = session.run(INTERRUPTED, timeout=INTERRUPT_AFTER, budget=OutputBudget(10**6), interrupt_grace=10)
+    assert run.ended_by_interrupt
+    assert printed_by(run) == interrupted_by_nbclients_way == (
+        "raised outside the loop's try\nthe child was interrupted\n")
 
 
 def test_without_bubblewrap_the_sandbox_refuses_with_what_to_install(monkeypatch):

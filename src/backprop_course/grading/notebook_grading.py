@@ -7,6 +7,9 @@ the course's assignments, or a notebook its folder does not name) is graded with
 semantics instead, in the same sandbox and limits: the files beside
 it go into the kernel's working folder, and every code cell runs in order, its graded test cells
 included, so that nbgrader scores them from their outputs as its Execute would have left them.
+A cell past nbgrader's own time limit is interrupted as nbclient interrupts it, and what it defined
+stays; one that the interrupt does not end makes nbgrader give up on the notebook, and grading
+too (NotebookAbandonedError), unless the course has nbclient go on with the busy kernel.
 Either way, a graded test cell that was not run is never left to count as passed
 (UngradedCellsError).
 
@@ -63,12 +66,9 @@ GRADING_MARGIN = 10.0
 MAX_RESTARTS = 3
 # Failures that the instructor's log names too (the others are the student's ordinary mistakes).
 RUNTIME_FAILURES = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT, RAISED_ERROR)
-# Ways a cell can stop its kernel: the kernel is started afresh after each (but after a time limit
-# that an interrupt ended, INTERRUPT_GRACE).
+# Ways a cell can stop its kernel: the kernel is started afresh after each (but not after a time
+# limit of a notebook graded with nbgrader's semantics: see run_cells).
 STOPPED = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT)
-# A notebook graded with nbgrader's semantics: a cell past its time is interrupted, as nbclient
-# does, and given this long to end (nbclient's iopub_timeout) before its kernel starts afresh.
-INTERRUPT_GRACE = 4.0
 # /tmp counts as full when less than this is left of it.
 DISK_SLACK = 1 * MIB
 
@@ -79,6 +79,11 @@ class UngradedCellsError(RuntimeError):
     def __init__(self, label: str, grade_ids: list[str]):
         super().__init__(f"{label}: graded test cells not run, so not graded: {', '.join(grade_ids)}")
         self.grade_ids = grade_ids
+
+
+class NotebookAbandonedError(RuntimeError):
+    """A cell past nbgrader's time limit that the interrupt did not end: nbgrader's Execute gives
+    up on such a notebook (nbclient's "Timeout waiting for IOPub output"), and so does grading."""
 
 
 class NotebookGrading:
@@ -107,8 +112,8 @@ class NotebookGrading:
         self.findings: list[Finding] = []  # of each graded function, in order (behaviour.py)
         # A notebook without a contract has nbgrader's cell limit, and a cell past it is interrupted first.
         nbgrader_semantics = self.notebook is None
-        self.cell_seconds = limits.nbgrader_cell_seconds if nbgrader_semantics else limits.cell_seconds
-        self.interrupt_grace = INTERRUPT_GRACE if nbgrader_semantics else None
+        self.cell_seconds = limits.nbgrader.cell_seconds if nbgrader_semantics else limits.cell_seconds
+        self.interrupt_grace = limits.nbgrader.interrupt_seconds if nbgrader_semantics else None
 
     def grade(self) -> NotebookNode:
         forget_limit_notes(self.nb)
@@ -181,10 +186,22 @@ class NotebookGrading:
                     message += "; the kernel was stopped"
                 note_limit(cell, stopped, message)
                 self.note(stopped, f"cell {index}: {message}")
-                if not run.ended_by_interrupt:  # the kernel, and what the cell defined before, stay
+                if stopped == TIME_LIMIT and run.interrupted:
+                    self.after_interrupt(index, run, seconds)
+                else:
                     self.start_afresh()
             else:
                 self.replay.append(cell.source)
+
+    def after_interrupt(self, index: int, run: Run, seconds: float) -> None:
+        """The kernel stays; a cell that nbgrader's interrupt did not end makes nbgrader give up on the
+        notebook (unless told to go on: the next cell then waits behind it in the busy kernel)."""
+        if run.ended_by_interrupt or not self.limits.nbgrader.gives_up or seconds < self.cell_seconds:
+            return  # seconds < cell_seconds: the notebook's own time stopped it, not nbgrader's limit
+        raise NotebookAbandonedError(
+            f"{self.label}: cell {index} ran past nbgrader's time limit of {seconds:g} s and did not end within "
+            f"{self.interrupt_grace:g} s of the interrupt: nbgrader gives up on such a notebook, and so does "
+            "grading (no score is recorded; grade it by hand, or again once the cell ends)")
 
     def message(self, limit: str, seconds: float = 0.0) -> str:
         return LIMIT_MESSAGES[limit].format(seconds=seconds, memory=self.limits.memory_bytes / MIB,

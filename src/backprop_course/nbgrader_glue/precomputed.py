@@ -4,7 +4,8 @@ autograde`'s workers: the key that ties a result to the exact notebook it graded
 The workers grade a submission the way SandboxedGrading would (same sanitizing, same grading);
 nbgrader's Autograde then runs as usual, one student after another in one process, and
 SandboxedGrading takes each notebook's outputs from here instead of grading it again. A notebook
-whose key is not found is graded on the spot, so a result can only ever save time.
+whose key is not found is graded on the spot, so a result can only ever save time. A notebook
+that nbgrader's semantics give up on is stored as such, and nbgrader's own run gives up on it too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from ..course.contract import Contract
+from ..grading.notebook_grading import NotebookAbandonedError
 from ..grading.notes import LIMITS_KEY, forget_limit_notes
 from ..sandbox.caps import Limits
 
@@ -43,6 +45,11 @@ def record_of(graded: NotebookNode, events: list[str], findings: list[dict]) -> 
             "findings": findings}
 
 
+def record_of_abandoned(why: str) -> dict:
+    """The record of a notebook whose grading was given up (NotebookAbandonedError's message)."""
+    return {"abandoned": why}
+
+
 def save(folder: Path, key: str, record: dict) -> Path:
     """Store a grading's record under key."""
     path = Path(folder) / f"{key}.json"
@@ -53,11 +60,14 @@ def save(folder: Path, key: str, record: dict) -> Path:
 
 
 def apply(folder: Path, key: str, nb: NotebookNode) -> dict | None:
-    """Put the stored outputs into nb's code cells; the stored record, or None when there is none."""
+    """Put the stored outputs into nb's code cells; the stored record, or None when there is none.
+    A notebook whose grading was given up raises NotebookAbandonedError again, as grading it would."""
     path = Path(folder) / f"{key}.json"
     if not path.is_file():
         return None
     record = json.loads(path.read_text())
+    if "abandoned" in record:
+        raise NotebookAbandonedError(record["abandoned"])
     code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
     if len(record["outputs"]) != len(code_cells):
         return None

@@ -36,7 +36,6 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 from traitlets import Bool, Float, Int, Unicode
-from traitlets.config.loader import DeferredConfig
 
 from ..grading.notebook_grading import UngradedCellsError, grade_notebook
 from ..pages.feedback_summary import summarize
@@ -50,7 +49,7 @@ from ..pages.page_templates import (
     template_basedirs,
     template_file,
 )
-from ..sandbox.caps import CAPS, Cap, Limits, default_of, limits_from
+from ..sandbox.caps import CAPS, Cap, Limits, NbgraderTimeouts, default_of, limits_from
 from ..sandbox.kernel_session import KernelUnavailableError
 from ..sandbox.sandbox import SandboxUnavailableError, prepare_host, require_sandbox
 from . import precomputed
@@ -92,7 +91,7 @@ class SandboxedGrading(SandboxCaps):
     precomputed = Unicode("", help="Folder of results graded ahead by `backprop-course autograde`.").tag(config=True)
 
     def limits(self) -> Limits:
-        return limits_from(self, nbgrader_cell_timeout(self.config))
+        return limits_from(self, nbgrader_timeouts(self.config))
 
     def preprocess(self, nb, resources):
         info = resources.get("nbgrader", {})
@@ -126,18 +125,20 @@ class SandboxedGrading(SandboxCaps):
         return grading.nb, resources
 
 
-def nbgrader_cell_timeout(config) -> float:
-    """The time limit of one cell that nbgrader's Execute would apply under config:
-    `Execute.timeout`, else `ExecutePreprocessor.timeout`, else Execute's default (30 s); no limit
-    (None or not positive, as nbclient reads it) is infinity, so only the notebook's time holds."""
-    trait = Execute.class_traits()["timeout"]
-    for section in ("Execute", "ExecutePreprocessor"):
-        if section in config and "timeout" in config[section]:
-            value = config[section].timeout
-            if isinstance(value, DeferredConfig):  # from the command line, not yet read as a number
-                value = value.get_value(trait)
-            return float(value) if value is not None and value > 0 else math.inf
-    return float(trait.default_value)
+def nbgrader_timeouts(config) -> NbgraderTimeouts:
+    """What nbgrader's Execute would do under config with a cell that runs too long, read by an
+    Execute itself (so `Execute.timeout`, `ExecutePreprocessor.timeout`, ... resolve as nbgrader
+    resolves them): its time limit (none, None or not positive as nbclient reads it, is infinity:
+    only the notebook's time holds), how long an interrupted cell has to end (iopub_timeout; none
+    without interrupt_on_timeout) and whether a cell that did not end fails the notebook
+    (raise_on_iopub_timeout; always without interrupt_on_timeout, where nbclient raises at once)."""
+    execute = Execute(config=config)
+    interrupts = execute.interrupt_on_timeout
+    return NbgraderTimeouts(
+        cell_seconds=float(execute.timeout) if execute.timeout is not None and execute.timeout > 0 else math.inf,
+        interrupt_seconds=float(execute.iopub_timeout) if interrupts else 0.0,
+        gives_up=execute.raise_on_iopub_timeout or not interrupts,
+    )
 
 
 class HostFailureError(RuntimeError):

@@ -22,7 +22,7 @@ from traitlets.config import Config
 
 from ..course.contract import Contract
 from ..course.loading import ContractFiles, load_contract
-from ..grading.notebook_grading import UngradedCellsError, grade_notebook
+from ..grading.notebook_grading import NotebookAbandonedError, UngradedCellsError, grade_notebook
 from ..nbgrader_glue import precomputed
 from ..nbgrader_glue.contracts import RESOURCES_KEY as CONTRACT_KEY
 from ..nbgrader_glue.preprocessors import SandboxedGrading, SaveFindings
@@ -82,6 +82,7 @@ class NotebookResult:
     findings: tuple[dict, ...] = ()  # grading/behaviour.py's, as records
     error: str | None = None
     host_failed: bool = False  # no kernel could start: not the student's doing, nothing to record
+    abandoned: bool = False  # given up, as nbgrader gives up on it (error says why): nbgrader's run records it
     seconds: float = 0.0
     steps: dict = field(default_factory=dict)  # seconds per stage, for the benchmarks
 
@@ -167,6 +168,8 @@ def grade_submitted(job: Job, context: Context) -> NotebookResult:
                                  limits=context.limits, contract=contract, files=job.files)
     except (KernelUnavailableError, UngradedCellsError) as error:
         return NotebookResult(job, key=key, error=str(error), host_failed=True, seconds=time.perf_counter() - start)
+    except NotebookAbandonedError as error:
+        return NotebookResult(job, key=key, error=str(error), abandoned=True, seconds=time.perf_counter() - start)
     except Exception as error:  # noqa: BLE001 - reported for this notebook; nbgrader grades it again
         return NotebookResult(job, key=key, error=f"{type(error).__name__}: {error}",
                               seconds=time.perf_counter() - start)

@@ -3,9 +3,9 @@ rows, autograded notebooks and feedback of `nbgrader autograde`.
 
 A student whose notebooks are exactly the assignment's and all came back graded is recorded in
 bulk, with others, in one transaction per batch (bulk_writer.py). Any other student (a notebook
-that is missing, extra, or that nbgrader's steps could not read) is recorded by nbgrader's own
-Autograde, which takes the workers' gradings instead of grading again (SandboxedGrading.precomputed)
-and says what went wrong as `nbgrader autograde` would.
+that is missing, extra, or that nbgrader's steps could not read or gave up on) is recorded by
+nbgrader's own Autograde, which takes the workers' gradings instead of grading again
+(SandboxedGrading.precomputed) and says what went wrong as `nbgrader autograde` would.
 """
 
 from __future__ import annotations
@@ -115,6 +115,8 @@ class Recorder:
                 graded = nbformat.reads(result.autograded, as_version=4)
                 precomputed.save(self.store, result.key,
                                  precomputed.record_of(graded, list(result.events), list(result.findings)))
+            elif result.abandoned:
+                precomputed.save(self.store, result.key, precomputed.record_of_abandoned(result.error))
         self._by_nbgrader(student)
 
     def flush(self) -> None:

@@ -19,6 +19,20 @@ GIB = 1024**3
 
 
 @dataclass(frozen=True)
+class NbgraderTimeouts:
+    """What nbgrader's Execute (nbclient) does with a cell that runs past its time, as a course
+    configures it (nbgrader_glue/preprocessors.py's nbgrader_timeouts reads it through Execute)."""
+
+    cell_seconds: float = 30.0  # Execute.timeout; infinity: no limit
+    # then the kernel is interrupted, and the cell has this long to end (iopub_timeout; 0 where
+    # interrupt_on_timeout is off)
+    interrupt_seconds: float = 4.0
+    # a cell that the interrupt did not end fails the whole notebook (raise_on_iopub_timeout);
+    # otherwise the next cell is sent to the busy kernel
+    gives_up: bool = True
+
+
+@dataclass(frozen=True)
 class Limits:
     """The caps of one notebook's grading (see the module's docstring)."""
 
@@ -33,9 +47,9 @@ class Limits:
     open_files: int = 1024  # per process
     first_uid: int = 60100  # the sandboxes' uids are first_uid, first_uid + 1, ...
     uid_count: int = 100  # how many sandboxes may run at once on one host
-    # wall-clock time of one cell of a notebook graded with nbgrader's semantics (no contract): not
-    # a cap of ours but nbgrader's own Execute.timeout, as the course configures it (nbgrader_cell_timeout)
-    nbgrader_cell_seconds: float = 30.0
+    # a notebook graded with nbgrader's semantics (no contract): how nbgrader's own Execute treats
+    # a cell that runs too long, as the course configures it (not caps of ours)
+    nbgrader: NbgraderTimeouts = NbgraderTimeouts()
 
     @property
     def cpu_seconds(self) -> int:
@@ -79,14 +93,14 @@ def default_of(cap: Cap) -> Any:
 
 
 # The field of Limits that no trait of ours sets (see Limits).
-NBGRADER_CELL_FIELD = "nbgrader_cell_seconds"
+NBGRADER_FIELD = "nbgrader"
 
 
-def limits_from(traits: Any, nbgrader_cell_seconds: float = DEFAULT.nbgrader_cell_seconds) -> Limits:
+def limits_from(traits: Any, nbgrader: NbgraderTimeouts = DEFAULT.nbgrader) -> Limits:
     """The Limits that an object with CAPS' traits (SandboxedGrading) stands for, with nbgrader's
-    cell time limit."""
+    own time limits."""
     caps = {cap.field: getattr(traits, cap.trait) for cap in CAPS}
-    return Limits(**caps, nbgrader_cell_seconds=nbgrader_cell_seconds)
+    return Limits(**caps, nbgrader=nbgrader)
 
 
 def describe(limits: Limits) -> str:

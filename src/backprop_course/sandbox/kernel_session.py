@@ -184,9 +184,11 @@ class KernelSession:
         self.start()
 
     def interrupt(self) -> None:
-        """Interrupt what the kernel runs (a KeyboardInterrupt in its code), as nbclient does on a
-        cell's timeout; by a message on the control channel, which reaches a kernel in a sandbox
-        and one forked from the template alike."""
+        """Interrupt what the kernel runs, as nbclient does on a cell's timeout: SIGINT to the
+        kernel's process group (a KeyboardInterrupt in its code, and in the processes it started),
+        sent by the kernel itself on a message of the control channel, which reaches a kernel in
+        a sandbox and one forked from the template alike. (Both kinds of kernel lead their own
+        process group, as a kernel that nbclient starts does, for ipykernel to signal it whole.)"""
         if self.client is not None:
             self.client.control_channel.send(self.client.session.msg("interrupt_request", content={}))
 
@@ -214,9 +216,10 @@ class KernelSession:
 
         answer, when given, replies to each input() the code makes, from its prompt; without it
         the kernel is told that there is no stdin. With interrupt_grace, code still running at its
-        timeout is interrupted and given that many seconds more to end (nbgrader's semantics);
-        without, it is left running (the caller restarts the kernel). Its stream outputs are
-        coalesced (stream_outputs.py), whichever way it ended.
+        timeout is interrupted and given that many seconds more to end (nbgrader's semantics).
+        Code that did not end is left running: the caller restarts the kernel, or sends the next
+        code behind it, as nbclient does. Its stream outputs are coalesced (stream_outputs.py),
+        whichever way it ended.
         """
         run = self._run(code, timeout, budget, answer, silent, interrupt_grace)
         run.outputs = coalesce_streams(run.outputs)

@@ -23,6 +23,7 @@ import signal
 import sys
 
 PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 # The namespaces a kernel joins, in an order that works: the mount namespace last (it changes
 # the root), the PID namespace before the fork that puts the kernel in it.
@@ -131,6 +132,10 @@ def _become_kernel(request: dict) -> None:
 def main() -> None:
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the grading process ends, so does the template
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the children are reaped as they end
+    # and so is a kernel whose parent (the child that forked it) ended first: adopted here, not by a
+    # process that adopts orphans and never reaps them (a test worker, a container's first process),
+    # where it would stay a process of its sandbox's uid and count against that uid's next sandbox
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)
     for module in PRELOADED:
         try:
             __import__(module)

@@ -178,13 +178,14 @@ class Sandbox:
         return {"as": limits.memory_bytes, "nproc": processes, "nofile": limits.open_files, "cpu": limits.cpu_seconds}
 
     def command(self, kernel_cmd: list[str]) -> list[str]:
-        """kernel_cmd wrapped in bwrap and prlimit (and, for root, run as the sandbox's uid)."""
+        """kernel_cmd wrapped in bwrap and prlimit (and, for root, run as the sandbox's uid), in a
+        session of its own (so it leads its process group, which an interrupt signals whole)."""
         # As root, bwrap builds the sandbox with root's rights (it can read a Python under /root)
         # and the kernel then drops to the sandbox's own uid inside it.
         identity = ([] if self.uid is None else
                     ["setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", "--inh-caps=-all"])
         caps = ["prlimit", *(f"--{name}={value}" for name, value in self.rlimits().items()), "--"]
-        return [*self.bwrap_command(), *identity, *caps, *kernel_cmd]
+        return [*self.bwrap_command(), *identity, *caps, "setsid", *kernel_cmd]
 
     def bwrap_command(self, info_fd: int | None = None) -> list[str]:
         """bubblewrap's part of the command, up to and including its `--`."""
