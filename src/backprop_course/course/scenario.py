@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 import inspect
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -174,11 +176,18 @@ def _lets(step: dict) -> list[str]:
 
 
 def reference_result(contract: Contract, function_name: str, args: tuple) -> Any:
-    """The reference's plain result on one case: its function called, or its scenario played."""
+    """The reference's plain result on one case: its function called, or its scenario played (on a copy)."""
     scenario = scenario_of(contract, function_name)
     if scenario is None:
         return to_plain(contract.reference_function(function_name)(*args))
-    return play_steps(scenario.data, copy.deepcopy(args), vars(contract.reference))
+    return PlayedCode(scenario, contract.reference)(*copy.deepcopy(args))
+
+
+def case_function(contract: Contract, function_name: str) -> Callable:
+    """The reference as grading asks it for one case's result, called with the case's values: the
+    function itself, or (graded through a scenario) its scenario played on the reference's names."""
+    scenario = scenario_of(contract, function_name)
+    return contract.reference_function(function_name) if scenario is None else PlayedCode(scenario, contract.reference)
 
 
 def callee_functions(contract: Contract, function_name: str) -> list[str]:
@@ -193,6 +202,38 @@ def callee_functions(contract: Contract, function_name: str) -> list[str]:
 
 
 @dataclass(frozen=True, eq=False)
+class PlayedCode:
+    """A scenario played on the reference's names, some of them replaced (by the code a student
+    making a mistake writes): called like the function it grades, with one case's values (which
+    the steps may change), it returns what the steps read, and raises what they raise."""
+
+    scenario: Scenario
+    reference: ModuleType
+    replacements: dict = field(default_factory=dict)
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        """The scenario's inputs, as the parameters of the function it grades are named."""
+        return inspect.Signature([inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                  for name in self.scenario.inputs])
+
+    @property
+    def namespace(self) -> dict:
+        """The names the steps find: the reference's, with the replacements in their place."""
+        return {**vars(self.reference), **self.replacements}
+
+    def __call__(self, *values) -> dict:
+        return play_steps(self.scenario.data, values, self.namespace)
+
+
+@dataclass(frozen=True)
+class PlayedRecogniser(Recogniser):
+    """A played() recogniser bound to its function's scenario, with the code it plays."""
+
+    code: PlayedCode | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class Played:
     """A mistake recognised by the scenario of the function it is recognised for, played with
     names of the reference replaced by the code a student making it writes: replacements maps a
@@ -200,15 +241,18 @@ class Played:
 
     replacements: dict
 
-    def bind(self, scenario: Scenario, reference) -> Recogniser:
-        namespace = {**vars(reference), **self.replacements}
+    def code(self, scenario: Scenario, reference: ModuleType) -> PlayedCode:
+        return PlayedCode(scenario, reference, dict(self.replacements))
+
+    def bind(self, scenario: Scenario, reference: ModuleType) -> Recogniser:
+        code = self.code(scenario, reference)
 
         def result(args: tuple) -> Any:
             """The mistake's plain result on one case; None where it cannot run or read numbers."""
             try:
                 with warnings.catch_warnings(), np.errstate(all="ignore"):
                     warnings.simplefilter("ignore")
-                    found = play_steps(scenario.data, copy.deepcopy(args), namespace)
+                    found = code(*copy.deepcopy(args))
             except Exception:  # noqa: BLE001 - a mistake that fails on a case predicts nothing there
                 return None
             return None if any(isinstance(leaf, Unsupported) for _, leaf in leaves(found)) else found
@@ -221,7 +265,7 @@ class Played:
             mistaken = result(args)
             return [] if mistaken is None else [mistaken]
 
-        return Recogniser(recognise, predict)
+        return PlayedRecogniser(recognise, predict, code)
 
 
 def played(replacements: dict) -> Played:
