@@ -236,42 +236,48 @@ class PlayedRecogniser(Recogniser):
 @dataclass(frozen=True, eq=False)
 class Played:
     """A mistake recognised by the scenario of the function it is recognised for, played with
-    names of the reference replaced by the code a student making it writes: replacements maps a
-    name (a function, a class) to that code. The loader binds it to its function's scenario."""
+    names of the reference replaced by the code a student making it writes: each of variants maps
+    a name (a function, a class) to such code, and a case matches when it reads what one of them
+    reads (a student's code may give one of several results: a set's order, say). The loader
+    binds it to its function's scenario."""
 
-    replacements: dict
+    variants: tuple[dict, ...]
 
     def code(self, scenario: Scenario, reference: ModuleType) -> PlayedCode:
-        return PlayedCode(scenario, reference, dict(self.replacements))
+        """The first variant's code: the mistake's representative."""
+        return PlayedCode(scenario, reference, dict(self.variants[0]))
 
     def bind(self, scenario: Scenario, reference: ModuleType) -> Recogniser:
-        code = self.code(scenario, reference)
+        codes = [PlayedCode(scenario, reference, dict(replacements)) for replacements in self.variants]
 
-        def result(args: tuple) -> Any:
-            """The mistake's plain result on one case; None where it cannot run or read numbers."""
-            try:
-                with warnings.catch_warnings(), np.errstate(all="ignore"):
-                    warnings.simplefilter("ignore")
-                    found = code(*copy.deepcopy(args))
-            except Exception:  # noqa: BLE001 - a mistake that fails on a case predicts nothing there
-                return None
-            return None if any(isinstance(leaf, Unsupported) for _, leaf in leaves(found)) else found
+        def results(args: tuple) -> list:
+            """The mistake's plain results on one case, a variant each, where it runs and reads numbers."""
+            found = []
+            for code in codes:
+                try:
+                    with warnings.catch_warnings(), np.errstate(all="ignore"):
+                        warnings.simplefilter("ignore")
+                        read = code(*copy.deepcopy(args))
+                except Exception:  # noqa: BLE001 - a mistake that fails on a case predicts nothing there
+                    continue
+                if not any(isinstance(leaf, Unsupported) for _, leaf in leaves(read)):
+                    found.append(read)
+            return found
 
         def recognise(cases, expected, actual) -> bool:
-            return all((mistaken := result(args)) is not None and close(got, mistaken)
-                       for args, got in zip(cases, actual))
+            return all(any(close(got, mistaken) for mistaken in results(args)) for args, got in zip(cases, actual))
 
         def predict(args, expected) -> list:
-            mistaken = result(args)
-            return [] if mistaken is None else [mistaken]
+            return results(args)
 
-        return PlayedRecogniser(recognise, predict, code)
+        return PlayedRecogniser(recognise, predict, codes[0])
 
 
-def played(replacements: dict) -> Played:
+def played(replacements: dict, *variants: dict) -> Played:
     """In mistakes.py's RECOGNISERS, for a function graded through a scenario: the mistake is what
-    the scenario reads when replacements (name: the student's code) take the reference's place."""
-    return Played(dict(replacements))
+    the scenario reads when replacements (name: the student's code) take the reference's place,
+    or, case by case, what one of the other variants (replacements too) reads."""
+    return Played((dict(replacements), *(dict(variant) for variant in variants)))
 
 
 def bound(scenarios: dict[str, Scenario | None], reference, function_name: str, recognise: Recognise) -> Recognise:
