@@ -25,7 +25,8 @@ SEED_TODO = "draw from the seeded generator it is given (or a seed argument), ne
 
 
 def changed_arguments(function: Callable, before: tuple[tuple, dict], after: tuple[tuple, dict]) -> list[str]:
-    """The names of the arguments, (positional, keyword) before and after a call, that differ."""
+    """The names of the arguments, (positional, keyword) before and after a call, that differ.
+    Objects that only equal themselves (a node, a network: changed on purpose) are not compared."""
     try:
         names = list(inspect.signature(function).parameters)
     except (TypeError, ValueError):
@@ -33,7 +34,7 @@ def changed_arguments(function: Callable, before: tuple[tuple, dict], after: tup
     pairs = [(names[index] if index < len(names) else f"argument {index + 1}", old, new)
              for index, (old, new) in enumerate(zip(before[0], after[0]))]
     pairs += [(key, value, after[1][key]) for key, value in before[1].items()]
-    return [name for name, old, new in pairs if not same_inputs(old, new)]
+    return [name for name, old, new in pairs if same_inputs(old, copy.deepcopy(old)) and not same_inputs(old, new)]
 
 
 class _Watch:
@@ -70,7 +71,7 @@ class _Watch:
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
         reference = self.subject.contract.reference
-        names = sorted({name for notebook in self.subject.contract.notebooks for name in notebook.given})
+        names = given_functions(self.subject.contract)
         saved = {name: getattr(reference, name) for name in names}
         try:
             for name, function in saved.items():
@@ -94,8 +95,14 @@ def inputs_problems(subject: Subject) -> tuple[list[Problem], set[str], list[str
             problems += found
             if not runs:
                 broken.add(name)
-    given = sorted({name for notebook in subject.contract.notebooks for name in notebook.given})
+    given = given_functions(subject.contract)
     return problems + list(watch.problems.values()), broken, [name for name in given if name not in watch.calls]
+
+
+def given_functions(contract) -> list[str]:
+    """The given helpers that are functions (a given class is code the students read, not a call to watch)."""
+    return sorted({name for notebook in contract.notebooks for name in notebook.given
+                   if inspect.isfunction(getattr(contract.reference, name, None))})
 
 
 def _function_problems(subject: Subject, watch: _Watch, name: str) -> tuple[list[Problem], bool]:
