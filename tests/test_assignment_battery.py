@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -215,7 +216,7 @@ def test_lessons_mark_every_graded_function(assignment):
 
 
 def _names_used(function) -> set[str]:
-    tree = ast.parse(inspect.getsource(function))
+    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))  # a method's source is indented
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 

@@ -42,8 +42,8 @@ def run_check(course: CourseDir, function_name: str, student_code: str | None) -
     (None: the solution)."""
     notebook = course.contract.notebook_of[function_name]
     cells = {cell_id: cell.source for cell_id, cell in cells_by_id(course.release, notebook).items()}
-    cells.update({function.answer_id: cells_by_id(course.solutions, notebook)[function.answer_id].source
-                  for function in notebook.functions})
+    solutions = cells_by_id(course.solutions, notebook)
+    cells.update({function.answer_id: solutions[function.answer_id].source for function in notebook.functions})
     with released_helper_module(course):
         return run_check_cell(cells, notebook, function_name, student_code, seconds=60)[1]
 

@@ -5,10 +5,13 @@ Each helper grades against the backprop assignment unless it is given another as
 
 from __future__ import annotations
 
+import functools
 import textwrap
+from pathlib import Path
 
 import numpy as np
 
+from backprop_course.authoring.lesson import read_lesson
 from backprop_course.course.contract import Contract
 from backprop_course.grading.judge import first_failure, judge
 from backprop_course.grading.runner import run_cases
@@ -16,9 +19,18 @@ from backprop_course.grading.runner import run_cases
 from .backprop import CONTRACT, MULTILAYER, Notebook
 
 
+@functools.cache
+def given_imports(folder: str, notebook_name: str) -> str:
+    """The code a notebook's given cell starts with: its lesson's given cell (its imports)."""
+    lesson = read_lesson(Path(folder) / "lessons" / f"{notebook_name}.py")
+    return next(cell.source for cell in lesson.cells if cell.role == "given")
+
+
 def notebook_namespace(student_code: str = "", notebook: Notebook = MULTILAYER) -> dict:
-    """What a notebook's globals hold: numpy, its given helpers, then the student's cells."""
+    """What a notebook's globals hold: numpy and its given cell's imports, its given helpers, then
+    the student's cells."""
     namespace = {"np": np}
+    exec(given_imports(notebook.contract.folder, notebook.name), namespace)
     for name in notebook.given:
         namespace[name] = notebook.contract.reference_function(name)
     exec(textwrap.dedent(student_code), namespace)
