@@ -18,7 +18,7 @@ demo: sandbox $(VENV)/.installed
 
 test: $(VENV)/.installed browser sandbox-tools postgres-tools
 	lint-imports
-	python -m pytest
+	python -m pytest -n 2 --dist loadscope
 
 # Headless Chromium for the formgrader test, from Debian. Never fails the build: without a
 # browser that test skips and says why.

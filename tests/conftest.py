@@ -12,8 +12,17 @@ from backprop_course.course.paths import CourseDir
 
 from .support import course_copy
 from .support.browser import headless_chromium
+from .support.host import sharing_host
 
 SOLUTION_STUDENT = "solution_student"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    """Each test, with its fixtures' setup and teardown, shares the host with the other workers'
+    tests, and waits while a host-measuring section runs (support/host.py)."""
+    with sharing_host():
+        return (yield)
 
 
 @pytest.fixture

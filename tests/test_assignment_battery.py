@@ -8,7 +8,6 @@ corpus graded in this process. A new assignment folder gets all of it with no ne
 
 from __future__ import annotations
 
-import ast
 import copy
 import inspect
 import itertools
@@ -17,12 +16,12 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
 
-from backprop_course.course.mistake_ids import GENERIC, LIMIT_IDS, TIME_LIMIT
+from backprop_course.course.dependencies import names_used
+from backprop_course.course.mistake_ids import GENERIC, LIMIT_IDS, NOT_FLOAT, TIME_LIMIT
 from backprop_course.course.plain import leaves, to_plain
 
 from .support import repository_copy
@@ -38,7 +37,7 @@ from .support.assignments import (
     same_results,
     seeded_cases,
 )
-from .support.check_cells import MISTAKE_ID, check_cell_outcomes, run_check
+from .support.check_cells import MISTAKE_ID, check_cell_outcomes, check_waits, run_check, run_checks
 from .support.grading import failure_of, points_of, verdicts_of
 
 SEEDS = range(8)
@@ -216,8 +215,7 @@ def test_lessons_mark_every_graded_function(assignment):
 
 
 def _names_used(function) -> set[str]:
-    tree = ast.parse(textwrap.dedent(inspect.getsource(function)))  # a method's source is indented
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    return names_used(inspect.getsource(function))
 
 
 @pytest.mark.parametrize("assignment", _assignment_params())
@@ -361,7 +359,9 @@ def test_the_corpus_covers_every_id_a_call_can_produce(assignment):
     own = {mistake.id for mistake in contract.own_mistakes}
     assert set(LIMIT_IDS) - {TIME_LIMIT} == NOTEBOOK_LEVEL
     # An inputs-kept check charges its mistake after a call: a call produces it too.
-    assert {mistake_id for mistake_id, _, _ in corpus.CORPUS} == own | set(GENERIC) | {TIME_LIMIT}
+    # not-float is the grader's where the contract says a function's results are floats.
+    typed = {NOT_FLOAT} if contract.float_results else set()
+    assert {mistake_id for mistake_id, _, _ in corpus.CORPUS} == own | set(GENERIC) | typed | {TIME_LIMIT}
     assert {mistake_id for mistake_id, _, _ in corpus.CORPUS} == set(contract.mistakes) - NOTEBOOK_LEVEL
     assert {mistake_id for mistake_id, _, _ in corpus.MORE_MISTAKES} <= own
     assert {function_name for function_name, _ in corpus.CORRECT_VARIANTS} == set(contract.functions)
@@ -404,6 +404,36 @@ def test_each_corpus_mistake_is_named_by_its_check_cell_or_listed_with_the_reaso
     assert named == len(entries) - len(corpus.CHECK_EXCEPTIONS)
 
 
+@pytest.mark.parametrize("assignment", _corpus_params())
+def test_a_corpus_mistake_is_named_at_its_own_check_and_the_checks_that_wait_for_it_say_to_fix_it_first(
+        assignment):
+    """Run All with one corpus mistake: the checks of the functions that depend on the mistaken one
+    (by the reference's code and their check code) name no mistake and say which to fix first."""
+    course, corpus = course_of(assignment), corpus_of(assignment)
+    contract = course.contract
+    # A loop that never ends would only stop the run here.
+    entries = [entry for entry in corpus.CORPUS + corpus.MORE_MISTAKES if entry[0] != TIME_LIMIT]
+    tried = 0
+    for notebook in contract.notebooks:
+        waits = check_waits(course, notebook)
+        for name, after in waits.items():
+            assert set(contract.graded_callees(name)) <= set(after), name
+        for mistake_id, function_name, code in entries:
+            waiting = [name for name, after in waits.items() if function_name in after]
+            if contract.notebook_of[function_name] is not notebook or not waiting:
+                continue
+            shown = run_checks(course, notebook, {function_name: code})
+            if f"{function_name}: visible checks passed" in shown[function_name]:
+                continue  # its own check cannot tell (CHECK_EXCEPTIONS): the others run as usual
+            tried += 1
+            for name in waiting:
+                assert shown[name].strip() == (f"CheckError: {name}: fix `{function_name}` first: its check fails; "
+                                               "this check runs after it passes"), (mistake_id, name, shown[name])
+            others = [name for name in waits if name != function_name and name not in waiting]
+            assert all(shown[name] == f"{name}: visible checks passed\n" for name in others), (mistake_id, shown)
+    assert tried >= 5, f"only {tried} corpus mistakes in functions that others depend on"
+
+
 # ----- a new assignment gets the battery -------------------------------------------------------------------
 
 
@@ -411,7 +441,8 @@ def test_each_corpus_mistake_is_named_by_its_check_cell_or_listed_with_the_reaso
 CORPUS_TESTS = {"test_the_corpus_covers_every_id_a_call_can_produce",
                 "test_each_corpus_mistake_is_named_and_costs_points",
                 "test_correct_answers_in_other_styles_get_full_points_and_pass_their_check",
-                "test_each_corpus_mistake_is_named_by_its_check_cell_or_listed_with_the_reason"}
+                "test_each_corpus_mistake_is_named_by_its_check_cell_or_listed_with_the_reason",
+                "test_a_corpus_mistake_is_named_at_its_own_check_and_the_checks_that_wait_for_it_say_to_fix_it_first"}
 
 
 @pytest.mark.slow
@@ -441,5 +472,5 @@ def test_a_new_assignment_gets_the_battery():
     no_table = "test_every_mistake_has_a_representative_mutant"
     assert passed == battery - CORPUS_TESTS - {no_table, "test_a_new_assignment_gets_the_battery"}, output[-5000:]
     assert len(skipped) == len(CORPUS_TESTS) + 1, output[-5000:]
-    assert sum("tiny has no corpus: tests/corpora/tiny.py would hold it" in line for line in skipped) == 4
+    assert sum("tiny has no corpus: tests/corpora/tiny.py would hold it" in line for line in skipped) == 5
     assert any(line.startswith("tiny's mistakes.py has no MUTANTS table") for line in skipped), skipped

@@ -7,7 +7,9 @@ import pytest
 
 from backprop_course.grading.feedback import feedback_lines
 from backprop_course.grading.judge import judge
+from backprop_course.grading.kernel_calls import read_outcomes
 from backprop_course.grading.runner import run_cases
+from backprop_course.in_kernel import kernel_side
 from backprop_course.nbgrader_glue.hidden_tests import grade
 
 from .support.backprop import (
@@ -152,3 +154,12 @@ def test_feedback_names_the_mistake_and_its_hint_but_no_hidden_value():
     assert f"[loss-sum-not-mean] {MISTAKES['loss-sum-not-mean'].hint}" in text
     for args in hidden_cases("mse_loss", "someone"):
         assert f"{reference.mse_loss(*args):.4}" not in text
+
+
+def test_the_kernel_says_where_a_result_holds_integers_and_the_grader_reads_it_back():
+    where = kernel_side.integer_part
+    assert where({"a": np.zeros(2), "b": [1.0, np.arange(3)]}) == 'the result["b"][1] is an array of int64'
+    assert where((np.zeros(2), 3)) == "the result[1] is an integer (int)"
+    assert where(np.arange(3) > 0) == where(True) == where(2.0) == where("text") == ""
+    sent = kernel_side.dumps([kernel_side.call(lambda: np.arange(2, dtype=np.int32), (), 1.0)])
+    assert read_outcomes(sent, 1)[0].integers == "the result is an array of int32"

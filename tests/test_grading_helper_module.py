@@ -8,6 +8,8 @@ import pytest
 from backprop_course.authoring.samples import answers_from_source, fill_answers
 from backprop_course.course.cells import is_graded_test
 from backprop_course.grading.notebook_grading import UngradedCellsError, grade_notebook
+from backprop_course.grading.notes import ISOLATION_KEY, isolation_of
+from backprop_course.sandbox.host import NO_SANDBOX, this_host
 from backprop_course.sandbox.sandbox import sandbox_problem
 
 from .support import REPO_COURSE
@@ -30,7 +32,11 @@ def test_the_cells_import_the_helper_module_before_and_after_the_kernel_restarts
     given = next(index for index, cell in enumerate(nb.cells) if cell.id == GIVEN_CELL_ID)
     nb.cells[given + 1:given + 1] = [nbformat.v4.new_code_cell(KILL_THE_KERNEL, id="kill"),
                                      nbformat.v4.new_code_cell(PROBE, id="probe")]
+    nb.metadata[ISOLATION_KEY] = "own uid, control group"  # the student's claim, replaced by the grader's
     grading = grade_notebook(nb, SINGLE_NEURON.name, "alice", sandboxed=sandboxed, contract=CONTRACT)
+    assert isolation_of(grading.nb) == (this_host().isolation.describe() if sandboxed else NO_SANDBOX)
+    if not sandboxed:
+        assert "own uid" not in isolation_of(grading.nb)
     cells = {cell.id: cell for cell in grading.nb.cells}
     assert not [output for output in cells[GIVEN_CELL_ID].outputs if output.output_type == "error"]
     assert grading.events == ["kernel-died"]

@@ -24,6 +24,7 @@ from backprop_course.sandbox.scratch import owner_alive
 
 from .support import course_copy
 from .support.backprop import ASSIGNMENT, LIMIT_IDS, NOTEBOOKS, SINGLE_NEURON
+from .support.host import host_alone
 from .support.isolation_corpus import HOGS
 from .support.released import release_by_copy
 from .support.sampling import Sampler
@@ -118,7 +119,7 @@ def batch(request, tmp_path_factory):
     course = course_copy(tmp_path_factory.mktemp(request.param) / "course")
     prepared(course, honest_students(), hogs=True)
     shown: list[str] = []
-    with SharedMemory() as shared:
+    with host_alone(), SharedMemory() as shared:  # the host's shared memory: no other worker's tests meanwhile
         if request.param == "dask":
             from distributed import LocalCluster
 
@@ -176,7 +177,7 @@ def test_the_host_s_shared_memory_grows_at_most_by_the_sandboxes_tmp_caps(batch)
 
 def test_no_student_was_left_ungraded_and_no_kernel_is_left(batch):
     assert [line.student for line in batch["lines"].values() if line.host_failed] == []
-    assert batch["shown"][0].startswith("sandbox: each sandbox gets a uid of its own")
+    assert batch["shown"][0].startswith("sandbox: isolation: own uid, control group (root")
     assert sandboxed_kernels() == ""
 
 

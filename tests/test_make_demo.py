@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -17,23 +16,11 @@ from backprop_course.nbgrader_glue.apps import BIN_DIR
 from backprop_course.sandbox.sandbox import sandbox_problem
 
 from .support import repository_copy, throwaway_root
+from .support.sandbox import path_without_bwrap
 
 pytestmark = pytest.mark.slow
 
 NOBODY = 65534
-
-
-def path_without_bwrap(folder: Path) -> str:
-    """A PATH with every program of this one's folders but bwrap (linked into folder)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for directory in os.environ["PATH"].split(os.pathsep):
-        if not os.path.isdir(directory):
-            continue
-        for program in os.listdir(directory):
-            link = folder / program
-            if program != "bwrap" and not link.exists():
-                link.symlink_to(Path(directory) / program)
-    return str(folder)
 
 
 def test_without_bubblewrap_a_user_who_is_not_root_gets_one_line_and_nothing_runs():

@@ -4,6 +4,7 @@ leaves no kernel and no half-recorded submission, and the next run grades cleanl
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -19,12 +20,15 @@ from nbformat.v4 import new_code_cell
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
 from backprop_course.commands.autograde import autograde
 from backprop_course.commands.demo import feedback, release
+from backprop_course.commands.report.groups import class_groupings
+from backprop_course.commands.report.prevalence import latest_findings
 from backprop_course.nbgrader_glue.apps import BIN_DIR, nbgrader_batch
 from backprop_course.nbgrader_glue.course_config import open_course
+from backprop_course.nbgrader_glue.findings_table import read_findings
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support import course_copy
-from .support.backprop import ASSIGNMENT, NOTEBOOKS, SINGLE_NEURON
+from .support.backprop import ASSIGNMENT, CONTRACT, NOTEBOOKS, SINGLE_NEURON
 from .support.batches import CAP_CONFIG, EXTRA_CELLS, SAMPLES, mixed_batch
 from .support.postgres import postgres_url, use_new_database  # noqa: F401
 from .support.released import release_by_copy
@@ -55,11 +59,18 @@ def twins(request, tmp_path_factory):
     return serial, parallel, students, failed, lines
 
 
+def stored_findings(course) -> list[tuple]:
+    return sorted((row.student, row.notebook, row.submitted, json.dumps(row.finding.record(), sort_keys=True))
+                  for row in read_findings(course.db_url, ASSIGNMENT))
+
+
 def test_concurrent_grading_gives_the_same_scores_cell_by_cell(twins):
     serial, parallel, students, _, _ = twins
     for student in students:
         ours = cell_scores(parallel.db_url, ASSIGNMENT, student)
         assert ours == cell_scores(serial.db_url, ASSIGNMENT, student), student
+    # and the same findings beside them (nbgrader's SaveFindings, the bulk writer)
+    assert stored_findings(parallel) == stored_findings(serial) != []
     scores = notebook_scores(parallel.db_url, ASSIGNMENT)
     expected = expected_scores(parallel)
     for student in SAMPLES:
@@ -110,6 +121,10 @@ def test_on_a_dask_cluster_with_a_postgresql_gradebook(tmp_path, postgres_url, m
     for student in SAMPLES:
         answers = answers_from_source((course.sample_answers / f"{student}.py").read_text())
         write_submission(course.release, answers, course.submission(student))
+    # and dave, who writes alice's answers but a root mean square for the loss: no catalog mistake
+    answers = answers_from_source((course.sample_answers / "alice.py").read_text())
+    answers["answer_mse_loss"] = "def mse_loss(y_hat, y):\n    return np.sqrt(np.mean((y_hat - y) ** 2))"
+    write_submission(course.release, answers, course.submission("dave"))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         lines = autograde(course, ASSIGNMENT, scheduler=cluster.scheduler_address, show=lambda text: None,
                           progress=False)
@@ -119,6 +134,13 @@ def test_on_a_dask_cluster_with_a_postgresql_gradebook(tmp_path, postgres_url, m
     for student in SAMPLES:
         assert {nb.name: scores[student][nb.name].auto_score for nb in NOTEBOOKS} == expected[student]
         assert {name: score for name, (score, _) in lines[student].scores.items()} == expected[student]
+    rows = read_findings(db_url, ASSIGNMENT)  # the findings, in the PostgreSQL gradebook
+    made = {(row.student, mistake) for row in rows for mistake in row.finding.mistakes}
+    assert ("bob", "sgd-mutates-input") in made and not any(student == "alice" for student, _ in made)
+    (dave,) = [row.finding for row in rows if row.student == "dave" and row.finding.mistakes]
+    assert dave.function == "mse_loss" and dave.behaviour is not None
+    groupings = class_groupings(CONTRACT, latest_findings(rows))
+    assert [group.students for group in groupings["mse_loss"].groups] == [("dave",)]
 
 
 def test_a_dask_worker_killed_mid_run_loses_no_notebook_and_doubles_no_row(tmp_path, postgres_url,  # noqa: F811

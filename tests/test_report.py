@@ -19,10 +19,12 @@ from backprop_course.commands.report import (
     graded_function_of,
     known_mistakes,
     mistakes_in_notebook,
+    prevalence_path,
     report_path,
     write_report,
 )
 from backprop_course.grading.notes import limit_note, note_limit
+from backprop_course.sandbox.host import this_host
 
 from .conftest import SOLUTION_STUDENT
 from .support.backprop import ASSIGNMENT, CONTRACT, GRADED_FUNCTIONS, MANUAL_GRADE_ID, NOTEBOOK_OF, NOTEBOOKS
@@ -125,6 +127,20 @@ def test_report_mistake_counts_equal_the_ids_printed_in_the_autograded_notebooks
 
 
 @pytest.mark.slow
+def test_the_findings_nbgrader_autograde_stored_name_the_mistakes_printed(graded_course, written_report):
+    """SaveFindings, among `nbgrader autograde`'s steps, stored each function's mistakes: who made
+    which is what the autograded notebooks print; the prevalence CSV counts them."""
+    report, _ = written_report
+    stored = {(row.mistake, student) for row in report.prevalence for student in row.students}
+    printed = {(mistake, name) for name, result in report.students.items() for mistake in result.mistakes}
+    assert stored == printed
+    assert all(row.fixed_later == () for row in report.prevalence)  # one submission each
+    with prevalence_path(graded_course, ASSIGNMENT).open() as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == len(report.prevalence) and rows[0]["students"] == str(len(report.prevalence[0].students))
+
+
+@pytest.mark.slow
 def test_report_html_embeds_the_charts_and_the_tables(graded_course, written_report):
     report, path = written_report
     assert path == report_path(graded_course, ASSIGNMENT) and path.is_file()
@@ -141,6 +157,9 @@ def test_report_html_embeds_the_charts_and_the_tables(graded_course, written_rep
     for mistake, count in report.mistake_counts.items():
         assert f"<td>{mistake}</td><td>{count}</td>" in page
     assert "No student hit a time, output or kernel limit." in page
+    isolation = this_host().isolation.describe()  # what grading on this host recorded beside each grade
+    assert all(result.isolation == {isolation} for result in report.students.values())
+    assert page.count(f"<td>{isolation}</td>") == len(report.students)
 
 
 @pytest.mark.slow
@@ -162,6 +181,7 @@ def test_report_command_prints_a_summary_and_rejects_an_unknown_assignment(grade
     top_mistake, top_count = report.mistake_counts.most_common(1)[0]
     assert f"most frequent mistakes: {top_mistake} ({top_count})" in printed
     assert "report: reports/backprop.html" in printed
+    assert f"isolation: {this_host().isolation.describe()} ({len(report.students)})" in printed
     assert main(["--course-dir", str(graded_course.root), "report", "no_such_assignment"]) == 1
     assert "'no_such_assignment' is not in" in capsys.readouterr().out
 

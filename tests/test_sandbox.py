@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -142,3 +144,28 @@ def test_a_kernel_starts_after_a_run_folder_was_removed():
 def test_a_kernel_that_cannot_start_says_why():
     with pytest.raises(KernelUnavailableError, match="the sandbox says: .*(MemoryError|Error|memory)"):
         KernelSession(sandboxed=True, limits=Limits(memory_bytes=16 * 1024**2)).start()
+
+
+@needs_sandbox
+def test_the_package_installed_where_the_sandbox_sees_python_is_an_empty_folder_there(monkeypatch):
+    """Installed from its wheel, the package lies in the environment the sandbox binds: its code and
+    the assignments it ships are masked. A package of this environment stands in for it here (this
+    checkout's own lies outside every bound folder)."""
+    import jupyter_client
+
+    from backprop_course.sandbox import sandbox
+
+    installed = Path(jupyter_client.__file__).resolve().parent
+    listing = [sys.executable, "-c", f"import os; print(sorted(os.listdir({str(installed)!r})))"]
+
+    def seen() -> str:
+        box = sandbox.Sandbox(Limits())
+        try:
+            done = subprocess.run([*box.bwrap_command(), *listing], capture_output=True, text=True, timeout=60)
+        finally:
+            box.close()
+        return done.stdout.strip() or done.stderr
+
+    assert "manager.py" in seen()  # bound, and readable, while it is not the grader's package
+    monkeypatch.setattr(sandbox, "PACKAGE_DIR", installed)
+    assert seen() == "[]"

@@ -33,7 +33,8 @@ def _logits(rng: np.random.Generator, case: int, n_examples: int, n_classes: int
 
 def _probabilities(rng: np.random.Generator, case: int):
     """(P, y): P = softmax of random logits. In the last case the logits spread widely, so that
-    some true classes get probabilities far below 1e-15 (but well above the smallest float)."""
+    some true classes get probabilities far below 1e-15, and the first example's true class one
+    near 1e-305 (still a normal float): a loss that clips or adds any epsilon above it shows."""
     n_examples, _, _, n_classes = _sizes(rng)
     Z = rng.normal(scale=2.0, size=(n_examples, n_classes))
     if case == LAST_CASE:
@@ -41,7 +42,8 @@ def _probabilities(rng: np.random.Generator, case: int):
         Z = np.clip(Z, -300.0, 300.0)  # keeps every probability above exp(-600) > 1e-270
     y = _labels(rng, n_examples, n_classes)
     if case == LAST_CASE:
-        Z[0, y[0]] = np.min(Z[0]) - 100.0  # one confident mistake for sure: P[0, y_0] < exp(-100)
+        others = np.delete(Z[0], y[0])
+        Z[0, y[0]] = np.max(others) - 700.0  # one confident mistake for sure: P[0, y_0] <= exp(-700) < 1e-304
     return reference.softmax(Z), y
 
 

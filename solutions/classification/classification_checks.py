@@ -26,6 +26,7 @@ HINTS = {
     'wrong-shape': 'The result has the wrong shape or type; check it against the docstring.',
     'not-finite': 'The result holds NaN or infinity where the correct result is finite.',
     'wrong-value': 'The values are wrong, in a way that matches none of the common mistakes.',
+    'not-float': 'The result holds integers where floats are expected: convert it with .astype(np.float64), or compute it from floats (1.0, not 1).',
     'onehot-transposed': 'One row per example: the one-hot matrix has shape (N, K), not (K, N).',
     'onehot-width-from-labels': 'Use K columns, even when the largest class never appears among the labels.',
     'softmax-no-max-shift': "Subtract each row's maximum from the logits before exp, so that large logits do not overflow.",
@@ -73,6 +74,11 @@ HINTS = {
 INPUTS_MUTATED = {
     'sgd_step': 'sgd-mutates-input',
 }
+# The functions whose results are floats: an integer result fails their checks.
+FLOAT_RESULTS = ('one_hot', 'relu_prime')
+NOT_FLOAT = 'not-float'
+# How each function's visible checks last ended in this kernel (checks_start, checks_passed).
+CHECKS_SEEN = {}
 
 
 def rel_error(actual, expected) -> float:
@@ -130,6 +136,24 @@ def to_plain(value: Any) -> Any:
     return Unsupported(type(value).__name__)
 
 
+def integer_part(value: Any, where: str = "the result") -> str:
+    """Where value holds integers (a Python or numpy int, an array of ints), in words: 'the
+    result["b"] is an array of int64'; '' where it holds none (booleans are not counted here)."""
+    if isinstance(value, (bool, np.bool_)):
+        return ""
+    if isinstance(value, (int, np.integer)):
+        return f"{where} is an integer ({type(value).__name__})"
+    if isinstance(value, np.ndarray):
+        return f"{where} is an array of {value.dtype}" if value.dtype.kind in "iu" else ""
+    if isinstance(value, dict):
+        parts = (integer_part(item, f'{where}["{str(key)[:40]}"]') for key, item in value.items())
+    elif isinstance(value, (list, tuple)):
+        parts = (integer_part(item, f"{where}[{index}]") for index, item in enumerate(value))
+    else:
+        return ""
+    return next((part for part in parts if part), "")
+
+
 class Known:
     """A function's known result on a check's example, and what known mistakes give there instead.
 
@@ -158,6 +182,8 @@ def check_result(actual, known):
     """Stop with what is wrong unless actual is known's result: a known mistake it matches, or what differs."""
     result = to_plain(actual)
     difference = first_difference(to_plain(known.expected), result, "the result")
+    if difference is None and known.function in FLOAT_RESULTS and integer_part(actual):
+        raise CheckError(f"{known.function}: [{NOT_FLOAT}] {integer_part(actual)}: {HINTS[NOT_FLOAT]}", _caller_line())
     if difference is None:
         return
     named = []
@@ -177,6 +203,31 @@ def check_unchanged(function_name, argument, before):
         mistake = INPUTS_MUTATED[function_name]
         message = f"{function_name} changed the argument it was given: [{mistake}] {HINTS[mistake]}"
         raise CheckError(message, _caller_line())
+
+
+def checks_start(function_name, after=()):
+    """Begin function_name's visible checks. Stop, saying which function to fix or check first,
+    unless the checks of every function in after (those it depends on, in notebook order) passed
+    with that function as the notebook has it now: a mistake is then named at its own check only."""
+    names = inspect.currentframe().f_back.f_globals  # the notebook's, where the check cell runs
+    CHECKS_SEEN[function_name] = ("failed",)  # until checks_passed, at the cell's end, says otherwise
+    for earlier in after:
+        state = CHECKS_SEEN.get(earlier, ("waiting",))
+        if state[0] == "failed":
+            why = f"fix `{earlier}` first: its check fails"
+        elif state[0] == "waiting":
+            why = f"run the check of `{earlier}` first (the cell after its answer)"
+        elif state[1] is not names.get(earlier):
+            why = f"`{earlier}` changed after its check passed: run that check again first"
+        else:
+            continue
+        CHECKS_SEEN[function_name] = ("waiting",)
+        raise CheckError(f"{function_name}: {why}; this check runs after it passes")
+
+
+def checks_passed(function_name):
+    """Note that function_name's visible checks passed, with the function the notebook has now."""
+    CHECKS_SEEN[function_name] = ("passed", inspect.currentframe().f_back.f_globals.get(function_name))
 
 
 def _caller_line():

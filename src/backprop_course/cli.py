@@ -70,6 +70,19 @@ def _report(course: CourseDir, args: argparse.Namespace) -> int:
     return 0
 
 
+def _propose_mistake(course: CourseDir, args: argparse.Namespace) -> int:
+    from .authoring.mistake_draft import DraftError
+    from .commands.propose_mistake import ProposeError, proposal_lines, propose_mistake
+
+    try:
+        proposal = propose_mistake(course, args.assignment, args.function, args.group)
+    except (ProposeError, DraftError) as error:
+        print(f"backprop-course propose-mistake: {error}")
+        return 1
+    print("\n".join(proposal_lines(proposal, course, args.assignment)))
+    return 0
+
+
 def _autograde(course: CourseDir, args: argparse.Namespace) -> int:
     from .commands.autograde import AssignmentMissingError, autograde, summary
     from .sandbox.sandbox import SandboxUnavailableError
@@ -154,6 +167,20 @@ def _screenshots(course: CourseDir, args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(course: CourseDir, args: argparse.Namespace) -> int:
+    from .commands.init_course import InitError, init_course
+
+    try:
+        lines = init_course(course, args.assignments or None)
+    except InitError as error:
+        print(f"backprop-course init: {error}")
+        return 2
+    print("\n".join(lines))
+    print("next: `nbgrader generate_assignment NAME` for each, then the course's usual workflow "
+          "(docs/instructors.md)")
+    return 0
+
+
 COMMANDS = {
     "build-source": (_build_source, "write source/ notebooks from the lessons in assignments/*/lessons/"),
     "generate": (_generate, "nbgrader generate_assignment and generate_solution"),
@@ -164,7 +191,11 @@ COMMANDS = {
                                             "by the hidden cases, by the check cells, confused with) and its problems"),
     "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
     "autograde": (_autograde, "grade all submissions concurrently (nbgrader autograde, one gradebook writer)"),
-    "report": (_report, "HTML report of scores and mistakes (reports/ASSIGNMENT.html) and nbgrader export"),
+    "report": (_report, "HTML report of scores and mistakes, unnamed mistakes grouped by behaviour "
+                        "(reports/ASSIGNMENT.html, reports/ASSIGNMENT-mistakes.csv) and nbgrader export"),
+    "propose-mistake": (_propose_mistake, "draft a catalog entry (assignment.toml, mistakes.py) from a group of "
+                                          "the report's unnamed mistakes, for the instructor to review"),
+    "init": (_init, "add the package's assignments and grading to an existing nbgrader course (this directory)"),
     "screenshots": (_screenshots, "docs/ screenshots: a feedback page (samples graded afresh), a check cell in "
                                   "JupyterLab (needs Chromium)"),
 }
@@ -178,7 +209,14 @@ COMMAND_ARGUMENTS = {
     "build-samples": [ONE_ASSIGNMENT],
     "new-assignment": [(("name",), {"help": "the new assignment's nbgrader id, e.g. softmax"})],
     "check-assignment": [(("name",), {"help": "the assignment to check, e.g. backprop"})],
+    "init": [(("assignments",), {"nargs": "*", "help": "the assignments to add (default: every one the package "
+                                                       "ships)"})],
     "report": [(("assignment",), {"help": "the assignment to report on, e.g. backprop"})],
+    "propose-mistake": [
+        (("assignment",), {"help": "the assignment, e.g. classification"}),
+        (("function",), {"help": "the graded function, e.g. cross_entropy"}),
+        (("group",), {"type": int, "help": "the group's number in the report's unnamed mistakes of that function"}),
+    ],
     "autograde": [
         (("assignment",), {"help": "the assignment to grade, e.g. backprop"}),
         (("--jobs", "-j"), {"type": int, "default": None, "help": "notebooks graded at once (default: the cores)"}),

@@ -198,8 +198,7 @@ def train_step(model, X, y, learning_rate):
     return loss.data
 '''
 
-TRAIN = TRAIN_STEP + '''
-
+TRAIN = '''
 def train(model, X, y, learning_rate, steps):
     losses = []
     for step in range(steps):
@@ -577,8 +576,7 @@ def train_step(model, X, y, learning_rate):
     return float(loss.data)
 '''),
     ("train", TRAIN),
-    ("train", TRAIN_STEP + '''
-
+    ("train", '''
 def train(model, X, y, learning_rate, steps):
     return [train_step(model, X, y, learning_rate) for _ in range(steps)]
 '''),
@@ -623,6 +621,12 @@ MORE_MISTAKES = [
         "        return [layer.parameters() for layer in self.layers]\n"))),
     ("no-visited-set", "Value.backward", _edit(VALUE, (
         "            if v not in visited:\n                visited.add(v)\n", "            if True:\n"))),
+    # The loop variable rebound to 0: the Values keep their gradients.
+    ("grads-not-zeroed", "train_step", _edit(TRAIN_STEP, ("    for p in model.parameters():\n        p.grad = 0.0\n",
+                                                          "    for grad in [p.grad for p in model.parameters()]:\n"
+                                                          "        grad = 0.0\n"))),
+    ("update-sign", "train_step", _edit(TRAIN_STEP, ("p.data -= learning_rate * p.grad",
+                                                     "p.data = p.data + learning_rate * p.grad"))),
 ]
 
 # Where the released check cell cannot name a corpus entry's id: what it shows instead, and why.

@@ -29,6 +29,13 @@ def softmax_jacobian(p):
     # p is one example's probabilities; p.T @ p for the outer product
     return np.diag(p) - p.T @ p
 """),
+    ("not-float", "relu_prime", "def relu_prime(z):\n    return (z > 0).astype(int)"),
+    ("not-float", "one_hot", """
+def one_hot(y, K):
+    Y = np.zeros((len(y), K), dtype=int)
+    Y[np.arange(len(y)), y] = 1
+    return Y
+"""),
     ("time-limit", "one_hot", """
 def one_hot(y, K):
     Y = np.zeros((len(y), K))
@@ -479,6 +486,18 @@ def softmax(Z):
 def cross_entropy(P, y):
     P = np.clip(P, 1e-15, 1 - 1e-15)  # the usual guard against log(0)
     return float(-np.mean(np.log(P[np.arange(len(y)), y])))
+"""),
+    ("ce-clipped-probabilities", "cross_entropy", """
+def cross_entropy(P, y):
+    # machine epsilon, scikit-learn's default guard
+    p = np.maximum(P[np.arange(len(y)), y], np.finfo(float).eps)
+    return float(-np.log(p).mean())
+"""),
+    ("ce-clipped-probabilities", "cross_entropy", """
+def cross_entropy(P, y):
+    eps = 1e-7  # Keras's epsilon
+    P = np.clip(P, eps, 1.0 - eps)
+    return -np.sum(np.log(P[np.arange(P.shape[0]), y])) / P.shape[0]
 """),
     ("ce-sign-flipped", "cross_entropy", """
 def cross_entropy(P, y):

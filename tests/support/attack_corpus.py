@@ -185,15 +185,22 @@ if os.fork() == 0:  # a double fork as well, the classic daemon
     ),
     Attack(
         "reads_solutions",
-        "reads the solutions and the reference from the course directory and the grader's package",
+        "reads the solutions and the reference from the course directory and the grader's package (and the "
+        "assignments an installed wheel ships in it)",
         '''
-import glob, json, os
+import glob, importlib.util, json, os
+_roots = [{course!r}]
+try:
+    _roots += list(importlib.util.find_spec("backprop_course").submodule_search_locations or [])
+except Exception:
+    pass
 _found = []
-for _path in glob.glob({course!r} + "/**/*.ipynb", recursive=True) + glob.glob({course!r} + "/**/*.py", recursive=True):
-    try:
-        _found.append(open(_path).read())
-    except OSError:
-        pass
+for _root in _roots:
+    for _path in glob.glob(_root + "/**/*.ipynb", recursive=True) + glob.glob(_root + "/**/*.py", recursive=True):
+        try:
+            _found.append(open(_path).read())
+        except OSError:
+            pass
 try:
     from backprop_course.course.paths import CourseDir
     for _name in CourseDir({course!r}).assignment_names:
@@ -201,7 +208,7 @@ try:
 except Exception:
     pass
 for _text in _found:
-    if "### BEGIN SOLUTION" in _text and not _text.lstrip().startswith("{"):
+    if ("### BEGIN SOLUTION" in _text or "def " + {function!r} + "(" in _text) and not _text.lstrip().startswith("{"):
         try:
             exec(_text)  # a reference module of the course, read as text
         except Exception:

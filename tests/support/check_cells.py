@@ -1,18 +1,23 @@
-"""Running a released check cell in a plain Python namespace, as a student's notebook would: the
-released given cell (which imports the released helper module), the solutions' answers for the
-other functions, the student's answer, then the check cell (the package's run_check_cell, which
-check-assignment runs on the built notebooks). For any assignment of a course."""
+"""Running released check cells in a plain Python namespace, as a student's notebook would: the
+released given cell (which imports the released helper module), then each function's answer (the
+student's, or the solutions') and its check cell, in order. For any assignment of a course."""
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
+import io
+import signal
 import sys
+import warnings
 from pathlib import Path
 
 import nbformat
 
-from backprop_course.authoring.assignment_check.check_cells import MISTAKE_ID, run_check_cell
+from backprop_course.authoring.assignment_check.check_cells import MISTAKE_ID
+from backprop_course.authoring.build import lesson_path
+from backprop_course.authoring.gates import check_dependencies
+from backprop_course.authoring.lesson import read_lesson
 from backprop_course.course.paths import CourseDir
 
 
@@ -33,19 +38,65 @@ def released_helper_module(course: CourseDir):
             sys.modules[contract.helper_module] = previous
 
 
+def check_waits(course: CourseDir, notebook) -> dict[str, tuple[str, ...]]:
+    """{function: the functions whose checks its check cell waits for}, as the build derives it."""
+    return check_dependencies(notebook, list(read_lesson(lesson_path(course, notebook)).cells))
+
+
 def cells_by_id(folder: Path, notebook) -> dict[str, nbformat.NotebookNode]:
     return {cell.id: cell for cell in nbformat.read(folder / notebook.filename, as_version=4).cells}
 
 
 def run_check(course: CourseDir, function_name: str, student_code: str | None) -> str:
     """What the released check cell of function_name shows when the student's answer is student_code
-    (None: the solution)."""
+    (None: the solution), the check cells before it run first, as Run All runs them."""
     notebook = course.contract.notebook_of[function_name]
-    cells = {cell_id: cell.source for cell_id, cell in cells_by_id(course.release, notebook).items()}
-    solutions = cells_by_id(course.solutions, notebook)
-    cells.update({function.answer_id: solutions[function.answer_id].source for function in notebook.functions})
-    with released_helper_module(course):
-        return run_check_cell(cells, notebook, function_name, student_code, seconds=60)[1]
+    answers = {} if student_code is None else {function_name: student_code}
+    return run_checks(course, notebook, answers, until=function_name)[function_name]
+
+
+def run_checks(course: CourseDir, notebook, answers: dict[str, str], until: str | None = None) -> dict[str, str]:
+    """What each released check cell of notebook shows, {function: output}, when the student's answers
+    are answers {function: code} (the solutions' for the others): the released given cell, then each
+    function's answer and check cell in order, up to until's, going on past a failing cell as
+    nbgrader validate does."""
+    release, solutions = cells_by_id(course.release, notebook), cells_by_id(course.solutions, notebook)
+    shown = {}
+    with released_helper_module(course), _time_limit(60), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # what numpy warns of a student's code (log of a negative, ...)
+        namespace: dict = {}
+        exec(release["given_code"].source, namespace)
+        written = set()
+        for function in notebook.functions:
+            if function.answer_id not in written:  # a class's one cell, with the methods' answers in it
+                written.add(function.answer_id)
+                code = next((answers[other.name] for other in notebook.functions
+                             if other.answer_id == function.answer_id and other.name in answers), None)
+                exec(code or solutions[function.answer_id].source, namespace)
+            output = io.StringIO()
+            with contextlib.redirect_stdout(output):
+                try:
+                    exec(release[function.visible_check_id].source, namespace)
+                except Exception as error:  # what the notebook would show under the cell
+                    print(f"{type(error).__name__}: {error}")
+            shown[function.name] = output.getvalue()
+            if function.name == until:
+                break
+    return shown
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: int):
+    def stop(signum, frame):
+        raise TimeoutError(f"the check ran longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def check_cell_outcomes(course: CourseDir, entries, exceptions) -> tuple[int, list[str], str]:

@@ -26,19 +26,26 @@ def given_imports(folder: str, notebook_name: str) -> str:
     return next(cell.source for cell in lesson.cells if cell.role == "given")
 
 
-def notebook_namespace(student_code: str = "", notebook: Notebook = MULTILAYER) -> dict:
+def notebook_namespace(student_code: str = "", notebook: Notebook = MULTILAYER, graded: str = "") -> dict:
     """What a notebook's globals hold: numpy and its given cell's imports, its given helpers, then
-    the student's cells."""
+    the student's cells. With graded (a function or method of the notebook) the notebook's other
+    answers are there too, as the solutions' (a scenario's steps may call them: a train_step
+    beside the train that is graded), unless the student's code defines them."""
     namespace = {"np": np}
-    exec(given_imports(notebook.contract.folder, notebook.name), namespace)
+    contract = notebook.contract
+    exec(given_imports(contract.folder, notebook.name), namespace)
     for name in notebook.given:
-        namespace[name] = notebook.contract.reference_function(name)
+        namespace[name] = contract.reference_function(name)
+    if graded:
+        own = graded.split(".")[0]
+        namespace.update({root: contract.reference_function(root) for function in notebook.functions
+                          if (root := function.name.split(".")[0]) != own})
     exec(textwrap.dedent(student_code), namespace)
     return namespace
 
 
 def verdicts_of(function_name: str, student_code: str, student_id: str = "someone", contract: Contract = CONTRACT):
-    namespace = notebook_namespace(student_code, contract.notebook_of[function_name])
+    namespace = notebook_namespace(student_code, contract.notebook_of[function_name], graded=function_name)
     cases = contract.hidden_cases(function_name, student_id)
     return judge(contract, function_name, cases, run_cases(contract, function_name, namespace, cases))
 

@@ -22,6 +22,7 @@ from . import markdown
 from .build_time import evaluate_check, run
 from .cells import notebook as notebook_of
 from .expand import check_exercises, expand, given_source
+from .gates import gate_checks
 from .known import known
 from .lesson import Lesson, LessonCell, read_lesson
 
@@ -68,7 +69,7 @@ def _fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cell
     return filled
 
 
-STEPS = (drop_author_only, fill_markdown, fill_known_values)
+STEPS = (drop_author_only, fill_markdown, gate_checks, fill_known_values)
 
 
 def lesson_path(course: CourseDir, notebook: Notebook) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..course.contract import INPUTS_KEPT, Contract
-from ..course.mistake_ids import GENERIC, LIMIT_IDS, TIME_LIMIT
+from ..course.mistake_ids import GENERIC, LIMIT_IDS, NOT_FLOAT, TIME_LIMIT
 from ..course.paths import CourseDir
 
 
@@ -24,11 +24,14 @@ INTRO = [
     "fails on the first problem found over the hidden cases, in this order: the function is",
     "missing or raises `NotImplementedError` (`not-implemented`), it runs out of time",
     "(`time-limit`) or raises (`raised-error`), its result has the wrong shape or type",
-    "(`wrong-shape`), holds NaN or infinity (`not-finite`), or has wrong values (`wrong-value`).",
+    "(`wrong-shape`) or, where the contract says the function returns floats (`dtype = \"float64\"`),",
+    "holds integers (`not-float`), holds NaN or infinity (`not-finite`), or has wrong values",
+    "(`wrong-value`).",
     "When the result itself is wrong, the catalog below is searched, in order, for a mistake",
     "whose recogniser matches the student's results on the hidden cases (most compare them",
     "with what a student making that mistake computes); the first match replaces the generic id.",
-    "Every failed check names one id and its hint in the student's feedback.",
+    "Every failed check names one id and its hint in the student's feedback. The column \"what it",
+    "covers\" says which results a mistake's recognisers take to be that mistake (the contract's `covers`).",
 ]
 
 
@@ -43,14 +46,18 @@ def assignment_markdown(contract: Contract, heading: str = "##") -> list[str]:
                 lines.append(f"| `{check.grade_id}` | `{function.name}` | {check.points} | {check.title} |")
                 if check.kind == INPUTS_KEPT:
                     charged.setdefault(check.mistake, []).append(f"`{function.name}`")
-    lines += ["", "| id | recognised in | hint shown to the student |", "|---|---|---|"]
+    lines += ["", "| id | recognised in | what it covers | hint shown to the student |", "|---|---|---|---|"]
     for mistake in contract.catalog:
         where = "any function" if mistake.id in GENERIC else _functions_of(mistake)
+        covers = mistake.covers
         if mistake.id in LIMIT_IDS:
             where = "the notebook run" if mistake.id != TIME_LIMIT else "any call, or the notebook run"
         if mistake.id in charged:
             where = f"{', '.join(charged[mistake.id])} (inputs check)"
-        lines.append(f"| `{mistake.id}` | {where} | {mistake.hint} |")
+        if mistake.id == NOT_FLOAT:
+            where = f"{', '.join(f'`{name}`' for name in contract.float_results)} (structure check)"
+            covers = "an integer result (a Python or numpy int, an array of ints) where the contract says floats"
+        lines.append(f"| `{mistake.id}` | {where} | {covers} | {mistake.hint} |")
     return lines
 
 

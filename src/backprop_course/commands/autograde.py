@@ -39,7 +39,8 @@ from ..recording.notebook_pipeline import Context, NotebookResult, grade_submitt
 from ..recording.recorder import Recorder, StudentLine, jobs_for, submissions
 from ..recording.snapshot import take_snapshot
 from ..sandbox import cgroups, scratch
-from ..sandbox.sandbox import describe, prepare_host, require_sandbox
+from ..sandbox.caps import describe as describe_caps
+from ..sandbox.sandbox import SandboxUnavailableError, describe, prepare_host, require_sandbox
 
 MAX_TRIES = 3  # a notebook whose worker dies is graded again, up to this many times in all
 
@@ -53,7 +54,7 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
     """
     grading = SandboxedGrading(config=course_config(course))
     unsafe, limits = grading.unsafe, grading.limits()
-    if not unsafe:
+    if not unsafe and not scheduler:  # on a Dask cluster, the workers' hosts sandbox (asked below)
         require_sandbox()
     store = scratch.new_folder("precomputed-")
     # Where nbgrader's own Autograde records a student, the grading is done (the workers'), and
@@ -68,8 +69,9 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
             warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
             api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
             api.coursedir.root = str(course.root)
-            if not unsafe:  # the run's first line says what each sandbox gets, whatever ran before it
-                for line in prepare_host(limits) or [f"sandbox: {describe(limits)}"]:
+            if not unsafe:  # the run's first line says what each sandbox gets (on Dask: the workers', below)
+                lines = prepare_host(limits) or [f"sandbox: {describe(limits)}"]
+                for line in lines[1:] if scheduler else lines:
                     show(line)
             try:
                 snapshot = take_snapshot(api.coursedir.db_url, assignment, api.coursedir.course_id)
@@ -81,6 +83,8 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
             context = Context(config, snapshot, limits, not unsafe, grading.fork_kernels, contract)
             workers = (DaskWorkers(scheduler, grade_submitted, context) if scheduler
                        else LocalWorkers(jobs or os.cpu_count() or 1, grade_submitted, context))
+            if scheduler and not unsafe:
+                _check_worker_hosts(workers, limits, show)
             writer = BulkWriter(api.coursedir, config, assignment)
             recorder = Recorder(api, writer, assignment, store, show, stopped=lambda: Stop.requested)
             with _stopping_on_signals():
@@ -100,6 +104,22 @@ def autograde(course: CourseDir, assignment: str, jobs: int | None = None, sched
         cgroups.sweep()
         scratch.sweep()
     return recorder.lines
+
+
+def _check_worker_hosts(workers: DaskWorkers, limits, show: Callable[[str], None]) -> None:
+    """Refuse (SandboxUnavailableError) unless every worker's host can sandbox; else show what
+    their sandboxes get, one line per kind of host. This host need not sandbox at all (a pod)."""
+    found = workers.hosts()
+    refused = {worker: problem for worker, (problem, _) in found.items() if problem is not None}
+    if not found or refused:
+        workers.close(cancel=True)
+        raise SandboxUnavailableError("the Dask cluster has no worker" if not found else "; ".join(
+            f"worker {worker}: {problem}" for worker, problem in sorted(refused.items())))
+    by_line: dict[str, list[str]] = {}
+    for worker, (_, line) in sorted(found.items()):
+        by_line.setdefault(line, []).append(worker)
+    for line, where in by_line.items():
+        show(f"sandbox: {line}; caps: {describe_caps(limits)} (on {len(where)} Dask worker(s): {', '.join(where)})")
 
 
 class AssignmentMissingError(RuntimeError):

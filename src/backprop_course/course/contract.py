@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from .cells import answer_id, test_id, visible_check_id
-from .mistake_ids import GENERIC_HINTS, LIMIT_HINTS
+from .dependencies import names_used, reachable
+from .mistake_ids import DTYPE_HINTS, GENERIC_HINTS, LIMIT_HINTS, NOT_FLOAT
 from .plain import same_structure
 from .recognisers import Cases, Raises, Recognise, Results, predictions
 from .scenario import Scenario
@@ -34,6 +35,10 @@ STRUCTURE = "structure"  # runs, and returns the right types, keys, lengths and 
 VALUES = "values"  # the chosen parts of the result are finite and within the tolerance
 INPUTS_KEPT = "inputs-kept"  # the arguments are unchanged after the call
 CHECK_KINDS = (STRUCTURE, VALUES, INPUTS_KEPT)
+# What a graded function's `dtype` may say: every number of its result is a float (an integer
+# result fails its structure check, not-float, and its visible check).
+FLOAT64 = "float64"
+DTYPES = (FLOAT64,)
 
 SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\n", re.MULTILINE)
 
@@ -90,6 +95,7 @@ class GradedFunction:
     checks: tuple[Check, ...] = ()
     gradient_of: GradientOf | None = None
     scenario: Scenario | None = None  # when graded through steps (scenario.py) rather than by a call
+    dtype: str = ""  # FLOAT64 where the lesson says the result is floats; "" says nothing of it
 
     @property
     def answer_id(self) -> str:
@@ -132,6 +138,7 @@ class Mistake:
     id: str
     hint: str
     recognisers: tuple[tuple[str, Recognise], ...] = ()  # (graded function, recogniser) pairs
+    covers: str = ""  # what its recognisers take to be this mistake, in words, for the catalog page
 
 
 @dataclass
@@ -155,6 +162,8 @@ class Contract:
         self.checks = {name: function.checks for name, function in self.functions.items()}
         self.check_of_grade_id = {check.grade_id: check for checks in self.checks.values() for check in checks}
         generic = tuple(Mistake(mistake_id, hint) for mistake_id, hint in GENERIC_HINTS.items())
+        if self.float_results:
+            generic += (Mistake(NOT_FLOAT, DTYPE_HINTS[NOT_FLOAT]),)
         limits = tuple(Mistake(mistake_id, hint) for mistake_id, hint in LIMIT_HINTS.items())
         self.catalog = (*generic, *self.own_mistakes, *limits)
         self.mistakes = {mistake.id: mistake for mistake in self.catalog}
@@ -164,6 +173,11 @@ class Contract:
     @property
     def helper_file(self) -> str:
         return f"{self.helper_module}.py"
+
+    @property
+    def float_results(self) -> tuple[str, ...]:
+        """The graded functions whose results the contract says are floats (dtype = "float64")."""
+        return tuple(function.name for nb in self.notebooks for function in nb.functions if function.dtype == FLOAT64)
 
     @property
     def manual_grade_ids(self) -> tuple[str, ...]:
@@ -179,6 +193,17 @@ class Contract:
         notebook = self.notebook_of[function_name]
         earlier = [function.name for function in notebook.functions]
         return (*notebook.given, *earlier[: earlier.index(function_name)])
+
+    def graded_callees(self, function_name: str) -> tuple[str, ...]:
+        """The graded functions of function_name's notebook that its reference calls, directly or
+        through one another, in notebook order (read from the reference's code). Its visible
+        checks run only once theirs pass; its grading stands the reference in for them (callees)."""
+        order = [function.name for function in self.notebook_of[function_name].functions]
+
+        def called(name: str) -> set[str]:
+            return names_used(inspect.getsource(self.reference_function(name))) & set(order)
+
+        return reachable(function_name, called, order)
 
     def check_named(self, function_name: str, check_name: str) -> Check:
         return next(check for check in self.checks[function_name] if check.name == check_name)

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from ..in_kernel import kernel_side
 from . import notebook_helpers, numerics
 from .contract import Contract
+from .mistake_ids import NOT_FLOAT
 from .numerics import REL_ERROR_FLOOR
 from .play_helpers import SCENARIO_HELPER_NAMES, scenario_helpers_text, scenarios_of
 from .recognisers import MATCH_TOLERANCE
@@ -26,17 +27,20 @@ from .recognisers import MATCH_TOLERANCE
 # What the notebooks' given cells import from it.
 HELPER_NAMES = (
     "FD_STEP", "REL_TOLERANCE", "Known", "assert_implemented", "centred_difference", "check_result",
-    "check_unchanged", "rel_error",
+    "check_unchanged", "checks_passed", "checks_start", "rel_error",
 )
 SHIPPED = (
     numerics.rel_error,
     numerics.centred_difference,
     kernel_side.Unsupported,
     kernel_side.to_plain,
+    kernel_side.integer_part,
     notebook_helpers.Known,
     notebook_helpers.CheckError,
     notebook_helpers.check_result,
     notebook_helpers.check_unchanged,
+    notebook_helpers.checks_start,
+    notebook_helpers.checks_passed,
     notebook_helpers._caller_line,
     notebook_helpers.first_difference,
     notebook_helpers.matches,
@@ -77,6 +81,10 @@ def helper_module_text(contract: Contract) -> str:
         f"MATCH_TOLERANCE = {MATCH_TOLERANCE!r}\n"
         f"# Each mistake id with its hint, as the feedback words it.\nHINTS = {{\n{hints}}}\n"
         f"# The mistake of a function that modifies the arguments it was given.\nINPUTS_MUTATED = {{\n{mutated}}}\n"
+        f"# The functions whose results are floats: an integer result fails their checks.\n"
+        f"FLOAT_RESULTS = {contract.float_results!r}\nNOT_FLOAT = {NOT_FLOAT!r}\n"
+        f"# How each function's visible checks last ended in this kernel (checks_start, checks_passed).\n"
+        f"CHECKS_SEEN = {{}}\n"
     )
     sources = "\n\n".join(inspect.getsource(item) for item in SHIPPED)
     return f"{HEADER.format(name=contract.name)}\n{constants}\n\n{sources}" + scenario_helpers_text(contract)

@@ -21,7 +21,9 @@ from typing import Any
 
 from .contract import (
     CHECK_KINDS,
+    DTYPES,
     INPUTS_KEPT,
+    STRUCTURE,
     VALUES,
     Check,
     Contract,
@@ -31,7 +33,7 @@ from .contract import (
     Notebook,
     Tolerances,
 )
-from .mistake_ids import GENERIC_HINTS, LIMIT_HINTS
+from .mistake_ids import DTYPE_HINTS, GENERIC_HINTS, LIMIT_HINTS
 from .scenario import bound, read_scenario, scenario_problems
 
 CONTRACT_FILE = "assignment.toml"
@@ -150,7 +152,8 @@ def _build(files: ContractFiles, digest: str) -> Contract:
     tolerances = contract.get("tolerances", {})
     try:
         notebooks = tuple(_notebook(entry, parts) for entry in contract["notebooks"])
-        own = tuple(Mistake(entry["id"], entry["hint"]) for entry in contract.get("mistakes", []))
+        own = tuple(Mistake(entry["id"], entry["hint"], covers=entry.get("covers", ""))
+                    for entry in contract.get("mistakes", []))
         scenarios = {function.name: function.scenario for notebook in notebooks for function in notebook.functions}
         bind = functools.partial(bound, scenarios, reference)
         contract = Contract(
@@ -194,7 +197,7 @@ def _function(entry: dict, parts: dict) -> GradedFunction:
     )
     return GradedFunction(name, entry["signature"], points, entry.get("public_example", ""), checks,
                           gradient_of=_gradient_of(entry.get("gradient_of"), name),
-                          scenario=read_scenario(entry.get("scenario"), name))
+                          scenario=read_scenario(entry.get("scenario"), name), dtype=entry.get("dtype", ""))
 
 
 def _gradient_of(spec: Any, function: str) -> GradientOf | None:
@@ -226,7 +229,7 @@ def _parts(spec: Any, named: dict, function: str):
 
 def _with_recognisers(own: tuple[Mistake, ...], recognisers: dict, where: Path, bind) -> tuple[Mistake, ...]:
     ids = [mistake.id for mistake in own]
-    reserved = set(GENERIC_HINTS) | set(LIMIT_HINTS)
+    reserved = set(GENERIC_HINTS) | set(DTYPE_HINTS) | set(LIMIT_HINTS)
     problems = [f"mistake id {mistake_id!r} is the grader's own" for mistake_id in ids if mistake_id in reserved]
     problems += [f"mistake id {mistake_id!r} is listed twice" for mistake_id in sorted(set(ids))
                  if ids.count(mistake_id) > 1]
@@ -236,7 +239,8 @@ def _with_recognisers(own: tuple[Mistake, ...], recognisers: dict, where: Path, 
     if unknown:
         raise ContractError(f"{where}: mistakes.py's RECOGNISERS names ids without a [[mistakes]] entry: {unknown}")
     return tuple(Mistake(mistake.id, mistake.hint, tuple((name, bind(name, recognise))
-                                                         for name, recognise in recognisers.get(mistake.id, ())))
+                                                         for name, recognise in recognisers.get(mistake.id, ())),
+                         mistake.covers)
                  for mistake in own)
 
 
@@ -260,6 +264,10 @@ def _validate(contract: Contract, where: Path) -> None:
             problems.append(f"{name}: cases.py's CASES has no maker for it")
         if not function.public_example:
             problems.append(f"{name}: no public_example")
+        if function.dtype and function.dtype not in DTYPES:
+            problems.append(f"{name}: dtype {function.dtype!r} is none of {', '.join(DTYPES)}")
+        if function.dtype and not any(check.kind == STRUCTURE for check in function.checks):
+            problems.append(f"{name}: its dtype is checked by its {STRUCTURE} check, and it has none")
         for check in function.checks:
             if check.kind not in CHECK_KINDS:
                 problems.append(f"{check.grade_id}: kind {check.kind!r} is none of {', '.join(CHECK_KINDS)}")

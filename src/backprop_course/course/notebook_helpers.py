@@ -3,9 +3,10 @@ assignment's helper module (<helper_module>.py beside its notebooks).
 
 helper_module.py writes the module students get from the sources of the functions and classes
 here (and of rel_error, centred_difference, to_plain): so they use only numpy, the standard
-library and the module's own names (REL_TOLERANCE, MATCH_TOLERANCE, HINTS, INPUTS_MUTATED),
-which the module's text defines from the assignment. To check with them in this package, use
-that text (helper_module.helper_namespace): here those names are left empty.
+library and the module's own names (REL_TOLERANCE, MATCH_TOLERANCE, HINTS, INPUTS_MUTATED,
+NOT_FLOAT, FLOAT_RESULTS, CHECKS_SEEN), which the module's text defines from the assignment. To
+check with them in this package, use that text (helper_module.helper_namespace): here those
+names are left empty.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import inspect
 
 import numpy as np
 
-from ..in_kernel.kernel_side import Unsupported, to_plain
+from ..in_kernel.kernel_side import Unsupported, integer_part, to_plain
+from .mistake_ids import NOT_FLOAT
 from .numerics import rel_error
 from .recognisers import MATCH_TOLERANCE
 
@@ -23,6 +25,10 @@ from .recognisers import MATCH_TOLERANCE
 REL_TOLERANCE = 0.0
 HINTS: dict[str, str] = {}
 INPUTS_MUTATED: dict[str, str] = {}
+FLOAT_RESULTS: tuple[str, ...] = ()  # the functions whose results are floats (the contract's dtype)
+# How each function's visible checks last ended in this kernel: ("passed", the function they
+# passed with), ("failed",) or ("waiting",) for checks that waited for another function's.
+CHECKS_SEEN: dict[str, tuple] = {}
 
 
 class Known:
@@ -53,6 +59,8 @@ def check_result(actual, known):
     """Stop with what is wrong unless actual is known's result: a known mistake it matches, or what differs."""
     result = to_plain(actual)
     difference = first_difference(to_plain(known.expected), result, "the result")
+    if difference is None and known.function in FLOAT_RESULTS and integer_part(actual):
+        raise CheckError(f"{known.function}: [{NOT_FLOAT}] {integer_part(actual)}: {HINTS[NOT_FLOAT]}", _caller_line())
     if difference is None:
         return
     named = []
@@ -72,6 +80,31 @@ def check_unchanged(function_name, argument, before):
         mistake = INPUTS_MUTATED[function_name]
         message = f"{function_name} changed the argument it was given: [{mistake}] {HINTS[mistake]}"
         raise CheckError(message, _caller_line())
+
+
+def checks_start(function_name, after=()):
+    """Begin function_name's visible checks. Stop, saying which function to fix or check first,
+    unless the checks of every function in after (those it depends on, in notebook order) passed
+    with that function as the notebook has it now: a mistake is then named at its own check only."""
+    names = inspect.currentframe().f_back.f_globals  # the notebook's, where the check cell runs
+    CHECKS_SEEN[function_name] = ("failed",)  # until checks_passed, at the cell's end, says otherwise
+    for earlier in after:
+        state = CHECKS_SEEN.get(earlier, ("waiting",))
+        if state[0] == "failed":
+            why = f"fix `{earlier}` first: its check fails"
+        elif state[0] == "waiting":
+            why = f"run the check of `{earlier}` first (the cell after its answer)"
+        elif state[1] is not names.get(earlier):
+            why = f"`{earlier}` changed after its check passed: run that check again first"
+        else:
+            continue
+        CHECKS_SEEN[function_name] = ("waiting",)
+        raise CheckError(f"{function_name}: {why}; this check runs after it passes")
+
+
+def checks_passed(function_name):
+    """Note that function_name's visible checks passed, with the function the notebook has now."""
+    CHECKS_SEEN[function_name] = ("passed", inspect.currentframe().f_back.f_globals.get(function_name))
 
 
 def _caller_line():

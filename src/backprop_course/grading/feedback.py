@@ -1,5 +1,6 @@
 """What the student reads under a graded cell: the check's score, the mistake's id and hint, and
-their result on the cell's public example beside the expected one (never a hidden value)."""
+their result beside the expected one: on the cell's public example, or, where the public example
+cannot show the mistake, on the first hidden case that does (its results only, never its inputs)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 from ..course.contract import VALUES, Contract
 from ..course.plain import leaves
 from ..course.scenario import reference_result
-from .judge import CheckVerdict
+from .judge import CheckVerdict, check_outcome
 from .runner import Outcome
 
 
@@ -33,7 +34,13 @@ def feedback_lines(contract: Contract, verdict: CheckVerdict, public: Outcome | 
     if check.kind == VALUES and public is not None and public.error is None:
         expected = reference_result(contract, check.function, contract.public_example(check.function))
         line = "assert_plays" if contract.functions[check.function].scenario else "assert_implemented"
-        lines.append(f"  on the public example in this cell's {line} line:")
-        lines.append(f"    yours:    {_show(public.value)}")
+        if verdict.differs is not None and check_outcome(check, expected, public,
+                                                         contract.tolerances.rel_tolerance) is None:
+            yours, expected = verdict.differs  # right on the public example: a hidden case shows the mistake
+            lines.append("  right on the public example; on a hidden case (inputs not shown) it differs:")
+        else:
+            yours = public.value
+            lines.append(f"  on the public example in this cell's {line} line:")
+        lines.append(f"    yours:    {_show(yours)}")
         lines.append(f"    expected: {_show(expected)}")
     return lines

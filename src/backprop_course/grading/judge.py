@@ -8,11 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from ..course.contract import INPUTS_KEPT, STRUCTURE, Check, Contract
+from ..course.contract import FLOAT64, INPUTS_KEPT, STRUCTURE, VALUES, Check, Contract
 from ..course.mistake_ids import (
     KERNEL_DIED,
     MEMORY_LIMIT,
     NOT_FINITE,
+    NOT_FLOAT,
     NOT_IMPLEMENTED,
     RAISED_ERROR,
     TIME_LIMIT,
@@ -33,6 +34,7 @@ CHECK_ORDER = (
     TIME_LIMIT,
     RAISED_ERROR,
     WRONG_SHAPE,
+    NOT_FLOAT,
     NOT_FINITE,
     WRONG_VALUE,
 )
@@ -56,6 +58,9 @@ class CheckVerdict:
     check: Check
     points: float
     failure: Failure | None
+    # The first hidden case where a values check failed on a result: (yours, expected), the parts
+    # it grades as plain data; what the feedback shows where the public example cannot tell.
+    differs: tuple[Any, Any] | None = None
 
 
 def expected_results(contract: Contract, function_name: str, cases: list[tuple]) -> list[Any]:
@@ -110,8 +115,9 @@ def _where(path: tuple) -> str:
     return "the result" + "".join(f'["{key}"]' if isinstance(key, str) else f"[{key}]" for key in path)
 
 
-def check_outcome(check: Check, expected: Any, outcome: Outcome, tolerance: float) -> Failure | None:
-    """The failure of one call under one check, or None when it passes."""
+def check_outcome(check: Check, expected: Any, outcome: Outcome, tolerance: float, dtype: str = "") -> Failure | None:
+    """The failure of one call under one check, or None when it passes; dtype is the function's
+    (a structure check of a function whose results are floats fails on integers)."""
     if outcome.error is not None:
         return Failure(outcome.error, outcome.message)
     if check.kind == INPUTS_KEPT:
@@ -119,10 +125,28 @@ def check_outcome(check: Check, expected: Any, outcome: Outcome, tolerance: floa
             return Failure(check.mistake, "the arguments were modified by the call", charged_by_check=True)
         return None
     if check.kind == STRUCTURE:
-        return compare(expected, outcome.value, "the result", tolerance, values=False)
-    paths = check.parts(expected) if check.parts else [()]
+        failure = compare(expected, outcome.value, "the result", tolerance, values=False)
+        if failure is None and dtype == FLOAT64 and outcome.integers:
+            return Failure(NOT_FLOAT, f"{outcome.integers}, where floats are expected")
+        return failure
+    paths = _paths(check, expected)
     return first_failure(compare(at(expected, path), at(outcome.value, path), _where(path), tolerance)
                          for path in paths)
+
+
+def _paths(check: Check, expected: Any) -> list[tuple]:
+    return check.parts(expected) if check.parts else [()]
+
+
+def _differs(check: Check, expected: list[Any], outcomes: list[Outcome], failures: list[Failure | None]):
+    """(yours, expected) on the first case where a values check failed on a result, the parts it grades."""
+    if check.kind != VALUES:
+        return None
+    for value, outcome, failure in zip(expected, outcomes, failures):
+        if failure is not None and outcome.error is None:
+            paths = _paths(check, value)
+            return [at(outcome.value, path) for path in paths], [at(value, path) for path in paths]
+    return None
 
 
 def judge(contract: Contract, function_name: str, cases: list[tuple], outcomes: list[Outcome]) -> list[CheckVerdict]:
@@ -131,9 +155,11 @@ def judge(contract: Contract, function_name: str, cases: list[tuple], outcomes: 
     tolerance = contract.tolerances.rel_tolerance
     verdicts = []
     diagnosis: list[str | None] = []  # worked out once, on the first failure that needs it
+    dtype = contract.functions[function_name].dtype
     for check in contract.checks[function_name]:
-        failure = first_failure(check_outcome(check, value, outcome, tolerance)
-                                for value, outcome in zip(expected, outcomes))
+        failures = [check_outcome(check, value, outcome, tolerance, dtype)
+                    for value, outcome in zip(expected, outcomes)]
+        failure = first_failure(failures)
         if failure is not None and failure.mistake in DIAGNOSABLE:
             if not diagnosis:
                 diagnosis.append(_diagnose(contract, function_name, cases, expected, outcomes))
@@ -143,7 +169,8 @@ def judge(contract: Contract, function_name: str, cases: list[tuple], outcomes: 
             raised = contract.diagnose_error(function_name, [outcome.message for outcome in outcomes
                                                              if outcome.error == RAISED_ERROR])
             failure = Failure(raised, failure.detail) if raised else failure
-        verdicts.append(CheckVerdict(check, 0.0 if failure else float(check.points), failure))
+        verdicts.append(CheckVerdict(check, 0.0 if failure else float(check.points), failure,
+                                     _differs(check, expected, outcomes, failures)))
     return verdicts
 
 

@@ -105,7 +105,7 @@ def read_outcomes(text: str, count: int) -> list[Outcome] | None:
         return None
     outcomes = []
     for item in found:
-        if not isinstance(item, dict) or set(item) != {"value", "error", "message", "mutated_inputs"}:
+        if not isinstance(item, dict) or set(item) != {"value", "error", "message", "mutated_inputs", "integers"}:
             return None
         if item["error"] not in (None, NOT_IMPLEMENTED, RAISED_ERROR, TIME_LIMIT):
             return None
@@ -113,7 +113,8 @@ def read_outcomes(text: str, count: int) -> list[Outcome] | None:
         if item["error"] is None and value is None:
             return None
         outcomes.append(Outcome(value=value, error=item["error"], message=str(item["message"])[:300],
-                                mutated_inputs=item["mutated_inputs"] is True))
+                                mutated_inputs=item["mutated_inputs"] is True,
+                                integers=item["integers"][:200] if isinstance(item["integers"], str) else ""))
     return outcomes
 
 

@@ -18,7 +18,10 @@ Steps of a contract notebook, in order:
    cases go in, and its callees are the given helpers (fresh copies) and, for the graded
    functions before it, stand-ins whose calls this process answers with the reference;
 3. judge the outcomes here and write each check's feedback and score into its graded cell,
-   where nbgrader reads the score (an execute_result, as partial credit).
+   where nbgrader reads the score (an execute_result, as partial credit);
+4. once every function is graded, call each function that failed with no catalog name on the
+   common cases (behaviour.py), for the findings recorded beside the grades: nothing graded
+   depends on these calls, and a kernel they stop is not started again.
 """
 
 from __future__ import annotations
@@ -44,10 +47,11 @@ from ..in_kernel import kernel_side
 from ..sandbox.caps import DEFAULT, MIB, Limits
 from ..sandbox.cgroups import Counters
 from ..sandbox.kernel_session import KernelSession, OutputBudget, Run
+from .behaviour import Finding, finding_of, observed_in_turn
 from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_calls import answer_call, kernel_side_code, play_code, read_outcomes, write_files, write_helper_module
-from .notes import LIMIT_MESSAGES, forget_limit_notes, note_limit
+from .notes import LIMIT_MESSAGES, forget_limit_notes, note_isolation, note_limit
 from .runner import GIVEN_IMPORTS, Outcome
 
 log = logging.getLogger(__name__)
@@ -100,6 +104,7 @@ class NotebookGrading:
         # Cells run again after a restart share one more notebook's time, whatever the restarts.
         self.replay_deadline: float | None = None
         self.events: list[str] = []  # limit ids met, in order, for the instructor's log
+        self.findings: list[Finding] = []  # of each graded function, in order (behaviour.py)
         # A notebook without a contract has nbgrader's cell limit, and a cell past it is interrupted first.
         nbgrader_semantics = self.notebook is None
         self.cell_seconds = limits.nbgrader_cell_seconds if nbgrader_semantics else limits.cell_seconds
@@ -108,12 +113,18 @@ class NotebookGrading:
     def grade(self) -> NotebookNode:
         forget_limit_notes(self.nb)
         self.session.start()
+        note_isolation(self.nb, self.session.isolation())
         self.prepare_kernel()
         try:
             self.run_cells()
             if self.notebook is not None:
+                graded = []
                 for function in self.notebook.functions:
-                    self.write_verdicts(self.grade_function(function.name))
+                    verdicts = self.grade_function(function.name)
+                    self.write_verdicts(verdicts)
+                    graded.append((finding_of(function.name, verdicts), verdicts))
+                self.findings = observed_in_turn(  # once all are graded: no grade depends on these calls
+                    self.contract, graded, lambda name, cases: self.call_in_kernel(name, cases, restart=False))
         finally:
             self.session.close()
         unrun = [grade_id(cell) for cell in self.nb.cells
@@ -230,8 +241,9 @@ class NotebookGrading:
             self.note(failed.error, f"{function_name}: {failed.message}")
         return judge(self.contract, function_name, cases, outcomes[:-1])
 
-    def call_in_kernel(self, function_name: str, cases: list[tuple]) -> list[Outcome]:
-        """The outcomes of the student's function_name on cases, run in the kernel."""
+    def call_in_kernel(self, function_name: str, cases: list[tuple], restart: bool = True) -> list[Outcome] | None:
+        """The outcomes of the student's function_name on cases, run in the kernel. When the call
+        stops the kernel, it is started afresh, or (not restart) None is returned."""
         results: list[str] = []
         scenario = self.contract.functions[function_name].scenario
         if scenario is not None:
@@ -254,6 +266,8 @@ class NotebookGrading:
             if outcomes is not None:
                 return outcomes
         if run.status in (TIME_LIMIT, KERNEL_DIED):
+            if not restart:
+                return None
             status, message = run.status, f"the kernel died while {function_name} was called"
             if status == TIME_LIMIT:
                 message = f"grading {function_name} ran longer than {timeout:g} s"

@@ -1,5 +1,6 @@
-"""The notes the grader writes into a notebook (a limit met, under its cell) and reads back from
-an autograded one (limit notes and the mistake ids under graded cells)."""
+"""The notes the grader writes into a notebook (a limit met, under its cell; the sandbox's
+isolation, in the notebook's metadata) and reads back from an autograded one (those, and the
+mistake ids under graded cells)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,22 @@ def forget_limit_notes(nb: NotebookNode) -> None:
     """Clear every cell's record of limits: what a submission brings there is the student's."""
     for cell in nb.cells:
         cell.get("metadata", {}).pop(LIMITS_KEY, None)
+
+
+# The notebook metadata where the grader records how far the notebook's sandbox was kept from the
+# others (sandbox/host.py's Isolation, in words). A submission's own value is overwritten before
+# any cell runs, so what is read back is the grader's.
+ISOLATION_KEY = "backprop_course_isolation"
+
+
+def note_isolation(nb: NotebookNode, isolation: str) -> None:
+    nb.setdefault("metadata", {})[ISOLATION_KEY] = isolation
+
+
+def isolation_of(nb: NotebookNode) -> str | None:
+    """The isolation the grader recorded in an autograded notebook, or None (graded before it was recorded)."""
+    found = nb.get("metadata", {}).get(ISOLATION_KEY)
+    return found if isinstance(found, str) else None
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from multiprocessing.connection import wait as mp_wait
 from pathlib import Path
 
 from ..sandbox import scratch
+from ..sandbox.host import this_host
 
 # Notebooks in flight per worker thread: enough that none waits for its next one.
 IN_FLIGHT_PER_THREAD = 3
@@ -52,6 +53,11 @@ def _stop(signum, frame):
     if _grading:
         raise SystemExit(1)  # unwinds through the grading, which stops its kernel; _guarded then exits
     os._exit(1)
+
+
+def _host_verdict() -> tuple[str | None, str]:
+    verdict = this_host()
+    return verdict.problem, verdict.line
 
 
 def _guarded(task: Callable, job, context):
@@ -175,6 +181,11 @@ class DaskWorkers:
         self.futures: weakref.WeakSet = weakref.WeakSet()
         self.lost = (KilledWorker,)  # Dask gave up after its own retries
         self.threads, self.asked = 1, float("-inf")
+
+    def hosts(self) -> dict[str, tuple[str | None, str]]:
+        """What each worker's host allows its sandboxes (sandbox/host.py): {worker: (why no sandbox
+        can start there or None, the host's line)}."""
+        return self.client.run(_host_verdict)
 
     def submit(self, job):
         future = self.client.submit(_guarded, self.task, job, self.context, pure=False)

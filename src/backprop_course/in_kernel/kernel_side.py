@@ -64,6 +64,24 @@ def to_plain(value: Any) -> Any:
     return Unsupported(type(value).__name__)
 
 
+def integer_part(value: Any, where: str = "the result") -> str:
+    """Where value holds integers (a Python or numpy int, an array of ints), in words: 'the
+    result["b"] is an array of int64'; '' where it holds none (booleans are not counted here)."""
+    if isinstance(value, (bool, np.bool_)):
+        return ""
+    if isinstance(value, (int, np.integer)):
+        return f"{where} is an integer ({type(value).__name__})"
+    if isinstance(value, np.ndarray):
+        return f"{where} is an array of {value.dtype}" if value.dtype.kind in "iu" else ""
+    if isinstance(value, dict):
+        parts = (integer_part(item, f'{where}["{str(key)[:40]}"]') for key, item in value.items())
+    elif isinstance(value, (list, tuple)):
+        parts = (integer_part(item, f"{where}[{index}]") for index, item in enumerate(value))
+    else:
+        return ""
+    return next((part for part in parts if part), "")
+
+
 def encode(value: Any) -> Any:
     """value (arguments, results, plain data) as JSON-able data, arrays as base64 bytes."""
     if value is None or isinstance(value, (bool, str)):
@@ -207,11 +225,11 @@ def time_limit(seconds: float):
 def call(function, args: tuple, seconds: float) -> dict:
     """Call function on a private copy of args, quietly, within seconds: what it gave, as a dict
     of value (plain data), error ("not-implemented", "raised-error", "time-limit" or None),
-    message and mutated_inputs."""
+    message, mutated_inputs and integers (where the result held integers, integer_part)."""
     pristine = copy.deepcopy(args)
     working = copy.deepcopy(args)
     printed = _Discard()
-    outcome = {"value": None, "error": None, "message": "", "mutated_inputs": False}
+    outcome = {"value": None, "error": None, "message": "", "mutated_inputs": False, "integers": ""}
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
@@ -223,7 +241,8 @@ def call(function, args: tuple, seconds: float) -> dict:
         return {**outcome, "error": "not-implemented", "message": "NotImplementedError"}
     except (Exception, SystemExit) as exc:  # a student's error of any kind is a graded outcome
         return {**outcome, "error": "raised-error", "message": f"{type(exc).__name__}: {exc}"[:300]}
-    return {**outcome, "value": to_plain(result), "mutated_inputs": not same_inputs(pristine, working)}
+    return {**outcome, "value": to_plain(result), "mutated_inputs": not same_inputs(pristine, working),
+            "integers": integer_part(result)}
 
 
 @contextlib.contextmanager
@@ -259,7 +278,7 @@ def run_cases(function, cases: list[tuple], callees: dict, seconds: float) -> li
 
 def not_implemented(function_name: str, count: int) -> list[dict]:
     outcome = {"value": None, "error": "not-implemented", "message": f"no function named {function_name}"}
-    return [{**outcome, "mutated_inputs": False} for _ in range(count)]
+    return [{**outcome, "mutated_inputs": False, "integers": ""} for _ in range(count)]
 
 
 # ----- in the sandbox: callees answered by the grader over the stdin channel -------------------

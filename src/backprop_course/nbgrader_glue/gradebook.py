@@ -84,3 +84,12 @@ def submission_scores(db_url: str, assignment: str, student: str) -> dict[str, t
 def scores_of(submission: SubmittedAssignment) -> dict[str, tuple[float, float]]:
     """(score, max score) per notebook of a submission row."""
     return {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks}
+
+
+def submitted_students(db_url: str, assignment: str) -> set[str]:
+    """The students with a submission of assignment in the gradebook (none when it is not there)."""
+    with Gradebook(db_url) as gradebook:
+        try:
+            return {submission.student.id for submission in gradebook.find_assignment(assignment).submissions}
+        except MissingEntry:
+            return set()

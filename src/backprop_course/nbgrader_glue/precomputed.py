@@ -33,12 +33,14 @@ def grading_key(nb: NotebookNode, student: str, notebook_name: str, limits: Limi
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def record_of(graded: NotebookNode, events: list[str]) -> dict:
-    """The outputs, execution counts and limit notes of graded's code cells, and the limits it met."""
+def record_of(graded: NotebookNode, events: list[str], findings: list[dict]) -> dict:
+    """The outputs, execution counts and limit notes of graded's code cells, the limits it met
+    and its findings (grading/behaviour.py, as records)."""
     code_cells = [cell for cell in graded.cells if cell.cell_type == "code"]
     return {"outputs": [cell.outputs for cell in code_cells],
             "execution_counts": [cell.execution_count for cell in code_cells],
-            "limit_notes": [cell.metadata.get(LIMITS_KEY) for cell in code_cells], "events": events}
+            "limit_notes": [cell.metadata.get(LIMITS_KEY) for cell in code_cells], "events": events,
+            "findings": findings}
 
 
 def save(folder: Path, key: str, record: dict) -> Path:
@@ -50,8 +52,8 @@ def save(folder: Path, key: str, record: dict) -> Path:
     return path
 
 
-def apply(folder: Path, key: str, nb: NotebookNode) -> list[str] | None:
-    """Put the stored outputs into nb's code cells; the stored events, or None when there is none."""
+def apply(folder: Path, key: str, nb: NotebookNode) -> dict | None:
+    """Put the stored outputs into nb's code cells; the stored record, or None when there is none."""
     path = Path(folder) / f"{key}.json"
     if not path.is_file():
         return None
@@ -66,4 +68,4 @@ def apply(folder: Path, key: str, nb: NotebookNode) -> list[str] | None:
         cell.execution_count = count
         if notes:
             cell.metadata[LIMITS_KEY] = notes
-    return record["events"]
+    return record

@@ -5,12 +5,11 @@
   the grades are worked out in this process from the plain data that the student's functions
   return, and each graded cell gets its feedback and score. Without a sandbox it refuses to grade, unless the
   instructor sets SandboxedGrading.unsafe.
+- SaveFindings, after nbgrader's SaveAutoGrades: stores what grading found of each graded
+  function (grading/behaviour.py) in the gradebook's table of findings (findings_table.py).
 - StableKernelPaths: drops the kernel's process id from paths in outputs (warnings and
   tracebacks name /tmp/ipykernel_<pid>/...), so that a re-grade gives identical feedback.
-- RestoreGradedCells: puts back graded cells that a submission lacks (deleted by the student),
-  from the gradebook's copy, after the cells of the same function, so that the function is
-  still graded. (nbgrader's own add_missing_cells expects a graded or answer cell right before
-  each graded cell, which the read-only check cells here are not.)
+- RestoreGradedCells (restore_cells.py): puts back graded cells that a submission lacks.
 - Feedback drops the hidden test lines from the graded cells, so students never see them, then
   SummarizeFeedback gives the feedback template (page_templates.py) the summary table's rows. Every page
   (feedback and formgrader) is rendered from an inert notebook with safe filters (page_templates.py).
@@ -26,7 +25,6 @@ from pathlib import Path
 from typing import ClassVar
 
 from nbconvert.exporters import NotebookExporter
-from nbformat.v4 import new_code_cell
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.preprocessors import (
@@ -35,11 +33,11 @@ from nbgrader.preprocessors import (
     Execute,
     NbGraderPreprocessor,
     OverwriteCells,
+    SaveAutoGrades,
 )
 from traitlets import Bool, Float, Int, Unicode
 from traitlets.config.loader import DeferredConfig
 
-from ..course.cells import answer_id, grade_id
 from ..grading.notebook_grading import UngradedCellsError, grade_notebook
 from ..pages.feedback_summary import summarize
 from ..pages.formgrader_guard import guard_running_server
@@ -57,12 +55,16 @@ from ..sandbox.kernel_session import KernelUnavailableError
 from ..sandbox.sandbox import SandboxUnavailableError, prepare_host, require_sandbox
 from . import precomputed
 from .contracts import contract_for, contract_notebook
+from .findings_table import ensure_table, submitted_key, write_findings
 from .precomputed import grading_key
+from .restore_cells import RestoreGradedCells
 from .student_guard import CheckedCollect, drop_refused_submissions, guard_gradebook
 from .submission_files import files_beside
 from .ungraded import leave_ungraded
 
 NO_PRECOMPUTED_RESULT = "no result from the workers matches this notebook: graded here"
+# Where SandboxedGrading leaves the notebook's findings (as records) for SaveFindings.
+FINDINGS_KEY = "backprop_findings"
 
 
 def _cap_trait(cap: Cap):
@@ -96,10 +98,13 @@ class SandboxedGrading(SandboxCaps):
         info = resources.get("nbgrader", {})
         student, notebook, assignment = info.get("student", ""), info.get("notebook", ""), info.get("assignment", "")
         contract = contract_for(self, resources)
+        resources.pop(FINDINGS_KEY, None)
         if self.precomputed:
             key = grading_key(nb, student, notebook, self.limits(), not self.unsafe, assignment, contract)
-            if precomputed.apply(Path(self.precomputed), key, nb) is not None:
+            record = precomputed.apply(Path(self.precomputed), key, nb)
+            if record is not None:
                 self.log.info("%s/%s: graded by a worker", student, notebook)
+                resources[FINDINGS_KEY] = record.get("findings", [])
                 return nb, resources
             self.log.warning("%s/%s: %s", student, notebook, NO_PRECOMPUTED_RESULT)
         if not self.unsafe:
@@ -117,6 +122,7 @@ class SandboxedGrading(SandboxCaps):
             leave_ungraded(info.get("db_url", ""), assignment, student, self.log)
             why = ", the grading host failed: " if isinstance(error, KernelUnavailableError) else ": "
             raise HostFailureError(f"{student}/{notebook}: not graded{why}{error}") from error
+        resources[FINDINGS_KEY] = [finding.record() for finding in grading.findings]
         return grading.nb, resources
 
 
@@ -156,7 +162,7 @@ class SandboxCheckingExporter(NotebookExporter):
         super().__init__(**kwargs)
         drop_refused_submissions(self.parent, self.log)
         grading = SandboxedGrading(parent=self)  # with the run's configuration, the command line's included
-        if grading.unsafe:
+        if grading.unsafe or grading.precomputed:  # precomputed: graded ahead, in the workers' sandboxes
             return
         try:
             require_sandbox()
@@ -170,6 +176,24 @@ class SandboxCheckingExporter(NotebookExporter):
 KERNEL_PATH = re.compile(r"ipykernel_\d+")
 
 
+class SaveFindings(NbGraderPreprocessor):
+    """Store the notebook's findings, which SandboxedGrading left in resources, in the gradebook's
+    table of findings, beside the grades SaveAutoGrades stored (its own transaction, as theirs)."""
+
+    def preprocess(self, nb, resources):
+        records = resources.get(FINDINGS_KEY)
+        if records is None:  # a notebook this step did not see graded
+            return nb, resources
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gradebook:
+            ensure_table(gradebook.engine)
+            submission = gradebook.find_submission(info["assignment"], info["student"])
+            write_findings(gradebook.db, info["assignment"], info["student"], info["notebook"],
+                           submitted_key(submission.timestamp), records)
+            gradebook.db.commit()
+        return nb, resources
+
+
 class StableKernelPaths(NbGraderPreprocessor):
     """Replace /tmp/ipykernel_<pid>/ by /tmp/ipykernel/ in every output's text and traceback."""
 
@@ -180,64 +204,6 @@ class StableKernelPaths(NbGraderPreprocessor):
             if "traceback" in output:
                 output.traceback = [KERNEL_PATH.sub("ipykernel", line) for line in output.traceback]
         return cell, resources
-
-
-class RestoreGradedCells(NbGraderPreprocessor):
-    """Put back the graded test cells missing from a submission, from the gradebook's source cells."""
-
-    def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        contract = contract_for(self, resources)
-        notebook = contract_notebook(contract, info["notebook"])
-        if notebook is None:
-            return nb, resources
-        missing = [
-            check
-            for function in notebook.functions
-            for check in function.checks
-            if _position_of(nb, check.grade_id) is None
-        ]
-        if not missing:
-            return nb, resources
-        with Gradebook(info["db_url"]) as gradebook:
-            for check in missing:
-                source = gradebook.find_source_cell(check.grade_id, info["notebook"], info["assignment"])
-                grade = gradebook.find_grade_cell(check.grade_id, info["notebook"], info["assignment"])
-                nb.cells.insert(_after_function(nb, contract.functions[check.function]),
-                                _restored(source, grade.max_score))
-                self.log.warning("%s: graded cell %s was missing and is put back", info["student"], check.grade_id)
-        return nb, resources
-
-
-def _position_of(nb, wanted: str) -> int | None:
-    return next((index for index, cell in enumerate(nb.cells) if grade_id(cell) == wanted), None)
-
-
-def _after_function(nb, function) -> int:
-    """The index just after the last cell of function's answer or graded cells, else the end."""
-    own = {answer_id(function.name)} | {check.grade_id for check in function.checks}
-    found = [index for index, cell in enumerate(nb.cells) if grade_id(cell) in own]
-    return found[-1] + 1 if found else len(nb.cells)
-
-
-def _restored(source_cell, points: float):
-    cell = new_code_cell("# This graded cell was missing from the submission and was put back.\n" + source_cell.source)
-    cell.id = source_cell.name  # a fixed id, so that a re-grade gives the same notebook
-    cell.metadata = {
-        "deletable": False,
-        "editable": False,
-        "nbgrader": {
-            "cell_type": "code",
-            "checksum": source_cell.checksum,
-            "grade": True,
-            "grade_id": source_cell.name,
-            "locked": True,
-            "points": points,
-            "schema_version": 3,
-            "solution": False,
-        },
-    }
-    return cell
 
 
 class CheckCellMetadataOnce(CheckCellMetadata):
@@ -273,8 +239,9 @@ def _once(step):
 
 
 def autograde_preprocessors(check_metadata_again: bool = True) -> list:
-    """nbgrader's own autograde steps, with SandboxedGrading in the place of Execute, and the
-    outputs made stable right after it (before any score is read from them).
+    """nbgrader's own autograde steps, with SandboxedGrading in the place of Execute, the
+    outputs made stable right after it (before any score is read from them), and the findings
+    saved after the grades.
 
     Without check_metadata_again, the last step (CheckCellMetadata, which only validates, and
     which already ran on the same metadata among the sanitize steps) is left out.
@@ -283,7 +250,10 @@ def autograde_preprocessors(check_metadata_again: bool = True) -> list:
     for step in Autograde.class_traits()["autograde_preprocessors"].default():
         if step is CheckCellMetadata and not check_metadata_again:
             continue
-        steps += [SandboxedGrading, StableKernelPaths] if step is Execute else [_once(step)]
+        if step is Execute:
+            steps += [SandboxedGrading, StableKernelPaths]
+        else:
+            steps += [_once(step), SaveFindings] if step is SaveAutoGrades else [_once(step)]
     return steps
 
 

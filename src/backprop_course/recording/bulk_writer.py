@@ -5,9 +5,10 @@ transaction per batch of students (so a stopped run leaves only whole students).
 For each student it does what nbgrader's Autograde does for a submission whose notebooks are
 exactly the assignment's: create or update the student and the submission (with every notebook,
 grade and comment row nbgrader's add_submission makes), store each graded cell's score and each
-answer's comment as SaveAutoGrades does, and each notebook's late penalty as AssignLatePenalties
-does; and write the folder as its converters do (the submission's other files, the instructor's
-files over them, the notebooks, then the permissions).
+answer's comment as SaveAutoGrades does, each notebook's findings as SaveFindings does, and each
+notebook's late penalty as AssignLatePenalties does; and write the folder as its converters do
+(the submission's other files, the instructor's files over them, the notebooks, then the
+permissions).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import AssignLatePenalties
 from traitlets.config import Config
 
+from ..nbgrader_glue.findings_table import ensure_table, submitted_key, write_findings
 from .notebook_pipeline import NotebookResult
 
 
@@ -45,6 +47,7 @@ class BulkWriter:
         self.coursedir, self.assignment = coursedir, assignment
         self.gradebook = Gradebook(coursedir.db_url, coursedir.course_id)
         self.db = self.gradebook.db
+        ensure_table(self.gradebook.engine)
         self.assignment_row = self.gradebook.find_assignment(assignment)
         self.notebook_rows = {notebook.name: notebook for notebook in self.assignment_row.notebooks}
         self.late = AssignLatePenalties(config=config)
@@ -127,6 +130,8 @@ class BulkWriter:
         notebooks = {row.notebook.name: row for row in submission.notebooks}
         for result in record.notebooks:
             self._grades(notebooks[result.job.notebook], result)
+            write_findings(self.db, self.assignment, record.student, result.job.notebook,
+                           submitted_key(submission.timestamp), list(result.findings))
         self.db.flush()
         for row in notebooks.values():
             self._late_penalty(submission, row)

@@ -2,8 +2,9 @@
 (reading the instructor's cells from the assignment's snapshot), grade in the sandbox,
 post-process, and read the grades back, without writing any gradebook.
 
-What comes back is plain data: the autograded notebook as nbgrader writes it, and each graded
-cell's score and each answer cell's comment (as SaveAutoGrades would store them).
+What comes back is plain data: the autograded notebook as nbgrader writes it, each graded
+cell's score and each answer cell's comment (as SaveAutoGrades would store them), and the
+findings of its graded functions (as SaveFindings would store them).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..course.loading import ContractFiles, load_contract
 from ..grading.notebook_grading import UngradedCellsError, grade_notebook
 from ..nbgrader_glue import precomputed
 from ..nbgrader_glue.contracts import RESOURCES_KEY as CONTRACT_KEY
-from ..nbgrader_glue.preprocessors import SandboxedGrading
+from ..nbgrader_glue.preprocessors import SandboxedGrading, SaveFindings
 from ..sandbox.caps import Limits
 from ..sandbox.kernel_session import KernelUnavailableError
 from .snapshot import Snapshot, snapshot_url
@@ -78,6 +79,7 @@ class NotebookResult:
     grades: tuple[CellGrade, ...] = ()
     key: str = ""  # what decided its grading (precomputed.py), for nbgrader's own run
     events: tuple[str, ...] = ()
+    findings: tuple[dict, ...] = ()  # grading/behaviour.py's, as records
     error: str | None = None
     host_failed: bool = False  # no kernel could start: not the student's doing, nothing to record
     seconds: float = 0.0
@@ -119,13 +121,13 @@ def exporter(config: Config, steps: list) -> NotebookExporter:
 
 def _exporters(context: Context) -> tuple[NotebookExporter, NotebookExporter]:
     """The sanitize pass's exporter, and the one of the steps after grading (with the grades read
-    instead of saved, and neither late penalties nor the repeated metadata check: the writer
-    does the first, the sanitize pass did the second)."""
+    instead of saved, and neither late penalties, findings saved nor the repeated metadata check:
+    the writer does the first two, the sanitize pass did the last)."""
     cached = _cache.get(id(context))
     if cached is None:
         config = context.config
         after = [step for step in config.Autograde.autograde_preprocessors
-                 if not issubclass(step, (SandboxedGrading, AssignLatePenalties, CheckCellMetadata))]
+                 if not issubclass(step, (SandboxedGrading, AssignLatePenalties, SaveFindings, CheckCellMetadata))]
         after = [ReadGrades if step is SaveAutoGrades else step for step in after]
         cached = _cache[id(context)] = (context, exporter(config, config.Autograde.sanitize_preprocessors),
                                         exporter(config, after))
@@ -172,4 +174,5 @@ def grade_submitted(job: Job, context: Context) -> NotebookResult:
     autograded, resources = _exporters(context)[1].from_notebook_node(grading.nb, resources)
     steps["after"] = time.perf_counter() - start - steps["sanitize"] - steps["grade"]
     return NotebookResult(job, autograded, resources["backprop_grades"], key, tuple(grading.events),
+                          tuple(finding.record() for finding in grading.findings),
                           seconds=time.perf_counter() - start, steps=steps)

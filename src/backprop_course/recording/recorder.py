@@ -113,7 +113,8 @@ class Recorder:
         for result in results:  # nbgrader's own run takes their grading from the autograded notebook
             if result.autograded is not None:
                 graded = nbformat.reads(result.autograded, as_version=4)
-                precomputed.save(self.store, result.key, precomputed.record_of(graded, list(result.events)))
+                precomputed.save(self.store, result.key,
+                                 precomputed.record_of(graded, list(result.events), list(result.findings)))
         self._by_nbgrader(student)
 
     def flush(self) -> None:

@@ -21,6 +21,7 @@ from . import scratch
 from .caps import DEFAULT, Limits
 from .cgroups import Counters
 from .forked_kernel import ForkedKernelManager, can_fork
+from .host import NO_SANDBOX
 from .sandbox import Sandbox, SandboxedKernelManager, die_with_parent
 from .stream_outputs import coalesce_streams
 
@@ -188,6 +189,10 @@ class KernelSession:
         and one forked from the template alike."""
         if self.client is not None:
             self.client.control_channel.send(self.client.session.msg("interrupt_request", content={}))
+
+    def isolation(self) -> str:
+        """How far the running kernel's sandbox is kept from others (host.Isolation), in words."""
+        return self.sandbox.isolation().describe() if self.sandbox is not None else NO_SANDBOX
 
     def counters(self) -> Counters:
         """The sandbox's cap counters so far (all zero without a control group)."""

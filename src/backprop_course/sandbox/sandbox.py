@@ -17,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 from jupyter_client.manager import KernelManager
@@ -25,6 +24,16 @@ from jupyter_client.manager import KernelManager
 from . import cgroups, scratch, slots
 from .caps import Limits
 from .caps import describe as describe_caps
+from .host import (  # noqa: F401 - where the rest of the package finds them
+    Isolation,
+    SandboxUnavailableError,
+    as_root,
+    bwrap,
+    namespaces,
+    require_sandbox,
+    sandbox_problem,
+    this_host,
+)
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 SOCKETS_INSIDE = "/run/kernel"  # the sockets folder, as the sandbox sees it
@@ -32,61 +41,17 @@ MATPLOTLIB_DIR = "/tmp/matplotlib"
 # The environment of the sandbox's processes (bwrap clears the grader's).
 SANDBOX_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "MPLCONFIGDIR": MATPLOTLIB_DIR}
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # backprop_course/, where it is installed
 PROCESS_MARGIN = 8  # the uid's process cap above the control group's, which then counts every hit
-# Every namespace but the user one, which root does not need and which would hide the uids.
-ROOT_NAMESPACES = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
-
-
-class SandboxUnavailableError(RuntimeError):
-    """bubblewrap is missing or cannot make its namespaces on this machine."""
-
-
-def bwrap() -> str:
-    found = shutil.which("bwrap")
-    if found is None:
-        raise SandboxUnavailableError(
-            "bubblewrap (bwrap) is not installed: `apt-get install bubblewrap` (Debian/Ubuntu) or your "
-            "system's package; or, only if you trust every submission, grade without a sandbox with "
-            "`--SandboxedGrading.unsafe=True`"
-        )
-    return found
-
-
-@cache
-def sandbox_problem() -> str | None:
-    """Why no sandbox can start on this machine, or None when one can (checked once)."""
-    try:
-        command = bwrap()
-    except SandboxUnavailableError as error:
-        return str(error)
-    probe = subprocess.run(
-        [command, "--ro-bind", "/", "/", *namespaces(), "--", "/bin/true"], capture_output=True, text=True
-    )
-    if probe.returncode != 0:
-        return f"bubblewrap cannot make its namespaces on this machine: {probe.stderr.strip()}"
-    return None
-
-
-def require_sandbox() -> None:
-    """Raise SandboxUnavailableError, saying why and what to do, unless a sandbox can start."""
-    problem = sandbox_problem()
-    if problem is not None:
-        raise SandboxUnavailableError(problem)
-
-
-def as_root() -> bool:
-    return os.geteuid() == 0
-
-
-def namespaces() -> list[str]:
-    return ROOT_NAMESPACES if as_root() else ["--unshare-all"]
 
 
 def describe(limits: Limits) -> str:
-    """What each sandbox gets on this host, in one line."""
-    identity = (f"a uid of its own ({limits.first_uid}-{limits.first_uid + limits.uid_count - 1})" if as_root()
-                else "the grader's own uid (not root: process caps are per user, shared)")
-    return f"each sandbox gets {identity}, {cgroups.support()}; caps: {describe_caps(limits)}"
+    """What each sandbox gets on this host, in one line (host.py: the isolation, what this host
+    cannot guarantee and what to do), with the caps."""
+    verdict = this_host()
+    own = verdict.isolation is not None and verdict.isolation.own_uid
+    uids = f"; uids {limits.first_uid}-{limits.first_uid + limits.uid_count - 1}" if own else ""
+    return f"{verdict.line}{uids}; caps: {describe_caps(limits)}"
 
 
 _prepared = False
@@ -162,6 +127,10 @@ class Sandbox:
     @property
     def uid(self) -> int | None:
         return self.slot.uid if self.slot is not None else None
+
+    def isolation(self) -> Isolation:
+        """How far this sandbox is kept from the others (recorded beside its grade)."""
+        return Isolation(own_uid=self.slot is not None, control_group=self.group is not None)
 
     def before_exec(self) -> None:
         """In the sandbox's first process, between fork and exec: join the control group, and
@@ -241,6 +210,7 @@ class Sandbox:
             "--size", str(self.limits.disk_bytes), "--perms", "1777", "--tmpfs", "/tmp",
             *_font_list_binds(),
             *binds,
+            *_package_mask(visible),
             "--perms", "0755", "--dir", "/run",
             "--bind", str(self.socket_dir), SOCKETS_INSIDE,
             "--chdir", "/tmp",
@@ -257,6 +227,15 @@ def _font_list_binds() -> list[str]:
         return []
     return ["--perms", "1777", "--dir", MATPLOTLIB_DIR,
             "--ro-bind", str(font_list), f"{MATPLOTLIB_DIR}/{font_list.name}"]
+
+
+def _package_mask(visible: list[str]) -> list[str]:
+    """Where this package lies inside a folder the sandbox sees (installed in the kernel's Python
+    environment, not as an editable checkout): an empty read-only folder in its place, so that the
+    sandbox never reads the grader's code or the assignments it ships (their references)."""
+    if not any(PACKAGE_DIR.is_relative_to(path) for path in visible):
+        return []
+    return ["--perms", "0555", "--tmpfs", str(PACKAGE_DIR), "--remount-ro", str(PACKAGE_DIR)]
 
 
 class SandboxedKernelManager(KernelManager):

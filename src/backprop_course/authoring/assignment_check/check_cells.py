@@ -38,11 +38,21 @@ def run_check_cell(cells: dict[str, str], notebook: Notebook, function_name: str
     with contextlib.redirect_stdout(output), warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # what numpy warns of a student's code (log of a negative, ...)
         exec(cells[GIVEN_CELL_ID], namespace)  # noqa: S102 - the course's own notebook
+        # As Run All: each answer cell (a class's, with all its methods, once, before its first
+        # method's check), then each check cell, so that a check that waits for the checks of the
+        # functions it calls (authoring/gates.py) finds them run; the earlier checks' output is not shown.
         graded = next(function for function in notebook.functions if function.name == function_name)
-        for answer_cell in dict.fromkeys(function.answer_id for function in notebook.functions):
-            # the student's code in its answer's place (a method's: its class's cell), as their notebook runs it
-            code = answer if answer_cell == graded.answer_id and isinstance(answer, str) else None
-            exec(code or cells[answer_cell], namespace)  # noqa: S102
+        written = set()
+        for function in notebook.functions:
+            if function.answer_id not in written:
+                written.add(function.answer_id)
+                own = function.answer_id == graded.answer_id and isinstance(answer, str)
+                exec(answer if own else cells[function.answer_id], namespace)  # noqa: S102
+            if function is graded:
+                break
+            quietly = contextlib.redirect_stdout(io.StringIO())
+            with quietly, contextlib.suppress(Exception, TimeLimitReached), time_limit(seconds):
+                exec(cells[function.visible_check_id], namespace)  # noqa: S102
         if callable(answer):
             namespace[function_name] = answer
         elif isinstance(answer, dict):

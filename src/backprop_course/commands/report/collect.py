@@ -1,10 +1,8 @@
-"""Instructor report: score distributions, frequent mistakes and limit hits of a graded assignment."""
+"""The report's data, read from the gradebook (scores, findings) and the autograded notebooks
+(mistake ids printed, limit notes, answers' code)."""
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,12 +10,14 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from ..course.contract import Contract
-from ..course.mistake_ids import LIMIT_IDS
-from ..course.paths import CourseDir, contract_of
-from ..grading.notes import limit_notes, mistakes_in_cell
-from ..nbgrader_glue.apps import export
-from ..pages.content_policy import no_script_meta
+from ...course.contract import Contract
+from ...course.mistake_ids import LIMIT_IDS
+from ...course.paths import CourseDir, contract_of
+from ...grading.grouping import Grouping
+from ...grading.notes import isolation_of, limit_notes, mistakes_in_cell
+from ...nbgrader_glue.findings_table import read_findings
+from .groups import GroupView, class_groupings, group_views
+from .prevalence import Prevalence, latest_findings, prevalence
 
 # nbgrader appends an error output with this name to a cell that ran past its timeout.
 TOTAL = "total"
@@ -50,6 +50,7 @@ class StudentResult:
     total: float = 0.0
     late_penalty: float = 0.0
     mistakes: list[str] = field(default_factory=list)
+    isolation: set[str] = field(default_factory=set)  # how far its sandboxes were kept apart (host.py)
 
     @property
     def limits_hit(self) -> list[str]:
@@ -64,6 +65,9 @@ class AssignmentReport:
     students: dict[str, StudentResult]
     max_points: dict[str, float]  # per graded function, the manual cells, and TOTAL
     contract: Contract
+    # {function: its students who failed unnamed, grouped, and the groups as shown}
+    unnamed: dict[str, tuple[Grouping, tuple[GroupView, ...]]] = field(default_factory=dict)
+    prevalence: list[Prevalence] = field(default_factory=list)  # of every mistake named, per function
 
     @property
     def mistake_counts(self) -> Counter:
@@ -161,145 +165,21 @@ def collect_report(course: CourseDir, assignment: str) -> AssignmentReport:
                     result.function_points[function] = result.function_points.get(function, 0.0) + grade.score
                 path = autograded_notebook(course, student.id, assignment, notebook.name)
                 if path.exists():
-                    result.mistakes += mistakes_in_notebook(nbformat.read(path, as_version=4), contract)
+                    graded = nbformat.read(path, as_version=4)
+                    result.mistakes += mistakes_in_notebook(graded, contract)
+                    result.isolation.add(isolation_of(graded) or "not recorded")
             students[student.id] = result
     if not students:
         raise ReportError(f"assignment {assignment!r} has no submissions in the gradebook {course.gradebook_name}")
-    return AssignmentReport(assignment, dict(sorted(students.items())), max_points, contract)
+    report = AssignmentReport(assignment, dict(sorted(students.items())), max_points, contract)
+    rows = [row for row in read_findings(course.db_url, assignment) if row.student in students]
+    latest = latest_findings(rows)
+    report.prevalence = prevalence(contract, rows)
+    report.unnamed = {function: (grouping, group_views(course, assignment, contract, grouping, latest))
+                      for function, grouping in class_groupings(contract, latest).items()}
+    return report
 
 
-def _png_base64(figure) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def score_chart(title: str, scores: list[float], max_points: float) -> str:
-    """A bar chart of how many students got each score, as base64 PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(4, 2.6))
-    axes = figure.add_subplot()
-    counts = Counter(scores)
-    if max_points <= 20:
-        positions = sorted(set(range(int(max_points) + 1)) | set(counts))
-        axes.bar(positions, [counts.get(position, 0) for position in positions], width=0.6, color="#4878a8")
-        axes.set_xticks(positions)
-    else:
-        axes.hist(scores, bins=10, range=(0, max_points), color="#4878a8", edgecolor="white")
-    axes.set_title(title, fontsize=10)
-    axes.set_xlabel(f"points (of {max_points:g})")
-    axes.set_ylabel("students")
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    return _png_base64(figure)
-
-
-def mistake_chart(counts: Counter, limit: int = 15) -> str:
-    """A horizontal bar chart of the most frequent mistake ids, as base64 PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    common = counts.most_common(limit)[::-1]
-    figure = Figure(figsize=(6, 0.35 * max(len(common), 1) + 1))
-    axes = figure.add_subplot()
-    axes.barh([mistake for mistake, _ in common], [count for _, count in common], color="#c0504d")
-    axes.set_title("most frequent mistakes", fontsize=10)
-    axes.set_xlabel("times seen under a graded cell")
-    axes.xaxis.get_major_locator().set_params(integer=True)
-    return _png_base64(figure)
-
-
-def _image(png_base64: str, alt: str) -> str:
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png_base64}">'
-
-
-def _table(header: list[str], rows: list[list[str]], table_id: str) -> str:
-    head = "".join(f"<th>{html.escape(cell)}</th>" for cell in header)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<table id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _chart_title(report: AssignmentReport, column: str) -> str:
-    graded = len(report.scores_of(column))
-    return column if graded == len(report.students) else f"{column} ({graded} of {len(report.students)} graded)"
-
-
-def render_html(report: AssignmentReport) -> str:
-    """The report as one self-contained HTML page (charts embedded as base64 PNG) that runs no
-    script: every name and id on it is escaped, and its policy (content_policy.py) forbids script."""
-    contract = report.contract
-    functions = [function.name for notebook in contract.notebooks for function in notebook.functions]
-    manual = manual_columns(contract)
-    columns = [*functions, *manual, TOTAL]
-    charts = "".join(
-        _image(score_chart(_chart_title(report, column), report.scores_of(column), report.max_points[column]), column)
-        for column in columns
-    )
-    score_rows = []
-    for name, result in report.students.items():
-        by_hand = ["to grade" if result.manual_points is None else f"{result.manual_points:g}"] if manual else []
-        points = [f"{result.function_points.get(function, 0.0):g}" for function in functions]
-        score_rows.append([name, *points, *by_hand, f"{result.total:g}", f"{result.late_penalty:g}"])
-    hints = known_mistakes(contract)
-    mistake_rows = [
-        [mistake, str(count), str(report.students_per_mistake[mistake]), hints[mistake]]
-        for mistake, count in report.mistake_counts.most_common()
-    ]
-    limit_rows = [[name, ", ".join(limits)] for name, limits in report.limit_hits.items()]
-    limits = (
-        _table(["student", "limits hit"], limit_rows, "limits")
-        if limit_rows
-        else '<p id="limits">No student hit a time, output or kernel limit.</p>'
-    )
-    title = f"{report.assignment}: instructor report"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">{no_script_meta()}<title>{html.escape(title)}</title>
-<style>
-body {{ font-family: sans-serif; margin: 2em; }}
-table {{ border-collapse: collapse; margin: 1em 0; }}
-th, td {{ border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; }}
-img {{ margin: 0.3em; }}
-</style></head><body>
-<h1>{html.escape(title)}</h1>
-<p>{len(report.students)} submissions; the maximum is {report.max_points[TOTAL]:g} points.</p>
-<h2>Scores</h2>
-{_table(["student", *functions, *manual, TOTAL, "late penalty"], score_rows, "scores")}
-<h2>Score distributions</h2>
-<div>{charts}</div>
-<h2>Mistakes</h2>
-{_table(["mistake id", "times seen", "students", "hint"], mistake_rows, "mistakes")}
-{_image(mistake_chart(report.mistake_counts), "most frequent mistakes") if mistake_rows else ""}
-<h2>Time, output and kernel limits</h2>
-{limits}
-</body></html>
-"""
-
-
-def report_path(course: CourseDir, assignment: str) -> Path:
-    return course.root / "reports" / f"{assignment}.html"
-
-
-def write_report(course: CourseDir, assignment: str) -> tuple[AssignmentReport, Path]:
-    """Export grades.csv with nbgrader, then write reports/<assignment>.html; return the data and path."""
-    report = collect_report(course, assignment)
-    export(course)
-    path = report_path(course, assignment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(report))
-    return report, path
-
-
-def summary_lines(report: AssignmentReport, path: Path, course: CourseDir) -> list[str]:
-    """What `backprop-course report` prints."""
-    lines = [f"{len(report.students)} submissions of {report.assignment}"]
-    common = ", ".join(f"{mistake} ({count})" for mistake, count in report.mistake_counts.most_common(3))
-    lines.append(f"most frequent mistakes: {common or 'none'}")
-    hits = "; ".join(f"{name}: {', '.join(limits)}" for name, limits in report.limit_hits.items())
-    lines.append(f"limits hit: {hits or 'none'}")
-    lines.append(f"report: {path.relative_to(course.root)}; grades: {course.grades_csv.relative_to(course.root)}")
-    return lines
+def isolation_text(result: StudentResult) -> str:
+    """The isolation of a student's sandboxes, e.g. `own uid, control group` (host.py's Isolation)."""
+    return " / ".join(sorted(result.isolation)) or "not recorded"

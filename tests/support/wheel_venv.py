@@ -1,0 +1,69 @@
+"""The package as an instructor installs it, without the repository: a wheel built from the
+repository's files, installed with its dependencies (from this machine's package index, as pip is
+set up here) in a fresh venv of the system's Python, in a folder every user can read (so that a
+user who is not root can grade with it). Built once per test session, about a minute."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from . import repository_copy
+
+SYSTEM_PYTHON = Path("/usr/bin/python3")
+
+
+@dataclass(frozen=True)
+class WheelVenv:
+    root: Path  # the venv
+    wheel: Path
+
+    def bin(self, program: str) -> str:
+        return str(self.root / "bin" / program)
+
+    def env(self, home: Path) -> dict[str, str]:
+        return clean_env(self.root, home)
+
+
+def clean_env(venv: Path, home: Path) -> dict[str, str]:
+    """Nothing of the test's environment (its PYTHONPATH would put the checkout's package first):
+    the venv first on PATH (nbgrader finds alembic and the kernel's Python by name), home as HOME,
+    and pip's settings."""
+    pip = {name: value for name, value in os.environ.items() if name.startswith("PIP_")}
+    return {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", **pip}
+
+
+def _run(command: list[str], venv: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, timeout=900, env=clean_env(venv, venv.parent))
+
+
+@cache
+def wheel_venv() -> WheelVenv | str:
+    """The venv with the wheel installed, or why it cannot be made here (for a skip)."""
+    if not SYSTEM_PYTHON.exists():
+        return f"no system Python at {SYSTEM_PYTHON}"
+    folder = Path(tempfile.mkdtemp(prefix="backprop-wheel-"))
+    folder.chmod(0o755)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    venv = folder / "venv"
+    made = _run([str(SYSTEM_PYTHON), "-m", "venv", str(venv)], venv)
+    if made.returncode != 0:
+        return f"{SYSTEM_PYTHON} cannot make a venv: {made.stderr.strip().splitlines()[-1:]}"
+    clone = repository_copy()
+    try:
+        built = _run([str(venv / "bin" / "pip"), "wheel", "--no-deps", "-w", str(folder / "dist"), str(clone)], venv)
+    finally:
+        shutil.rmtree(clone, ignore_errors=True)
+    wheels = sorted((folder / "dist").glob("backprop_course-*.whl"))
+    if built.returncode != 0 or not wheels:
+        raise AssertionError(f"the wheel does not build: {built.stdout[-2000:]}{built.stderr[-2000:]}")
+    installed = _run([str(venv / "bin" / "pip"), "install", str(wheels[0])], venv)
+    if installed.returncode != 0:
+        return f"pip cannot install the wheel's dependencies here: {installed.stderr.strip().splitlines()[-1:]}"
+    return WheelVenv(venv, wheels[0])
