@@ -76,7 +76,7 @@ def built_batch(tmp_path_factory) -> tuple[CourseDir, list[str]]:
 def batch(tmp_path, built_batch) -> tuple[CourseDir, list[str], Path]:
     """A fresh copy of the mixed batch (its configuration finds the course from its own path)."""
     built, students = built_batch
-    course = CourseDir(Path(shutil.copytree(built.root, tmp_path / "course")))
+    course = CourseDir(Path(shutil.copytree(built.root, tmp_path / "course")), assignment=ASSIGNMENT)
     tmpdir = tmp_path / "private-tmp"
     tmpdir.mkdir()
     return course, students, tmpdir
@@ -123,7 +123,8 @@ def tmpdir_scores(tmp_path_factory, built_batch) -> dict[str, dict[str, dict[str
     found = {}
     for name, tmpdir in (("unset", None), ("per-user below /tmp", per_user), ("under /var/tmp", var_tmp)):
         built, students = built_batch
-        course = CourseDir(Path(shutil.copytree(built.root, tmp_path_factory.mktemp("tmpdir") / "course")))
+        course = CourseDir(Path(shutil.copytree(built.root, tmp_path_factory.mktemp("tmpdir") / "course")),
+                           assignment=ASSIGNMENT)
         done = run(ours_autograde(course), course, tmpdir)
         assert f"graded {len(students)} submissions; not in full: garbled" in done.stdout, done.stdout + done.stderr
         db_url = f"sqlite:///{course.gradebook}"
@@ -150,7 +151,7 @@ def test_a_host_that_cannot_start_kernels_records_no_zero_and_says_so(tmp_path, 
     The mixed batch keeps its short cell limits (CAP_CONFIG): the run that grades it in the end
     stops the looper after seconds, not after the default cell limit."""
     built, students = built_batch
-    course = CourseDir(Path(shutil.copytree(built.root, tmp_path / "course")))
+    course = CourseDir(Path(shutil.copytree(built.root, tmp_path / "course")), assignment=ASSIGNMENT)
     with open(course.root / "nbgrader_config.py", "a") as config:
         config.write("\nc.SandboxedGrading.memory_limit = 16 * 1024**2\n")
     ours = run(ours_autograde(course), course, None)

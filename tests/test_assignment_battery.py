@@ -27,6 +27,7 @@ from backprop_course.course.plain import leaves, to_plain
 from .support import repository_copy
 from .support.assignments import (
     ASSIGNMENTS,
+    case_function,
     contract_of,
     corpus_of,
     course_of,
@@ -243,7 +244,7 @@ def test_reference_is_finite_float64_and_keeps_its_arguments_on_the_hidden_cases
     for name in contract.functions:
         for args in seeded_cases(contract, name, seed):
             before = copy.deepcopy(args)
-            result = to_plain(contract.reference_function(name)(*args))
+            result = to_plain(case_function(contract, name)(*args))
             for path, leaf in leaves(result):
                 assert isinstance(leaf, np.ndarray), f"{name}{path}: {leaf!r}"
                 assert np.all(np.isfinite(leaf)), f"{name}{path} is not finite"
@@ -276,7 +277,7 @@ def test_each_mutant_differs_from_the_reference_and_is_recognised(assignment, mi
     assert function_name in recognisers
     for seed in SEEDS:
         args_list = seeded_cases(contract, function_name, seed)
-        expected = _results(contract.reference_function(function_name), args_list)
+        expected = _results(case_function(contract, function_name), args_list)
         actual = _results(mutant_function, args_list)
         assert not all(same_results(a, e) for a, e in zip(actual, expected)), f"seed {seed}: not seen"
         with np.errstate(all="ignore"):
@@ -292,7 +293,7 @@ def test_the_catalog_names_each_mutant_its_own_mistake(assignment, mistake_id, f
     mutant_function = representative_mutants(contract)[(mistake_id, function_name)]
     for seed in SEEDS:
         args_list = seeded_cases(contract, function_name, seed)
-        expected = _results(contract.reference_function(function_name), args_list)
+        expected = _results(case_function(contract, function_name), args_list)
         with np.errstate(all="ignore"):
             named = contract.diagnose(function_name, args_list, expected, _results(mutant_function, args_list))
         assert named == mistake_id, f"seed {seed}: named {named}"
@@ -325,7 +326,7 @@ def test_no_other_recogniser_claims_a_mutant(assignment, function_name):
     for seed in SEEDS:
         args_list = seeded_cases(contract, function_name, seed)
         results = {mistake: _results(mutants[(mistake, function_name)], args_list) for mistake in ids}
-        expected = _results(contract.reference_function(function_name), args_list)
+        expected = _results(case_function(contract, function_name), args_list)
         for mistake in ids:
             for other in ids:
                 if other == mistake:

@@ -69,7 +69,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory) -> CourseDir:
     """A copy of the repository with the four edits, regenerated and graded."""
     copy = tmp_path_factory.mktemp("changed") / "repo"
     shutil.copytree(REPO_ROOT, copy, ignore=NOT_COPIED)
-    course = CourseDir(copy)
+    course = CourseDir(copy, assignment=ASSIGNMENT)
     # 1. a paragraph, 2. a visible check: the lesson source
     edit(course.lessons / "single_neuron.py", OLD_SENTENCE, NEW_SENTENCE)
     edit(course.lessons / "single_neuron.py", 'print("mse_loss: visible checks passed")',

@@ -18,8 +18,8 @@ from .support.backprop import ASSIGNMENT, CHECKS, NOTEBOOKS
 pytestmark = pytest.mark.slow
 EVERY_ASSIGNMENT = pytest.mark.parametrize("assignment", REPO_COURSE.assignment_names)
 # What each shipped assignment's notebooks are worth: autograded, and in all (the hand-graded part too).
-AUTOGRADED = {"backprop": 15 + 12, "classification": 12 + 16}
-IN_ALL = {"backprop": 15 + 15, "classification": 12 + 16}
+AUTOGRADED = {"backprop": 15 + 12, "classification": 12 + 16, "autograd": 21 + 8 + 8}
+IN_ALL = {"backprop": 15 + 15, "classification": 12 + 16, "autograd": 21 + 8 + 8}
 
 
 def autograded_points(course, assignment: str = ASSIGNMENT) -> dict[str, dict[str, float]]:

@@ -10,11 +10,20 @@ import pytest
 
 from backprop_course.course.loading import ContractError, load_contract_folder
 from backprop_course.course.plain import Unsupported
-from backprop_course.grading.kernel_calls import answer_call, kernel_side_code, read_outcomes, scenario_side_code
+from backprop_course.course.scenario import callee_functions
+from backprop_course.grading.kernel_calls import (
+    answer_call,
+    kernel_side_code,
+    play_code,
+    read_outcomes,
+    scenario_side_code,
+)
+from backprop_course.grading.runner import GIVEN_IMPORTS, run_cases
 from backprop_course.in_kernel import kernel_side
 from backprop_course.in_kernel.scenarios import run_plays, unless_objects
 from backprop_course.in_kernel.steps import play_steps
 
+from .support import REPO_COURSE
 from .support.objects import FOLDERS, OWN_CACHE
 
 NODE = '''
@@ -170,6 +179,34 @@ def test_the_kernel_side_plays_a_scenario_and_sends_back_plain_outcomes_only():
     outcomes = read_outcomes(prompts[-1][len(kernel_side.RESULT):], len(cases))
     assert outcomes is not None and all(outcome.error is None for outcome in outcomes)
     assert set(outcomes[0].value) == {"dx", "dw", "db"}
+
+
+def test_a_given_helper_that_builds_the_students_objects_sees_their_class_in_the_kernel_and_here():
+    """autograd's MLP.__call__: its scenario calls the given layer_from, which calls the given
+    neuron_from, which builds the student's Neuron. The given helpers are fresh copies while the
+    student's code runs (the kernel's, and run_cases's here), and those copies see the notebook's
+    classes; the student's MLP is judged right both ways."""
+    contract = REPO_COURSE.of("autograd").contract
+    notebook = contract.notebook_of["MLP.__call__"]
+    given_source = GIVEN_IMPORTS + contract.given_code(notebook.given)
+    student = contract.solution_source("Neuron.__call__") + "\n" + contract.solution_source(
+        "Layer.__call__") + "\n" + contract.solution_source("MLP.__call__")
+    cases = contract.hidden_cases("MLP.__call__", "someone")
+    kernel = {"np": np}
+    exec(kernel_side_code() + "\n" + scenario_side_code(), kernel)
+    exec(given_source, kernel)
+    exec(student, kernel)
+    prompts: list[str] = []
+    kernel["__backprop_scenarios__"].input = lambda prompt: prompts.append(prompt) or "ok"
+    proxied, _ = play_code(contract, "MLP.__call__", given_source, cases, 5.0)
+    given = callee_functions(contract, "MLP.__call__")
+    assert proxied == [] and {"neuron_from", "layer_from"} <= set(given)  # fresh copies, none answered from here
+    kernel["__backprop_scenarios__"].play_in_kernel(kernel, kernel_side.dumps(contract.functions[
+        "MLP.__call__"].scenario.data), [], given_source, given, kernel_side.dumps(cases), 5.0)
+    outcomes = read_outcomes(prompts[-1][len(kernel_side.RESULT):], len(cases))
+    assert outcomes is not None and [outcome.error for outcome in outcomes] == [None] * len(cases), outcomes
+    here = run_cases(contract, "MLP.__call__", {**kernel}, cases)
+    assert [outcome.error for outcome in here] == [None] * len(cases), here
 
 
 def _broken_copy(tmp_path, old: str, new: str):

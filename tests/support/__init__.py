@@ -10,7 +10,9 @@ from pathlib import Path
 from backprop_course.course.paths import CourseDir, copy_course
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-REPO_COURSE = CourseDir(REPO_ROOT)
+# The repository's course, its folders (source, release, ...) those of backprop, the assignment the
+# tests that act on one assignment use (the default, the course's first by name, is autograd).
+REPO_COURSE = CourseDir(REPO_ROOT, assignment="backprop")
 
 
 def course_copy(target: Path) -> CourseDir:

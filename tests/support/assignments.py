@@ -19,6 +19,7 @@ from backprop_course.authoring.assignment_check.mutants import (  # noqa: F401 -
 )
 from backprop_course.course.contract import Contract
 from backprop_course.course.paths import CourseDir
+from backprop_course.course.scenario import case_function  # noqa: F401 - the reference as grading asks it, case by case
 
 from . import REPO_COURSE, REPO_ROOT
 

@@ -66,12 +66,17 @@ def run_checks(course: CourseDir, notebook, answers: dict[str, str], until: str 
         warnings.simplefilter("ignore")  # what numpy warns of a student's code (log of a negative, ...)
         namespace: dict = {}
         exec(release["given_code"].source, namespace)
+        written = set()
         for function in notebook.functions:
-            exec(answers.get(function.name, solutions[function.answer_id].source), namespace)
+            if function.answer_id not in written:  # a class's one cell, with the methods' answers in it
+                written.add(function.answer_id)
+                code = next((answers[other.name] for other in notebook.functions
+                             if other.answer_id == function.answer_id and other.name in answers), None)
+                exec(code or solutions[function.answer_id].source, namespace)
             output = io.StringIO()
             with contextlib.redirect_stdout(output):
                 try:
-                    exec(release[f"check_{function.name}"].source, namespace)
+                    exec(release[function.visible_check_id].source, namespace)
                 except Exception as error:  # what the notebook would show under the cell
                     print(f"{type(error).__name__}: {error}")
             shown[function.name] = output.getvalue()

@@ -19,6 +19,9 @@ FEEDBACK_PNG = "feedback.png"
 FORMULAS_PNG = "feedback-formulas.png"
 # bob makes the typical mistakes (assignments/backprop/samples/bob.py), so his page shows rows
 # with points lost.
+# The screenshots show backprop's single_neuron notebook: its feedback page, and a check cell with
+# MISTAKEN_ANSWER typed in.
+SCREENSHOT_ASSIGNMENT = "backprop"
 FEEDBACK_STUDENT = "bob"
 # Wide enough for the summary table's hints on one line, tall enough for the table.
 FEEDBACK_WINDOW = (1200, 1000)
@@ -102,5 +105,7 @@ def student_check_screenshot(release_folder: Path, folder: Path, answer: TypedAn
 
 
 def write_screenshots(course: CourseDir) -> list[Path]:
-    """Every screenshot of the course's docs/: the feedback page's, then the student's check cell."""
+    """Every screenshot of the course's docs/: the feedback page's, then the student's check cell
+    (of the assignment whose notebook and answers they show)."""
+    course = course.of(SCREENSHOT_ASSIGNMENT)
     return [*write_feedback_screenshots(course), student_check_screenshot(course.release, course.docs)]

@@ -23,7 +23,7 @@ from .cells import answer_id, test_id, visible_check_id
 from .dependencies import names_used, reachable
 from .mistake_ids import DTYPE_HINTS, GENERIC_HINTS, LIMIT_HINTS, NOT_FLOAT
 from .plain import same_structure
-from .recognisers import Cases, Recognise, Results, predictions
+from .recognisers import Cases, Raises, Recognise, Results, predictions
 from .scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -274,6 +274,12 @@ class Contract:
                         function_name, mistake_id, type(error).__name__, error,
                         "" if readable else " (on a result of another structure than the reference's)")
         return None
+
+    def diagnose_error(self, function_name: str, messages: list[str]) -> str | None:
+        """The first catalog mistake recognised for function_name by the errors its calls raised
+        (messages as grading reports them), if any."""
+        return next((mistake_id for mistake_id, recognise in self.recognisers_of(function_name)
+                     if isinstance(recognise, Raises) and recognise.raised(messages)), None)
 
     def mistake_predictions(self, function_name: str, args: tuple, expected: Any) -> list[tuple[str, Any]]:
         """(id, result) for what each mistake of function_name predicts on one case, in catalog order."""

@@ -135,11 +135,12 @@ class CourseDir:
 
 
 def copy_course(target: Path, source: CourseDir) -> CourseDir:
-    """A fresh copy of a course's files in target (for tests and benchmarks): nothing graded yet."""
+    """A fresh copy of a course's files in target (for tests and benchmarks): nothing graded yet,
+    its folders (source, release, ...) those of the same assignment."""
     target.mkdir(parents=True, exist_ok=True)
     for name in COURSE_FILES:
         if (source.root / name).is_dir():
             shutil.copytree(source.root / name, target / name)
         else:
             shutil.copy2(source.root / name, target / name)
-    return CourseDir(target)
+    return CourseDir(target, assignment=source.assignment)

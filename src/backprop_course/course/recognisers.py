@@ -1,11 +1,13 @@
 """The pieces an assignment's mistakes.py recognises its mistakes with, in plain results: a
 "mutant" (the function a student making the mistake would write) whose results the student's
 match, or a property (a shape, a constant ratio); either may also predict the mistake's result
-on one case (which the notebooks' visible checks then carry as plain numbers)."""
+on one case (which the notebooks' visible checks then carry as plain numbers). A mistake that
+makes the student's code raise is recognised by its error instead (raises)."""
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +42,28 @@ class Recogniser:
 
     def __call__(self, cases: Cases, expected: Results, actual: Results) -> bool:
         return self.recognise(cases, expected, actual)
+
+
+def _never(cases: Cases, expected: Results, actual: Results) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Raises(Recogniser):
+    """Recognise a call that raises: on some case, its error's message, as grading reports it
+    ("TypeError: unsupported operand ..."), matches pattern (a regular expression, searched).
+    No result matches it, and it predicts none."""
+
+    pattern: str = ""
+
+    def raised(self, messages: list[str]) -> bool:
+        return any(re.search(self.pattern, message) for message in messages)
+
+
+def raises(pattern: str) -> Raises:
+    """In mistakes.py's RECOGNISERS: the mistake is an error whose message matches pattern."""
+    re.compile(pattern)  # a broken pattern fails when the folder is loaded
+    return Raises(_never, _cannot_say, pattern)
 
 
 def predictions(recognise: Recognise, args: tuple, expected: Any) -> list[Any]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 import inspect
 import warnings
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -174,11 +176,18 @@ def _lets(step: dict) -> list[str]:
 
 
 def reference_result(contract: Contract, function_name: str, args: tuple) -> Any:
-    """The reference's plain result on one case: its function called, or its scenario played."""
+    """The reference's plain result on one case: its function called, or its scenario played (on a copy)."""
     scenario = scenario_of(contract, function_name)
     if scenario is None:
         return to_plain(contract.reference_function(function_name)(*args))
-    return play_steps(scenario.data, copy.deepcopy(args), vars(contract.reference))
+    return PlayedCode(scenario, contract.reference)(*copy.deepcopy(args))
+
+
+def case_function(contract: Contract, function_name: str) -> Callable:
+    """The reference as grading asks it for one case's result, called with the case's values: the
+    function itself, or (graded through a scenario) its scenario played on the reference's names."""
+    scenario = scenario_of(contract, function_name)
+    return contract.reference_function(function_name) if scenario is None else PlayedCode(scenario, contract.reference)
 
 
 def callee_functions(contract: Contract, function_name: str) -> list[str]:
@@ -193,41 +202,82 @@ def callee_functions(contract: Contract, function_name: str) -> list[str]:
 
 
 @dataclass(frozen=True, eq=False)
+class PlayedCode:
+    """A scenario played on the reference's names, some of them replaced (by the code a student
+    making a mistake writes): called like the function it grades, with one case's values (which
+    the steps may change), it returns what the steps read, and raises what they raise."""
+
+    scenario: Scenario
+    reference: ModuleType
+    replacements: dict = field(default_factory=dict)
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        """The scenario's inputs, as the parameters of the function it grades are named."""
+        return inspect.Signature([inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                  for name in self.scenario.inputs])
+
+    @property
+    def namespace(self) -> dict:
+        """The names the steps find: the reference's, with the replacements in their place."""
+        return {**vars(self.reference), **self.replacements}
+
+    def __call__(self, *values) -> dict:
+        return play_steps(self.scenario.data, values, self.namespace)
+
+
+@dataclass(frozen=True)
+class PlayedRecogniser(Recogniser):
+    """A played() recogniser bound to its function's scenario, with the code it plays."""
+
+    code: PlayedCode | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class Played:
     """A mistake recognised by the scenario of the function it is recognised for, played with
-    names of the reference replaced by the code a student making it writes: replacements maps a
-    name (a function, a class) to that code. The loader binds it to its function's scenario."""
+    names of the reference replaced by the code a student making it writes: each of variants maps
+    a name (a function, a class) to such code, and a case matches when it reads what one of them
+    reads (a student's code may give one of several results: a set's order, say). The loader
+    binds it to its function's scenario."""
 
-    replacements: dict
+    variants: tuple[dict, ...]
 
-    def bind(self, scenario: Scenario, reference) -> Recogniser:
-        namespace = {**vars(reference), **self.replacements}
+    def code(self, scenario: Scenario, reference: ModuleType) -> PlayedCode:
+        """The first variant's code: the mistake's representative."""
+        return PlayedCode(scenario, reference, dict(self.variants[0]))
 
-        def result(args: tuple) -> Any:
-            """The mistake's plain result on one case; None where it cannot run or read numbers."""
-            try:
-                with warnings.catch_warnings(), np.errstate(all="ignore"):
-                    warnings.simplefilter("ignore")
-                    found = play_steps(scenario.data, copy.deepcopy(args), namespace)
-            except Exception:  # noqa: BLE001 - a mistake that fails on a case predicts nothing there
-                return None
-            return None if any(isinstance(leaf, Unsupported) for _, leaf in leaves(found)) else found
+    def bind(self, scenario: Scenario, reference: ModuleType) -> Recogniser:
+        codes = [PlayedCode(scenario, reference, dict(replacements)) for replacements in self.variants]
+
+        def results(args: tuple) -> list:
+            """The mistake's plain results on one case, a variant each, where it runs and reads numbers."""
+            found = []
+            for code in codes:
+                try:
+                    with warnings.catch_warnings(), np.errstate(all="ignore"):
+                        warnings.simplefilter("ignore")
+                        read = code(*copy.deepcopy(args))
+                except Exception:  # noqa: BLE001 - a mistake that fails on a case predicts nothing there
+                    continue
+                if not any(isinstance(leaf, Unsupported) for _, leaf in leaves(read)):
+                    found.append(read)
+            return found
 
         def recognise(cases, expected, actual) -> bool:
-            return all((mistaken := result(args)) is not None and close(got, mistaken)
-                       for args, got in zip(cases, actual))
+            return all(any(close(got, mistaken) for mistaken in results(args)) for args, got in zip(cases, actual))
 
         def predict(args, expected) -> list:
-            mistaken = result(args)
-            return [] if mistaken is None else [mistaken]
+            return results(args)
 
-        return Recogniser(recognise, predict)
+        return PlayedRecogniser(recognise, predict, codes[0])
 
 
-def played(replacements: dict) -> Played:
+def played(replacements: dict, *variants: dict) -> Played:
     """In mistakes.py's RECOGNISERS, for a function graded through a scenario: the mistake is what
-    the scenario reads when replacements (name: the student's code) take the reference's place."""
-    return Played(dict(replacements))
+    the scenario reads when replacements (name: the student's code) take the reference's place,
+    or, case by case, what one of the other variants (replacements too) reads."""
+    return Played((dict(replacements), *(dict(variant) for variant in variants)))
 
 
 def bound(scenarios: dict[str, Scenario | None], reference, function_name: str, recognise: Recognise) -> Recognise:

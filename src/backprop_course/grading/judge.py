@@ -165,6 +165,10 @@ def judge(contract: Contract, function_name: str, cases: list[tuple], outcomes: 
                 diagnosis.append(_diagnose(contract, function_name, cases, expected, outcomes))
             if diagnosis[0] is not None:
                 failure = Failure(diagnosis[0], failure.detail)
+        elif failure is not None and failure.mistake == RAISED_ERROR:
+            raised = contract.diagnose_error(function_name, [outcome.message for outcome in outcomes
+                                                             if outcome.error == RAISED_ERROR])
+            failure = Failure(raised, failure.detail) if raised else failure
         verdicts.append(CheckVerdict(check, 0.0 if failure else float(check.points), failure,
                                      _differs(check, expected, outcomes, failures)))
     return verdicts

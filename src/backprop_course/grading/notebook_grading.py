@@ -55,7 +55,7 @@ from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_calls import answer_call, kernel_side_code, play_code, read_outcomes, write_files, write_helper_module
 from .notes import LIMIT_MESSAGES, forget_limit_notes, note_isolation, note_limit
-from .runner import Outcome
+from .runner import GIVEN_IMPORTS, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -296,7 +296,7 @@ class NotebookGrading:
         return [Outcome(error=RAISED_ERROR, message="the grader got no result back from the kernel")] * len(cases)
 
     def given_source(self) -> str:
-        return "import numpy as np\n\n" + self.contract.given_code(self.notebook.given)
+        return GIVEN_IMPORTS + self.contract.given_code(self.notebook.given)
 
     def answer(self, prompt: str, allowed: list[str], results: list[str]) -> str:
         """Reply to the kernel's input(): a callee's reference result, or a delivered result."""

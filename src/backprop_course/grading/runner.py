@@ -17,6 +17,8 @@ from ..in_kernel import kernel_side, scenarios
 from ..sandbox.caps import DEFAULT
 
 CALL_TIME_LIMIT = DEFAULT.call_seconds
+# What the given helpers' code is run after, in the kernel as here (notebook_grading.given_source).
+GIVEN_IMPORTS = "import numpy as np\n\n"
 
 
 @dataclass
@@ -35,7 +37,12 @@ def run_cases(contract: Contract, function_name: str, namespace: dict, cases: li
     (or, for a function graded through a scenario, play the scenario on each case)."""
     scenario = contract.functions[function_name].scenario
     if scenario is not None:
-        references = {name: scenarios.unless_objects(contract.reference_function(name), namespace.get(name))
+        # As in the kernel (scenarios.play_in_kernel): given helpers afresh beside the notebook's
+        # classes, the graded functions before this one the reference's unless given objects.
+        notebook = contract.notebook_of[function_name]
+        given = scenarios.fresh_given(GIVEN_IMPORTS + contract.given_code(notebook.given), namespace)
+        references = {name: given[name] if name in notebook.given else
+                      scenarios.unless_objects(contract.reference_function(name), namespace.get(name))
                       for name in callee_functions(contract, function_name)}
         played = scenarios.run_plays(scenario.data, namespace, cases, references, CALL_TIME_LIMIT)
         return [Outcome(**found) for found in played]

@@ -53,15 +53,24 @@ def unless_objects(stand_in, own):
     return callee
 
 
+def fresh_given(given_source: str, namespace: dict) -> dict:
+    """The names of the given cell run afresh in a copy of namespace: the given helpers as the
+    instructor wrote them, beside the notebook's own classes."""
+    given = dict(namespace)
+    exec(given_source, given)  # noqa: S102 - the instructor's given cell, not student code
+    return given
+
+
 def play_in_kernel(namespace: dict, scenario_text: str, proxied: list, given_source: str, given_names: list,
                    cases_text: str, seconds: float) -> None:
     """Play the scenario on the grader's cases and hand the outcomes back by input(); the callees
     are fresh copies of the given helpers and, for the names in proxied, stand-ins that the
-    grading process answers (as in kernel_side.grade_in_kernel) unless they are given objects."""
+    grading process answers (as in kernel_side.grade_in_kernel) unless they are given objects.
+    The fresh copies see the notebook's other names (a given helper may build the student's
+    objects: a layer of their neurons), the given code's own over them."""
     ask = input  # ipykernel's input, which asks the grading process over the stdin channel
     scenario, cases = loads(scenario_text), loads(cases_text)
-    given: dict = {}
-    exec(given_source, given)  # noqa: S102 - the instructor's given cell, not student code
+    given = fresh_given(given_source, namespace)
     callees = {name: given[name] for name in given_names}
     callees.update({name: unless_objects(proxy(name, ask), namespace.get(name)) for name in proxied})
     ask(RESULT + dumps(run_plays(scenario, namespace, cases, callees, seconds)))

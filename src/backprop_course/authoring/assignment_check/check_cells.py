@@ -16,6 +16,7 @@ import numpy as np
 from ...course.cells import GIVEN_CELL_ID
 from ...course.contract import Notebook
 from ...course.helper_module import helper_module_importable
+from ...course.scenario import PlayedCode, case_function
 from ...in_kernel.kernel_side import TimeLimitReached, same_inputs, time_limit
 from ..build import build_notebook
 from .mutants import same_results
@@ -24,32 +25,41 @@ from .subject import Problem, Subject
 # An id a check cell prints when it names a mistake: "[some-mistake-id]".
 MISTAKE_ID = re.compile(r"\[([a-z][a-z0-9-]*)\]")
 CHECK_CELL_SECONDS = 10
+NO_CODE = "- (a property: no code to run)"
 
 
 def run_check_cell(cells: dict[str, str], notebook: Notebook, function_name: str,
-                   answer: Callable | str | None, seconds: float = CHECK_CELL_SECONDS) -> tuple[bool, str]:
+                   answer: Callable | str | dict | None, seconds: float = CHECK_CELL_SECONDS) -> tuple[bool, str]:
     """Whether function_name's check cell passes, and what it shows, when its answer is answer (a
-    function, code to run, or None: the solution). cells: the notebook's cell sources by id; the
-    helper module must be importable."""
+    function, code to run, names to bind (a mistake's classes), or None: the solution). cells: the
+    notebook's cell sources by id; the helper module must be importable."""
     output = io.StringIO()
     namespace: dict = {}
     with contextlib.redirect_stdout(output), warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # what numpy warns of a student's code (log of a negative, ...)
         exec(cells[GIVEN_CELL_ID], namespace)  # noqa: S102 - the course's own notebook
-        # As Run All: each answer, then its check cell, so that a check that waits for the checks of
-        # the functions it calls (authoring/gates.py) finds them run; the earlier checks' output is not shown.
+        # As Run All: each answer cell (a class's, with all its methods, once, before its first
+        # method's check), then each check cell, so that a check that waits for the checks of the
+        # functions it calls (authoring/gates.py) finds them run; the earlier checks' output is not shown.
+        graded = next(function for function in notebook.functions if function.name == function_name)
+        written = set()
         for function in notebook.functions:
-            if function.name == function_name:
-                exec(answer if isinstance(answer, str) else cells[function.answer_id], namespace)  # noqa: S102
+            if function.answer_id not in written:
+                written.add(function.answer_id)
+                own = function.answer_id == graded.answer_id and isinstance(answer, str)
+                exec(answer if own else cells[function.answer_id], namespace)  # noqa: S102
+            if function is graded:
                 break
-            exec(cells[function.answer_id], namespace)  # noqa: S102
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
-                exec(cells[f"check_{function.name}"], namespace)  # noqa: S102
+            quietly = contextlib.redirect_stdout(io.StringIO())
+            with quietly, contextlib.suppress(Exception, TimeLimitReached), time_limit(seconds):
+                exec(cells[function.visible_check_id], namespace)  # noqa: S102
         if callable(answer):
             namespace[function_name] = answer
+        elif isinstance(answer, dict):
+            namespace.update(answer)
         try:
             with time_limit(seconds):
-                exec(cells[f"check_{function_name}"], namespace)  # noqa: S102
+                exec(cells[graded.visible_check_id], namespace)  # noqa: S102
         except TimeLimitReached:
             print(f"the check ran longer than {seconds:g} s")
             return False, output.getvalue()
@@ -84,7 +94,10 @@ def check_cell_outcomes(subject: Subject, function_names) -> tuple[dict[tuple[st
 
 def _outcome(subject: Subject, notebook: Notebook, cells: dict[str, str], name: str, mistake_id: str,
              mutant: Callable) -> tuple[str, Problem | None]:
-    passed, shown = run_check_cell(cells, notebook, name, _as_graded(subject, name, mutant))
+    answer = _as_graded(subject, name, mutant)
+    if answer is None:
+        return NO_CODE, None
+    passed, shown = run_check_cell(cells, notebook, name, answer)
     printed = list(dict.fromkeys(MISTAKE_ID.findall(shown)))
     if not passed:
         if printed[:1] == [mistake_id]:
@@ -104,8 +117,12 @@ def _outcome(subject: Subject, notebook: Notebook, cells: dict[str, str], name: 
         f"add check_result({name}(...), known({name}, ...)) on an example where it differs")
 
 
-def _as_graded(subject: Subject, name: str, mutant: Callable) -> Callable:
-    """The mutant called as the grader calls it: every argument of the signature, in order."""
+def _as_graded(subject: Subject, name: str, mutant: Callable) -> Callable | dict | None:
+    """The mutant as the notebook holds it: called as the grader calls it (every argument of the
+    signature, in order); for a function graded through a scenario, the names its code binds (None
+    without code: a property's prediction cannot be put into a notebook)."""
+    if subject.contract.functions[name].scenario is not None:
+        return mutant.replacements if isinstance(mutant, PlayedCode) else None
     signature = inspect.signature(subject.contract.reference_function(name))
 
     def answer(*args, **kwargs):
@@ -126,6 +143,6 @@ def _example_tells(subject: Subject, name: str, mutant: Callable) -> bool:
             args = contract.public_example(name)
             result = mutant(*args)
             return not (same_inputs(args, contract.public_example(name)) and same_results(
-                result, contract.reference_function(name)(*contract.public_example(name)), equal_nan=True))
+                result, case_function(contract, name)(*contract.public_example(name)), equal_nan=True))
     except Exception:  # it raises there: the example tells
         return True

@@ -1,5 +1,6 @@
 """The reference and its given helpers leave their arguments as they were and give the same
-results for the same arguments; the makers draw the same cases from the same seed."""
+results for the same arguments; the makers draw the same cases from the same seed; a scenario
+reads plain data from the reference (a function graded through one is played, not called)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from ...course.plain import plain
+from ...course.plain import Unsupported, leaves, plain
+from ...course.scenario import case_function
 from ...in_kernel.kernel_side import same_inputs
 from .subject import Problem, Subject
 
@@ -23,7 +25,8 @@ SEED_TODO = "draw from the seeded generator it is given (or a seed argument), ne
 
 
 def changed_arguments(function: Callable, before: tuple[tuple, dict], after: tuple[tuple, dict]) -> list[str]:
-    """The names of the arguments, (positional, keyword) before and after a call, that differ."""
+    """The names of the arguments, (positional, keyword) before and after a call, that differ.
+    Objects that only equal themselves (a node, a network: changed on purpose) are not compared."""
     try:
         names = list(inspect.signature(function).parameters)
     except (TypeError, ValueError):
@@ -31,7 +34,7 @@ def changed_arguments(function: Callable, before: tuple[tuple, dict], after: tup
     pairs = [(names[index] if index < len(names) else f"argument {index + 1}", old, new)
              for index, (old, new) in enumerate(zip(before[0], after[0]))]
     pairs += [(key, value, after[1][key]) for key, value in before[1].items()]
-    return [name for name, old, new in pairs if not same_inputs(old, new)]
+    return [name for name, old, new in pairs if same_inputs(old, copy.deepcopy(old)) and not same_inputs(old, new)]
 
 
 class _Watch:
@@ -68,7 +71,7 @@ class _Watch:
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
         reference = self.subject.contract.reference
-        names = sorted({name for notebook in self.subject.contract.notebooks for name in notebook.given})
+        names = given_functions(self.subject.contract)
         saved = {name: getattr(reference, name) for name in names}
         try:
             for name, function in saved.items():
@@ -92,8 +95,14 @@ def inputs_problems(subject: Subject) -> tuple[list[Problem], set[str], list[str
             problems += found
             if not runs:
                 broken.add(name)
-    given = sorted({name for notebook in subject.contract.notebooks for name in notebook.given})
+    given = given_functions(subject.contract)
     return problems + list(watch.problems.values()), broken, [name for name in given if name not in watch.calls]
+
+
+def given_functions(contract) -> list[str]:
+    """The given helpers that are functions (a given class is code the students read, not a call to watch)."""
+    return sorted({name for notebook in contract.notebooks for name in notebook.given
+                   if inspect.isfunction(getattr(contract.reference, name, None))})
 
 
 def _function_problems(subject: Subject, watch: _Watch, name: str) -> tuple[list[Problem], bool]:
@@ -117,20 +126,33 @@ def _function_problems(subject: Subject, watch: _Watch, name: str) -> tuple[list
         problems.append(Problem(subject.file("assignment.toml"), f"{name}'s public_example",
                                 f"does not evaluate: {type(error).__name__}: {error}",
                                 "write it in np and the reference's names"))
+    function = case_function(contract, name)
     for label, args in labelled:
         watch.where = f"by {name} on its {label}"
         before = copy.deepcopy(args)
         try:
-            result = contract.reference_function(name)(*args)
-            again = contract.reference_function(name)(*copy.deepcopy(before))
+            result = function(*args)
+            again = function(*copy.deepcopy(before))
         except Exception as error:
             return [*problems, Problem(subject.file("reference.py"), name,
                                        f"raises {type(error).__name__}: {error} on its {label}",
                                        "fix the reference, or the maker of its cases in cases.py")], False
-        found = _call_problem(subject, contract.reference_function(name), name, label, (before, args, result, again))
+        found = _call_problem(subject, function, name, label, (before, args, result, again))
+        if found is None and contract.functions[name].scenario is not None:
+            found = _read_problem(subject, name, label, result)
         if found is not None:
             return [*problems, found], True
     return problems, True
+
+
+def _read_problem(subject: Subject, name: str, label: str, read: dict) -> Problem | None:
+    """A scenario that reads something other than numbers (an object, a boolean) on one case."""
+    for path, leaf in leaves(plain(read)):
+        if isinstance(leaf, Unsupported):
+            return Problem(subject.file("assignment.toml"), f"the scenario of {name}",
+                           f"reads {path[0]} as a {leaf.type_name}, which is not plain data, on its {label}",
+                           "read numbers: an attribute such as .data, or a given helper's numbers")
+    return None
 
 
 def _call_problem(subject: Subject, function: Callable, name: str, label: str, call: tuple) -> Problem | None:

@@ -1,11 +1,14 @@
 """Each mistake's representative mutant: what a student making it computes. From mistakes.py's
 MUTANTS table where it has one, else from the recognisers' predictions; for a mistake that an
-inputs-kept check charges, the reference made to scribble on its arguments."""
+inputs-kept check charges, the reference made to scribble on its arguments. For a function
+graded through a scenario, a mutant is called with a case's values and returns what the steps
+read: the scenario played with the mistake's code (scenario.PlayedCode) where there is code."""
 
 from __future__ import annotations
 
 import copy
 import importlib
+import inspect
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -16,6 +19,7 @@ from ...course.contract import Contract
 from ...course.numerics import rel_error
 from ...course.plain import Unsupported, leaves, same_structure, to_plain
 from ...course.recognisers import MATCH_TOLERANCE, predictions
+from ...course.scenario import Played, PlayedCode, PlayedRecogniser, case_function
 
 
 def mistakes_module(contract: Contract) -> ModuleType:
@@ -43,17 +47,19 @@ def representative_mutants(contract: Contract) -> dict[tuple[str, str], Callable
     """
     if has_mutant_table(contract):
         table = mistakes_module(contract).MUTANTS
-        return {(mistake_id, name): function for mistake_id, (name, function) in table.items()}
+        return {(mistake_id, name): function.code(contract.functions[name].scenario, contract.reference)
+                if isinstance(function, Played) else function for mistake_id, (name, function) in table.items()}
     found = {}
     for mistake in contract.own_mistakes:
         for name, recognise in mistake.recognisers:
             if _predicts(contract, name, recognise):
-                found[(mistake.id, name)] = _predicted_mutant(contract, name, recognise)
+                found[(mistake.id, name)] = (recognise.code if isinstance(recognise, PlayedRecogniser)
+                                             else _predicted_mutant(contract, name, recognise))
     return found
 
 
 def _predicted_mutant(contract: Contract, function_name: str, recognise) -> Callable:
-    reference_function = contract.reference_function(function_name)
+    reference_function = case_function(contract, function_name)
 
     def mistaken(*args):
         expected = reference_function(*copy.deepcopy(args))
@@ -66,7 +72,7 @@ def _predicted_mutant(contract: Contract, function_name: str, recognise) -> Call
 def _predicts(contract: Contract, function_name: str, recognise) -> bool:
     try:
         args = seeded_cases(contract, function_name, 0)[0]
-        expected = contract.reference_function(function_name)(*copy.deepcopy(args))
+        expected = case_function(contract, function_name)(*copy.deepcopy(args))
         with np.errstate(all="ignore"):
             found = predictions(recognise, copy.deepcopy(args), expected)
     except Exception:  # a maker, reference or prediction that raises: check-assignment says which; no mutant
@@ -79,9 +85,17 @@ def _predicts(contract: Contract, function_name: str, recognise) -> bool:
 
 def inputs_mutants(contract: Contract) -> dict[tuple[str, str], Callable]:
     """{(mistake id, graded function)}: for each inputs-kept check, the reference changed to add
-    1 to its first array argument after computing its result (the function that check charges)."""
-    return {(mistake_id, name): _scribbling(contract.reference_function(name))
-            for name, mistake_id in contract.inputs_mistakes().items()}
+    1 to its first array argument after computing its result (the function that check charges).
+    A function graded through a scenario scribbles inside its scenario's play; a method, after it."""
+    found = {}
+    for name, mistake_id in contract.inputs_mistakes().items():
+        scenario = contract.functions[name].scenario
+        function = contract.reference_function(name)
+        if scenario is not None and "." not in name and inspect.isfunction(function):
+            found[(mistake_id, name)] = PlayedCode(scenario, contract.reference, {name: _scribbling(function)})
+        else:
+            found[(mistake_id, name)] = _scribbling(case_function(contract, name))
+    return found
 
 
 def _scribbling(function: Callable) -> Callable:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ...course.recognisers import predictions
+from ...course.scenario import case_function
 from .subject import Problem, Subject, case_label
 
 PLAIN_TODO = ("read results as plain data: tuples arrive as lists, numbers as float64 arrays, dict keys as "
@@ -33,7 +34,7 @@ def recogniser_problems(subject: Subject, function_names) -> dict[tuple[str, str
 
 def _first_error(subject: Subject, name: str, recognise: Callable) -> str:
     """What the first call of recognise (or of its prediction) that raises says, or ''."""
-    reference_function = subject.contract.reference_function(name)
+    reference_function = case_function(subject.contract, name)
     for run in subject.runs(name):
         results = {"the reference's results": run.expected}
         results.update({f"{mistake_id}'s mutant's results": [outcome.value for outcome in outcomes]

@@ -10,8 +10,9 @@ from typing import Any
 
 from ...course.contract import Contract
 from ...course.paths import CourseDir
-from ...course.plain import to_plain
-from ...grading.runner import Outcome, run_cases
+from ...course.scenario import PlayedCode, reference_result
+from ...grading.runner import CALL_TIME_LIMIT, Outcome, run_cases
+from ...in_kernel import kernel_side
 from .mutants import inputs_mutants, representative_mutants
 
 # Whose hidden cases the checks draw (a student id seeds them): "" as `nbgrader validate` does,
@@ -70,8 +71,18 @@ class Subject:
 
     def expected(self, function_name: str, cases: list[tuple]) -> list[Any]:
         """The reference's plain results, each on a copy of its case."""
-        function = self.contract.reference_function(function_name)
-        return [to_plain(function(*copy.deepcopy(args))) for args in cases]
+        return [reference_result(self.contract, function_name, copy.deepcopy(args)) for args in cases]
+
+    def outcomes(self, function_name: str, mutant: Callable, cases: list[tuple]) -> list[Outcome]:
+        """A mutant graded as a student's code is: called (or its scenario played, in the namespace
+        its code makes) on each case, its callees the reference's."""
+        contract = self.contract
+        if isinstance(mutant, PlayedCode):
+            return run_cases(contract, function_name, mutant.namespace, cases)
+        if contract.functions[function_name].scenario is None:
+            return run_cases(contract, function_name, {function_name: mutant}, cases)
+        # No code to put in a notebook (a property's prediction): its whole play, called as a play is.
+        return [Outcome(**found) for found in kernel_side.run_cases(mutant, cases, {}, CALL_TIME_LIMIT)]
 
     def runs(self, function_name: str) -> tuple[Run, ...]:
         """function_name's mutants on every student's hidden cases (the reference's results too),
@@ -81,7 +92,7 @@ class Subject:
         found = []
         for student in self.students:
             cases = self.contract.hidden_cases(function_name, student)
-            outcomes = {mistake_id: run_cases(self.contract, function_name, {function_name: mutant}, cases)
+            outcomes = {mistake_id: self.outcomes(function_name, mutant, cases)
                         for mistake_id, mutant in self.mutants_of(function_name).items()}
             found.append(Run(student, cases, self.expected(function_name, cases), outcomes))
         self._runs[function_name] = tuple(found)

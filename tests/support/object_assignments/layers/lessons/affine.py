@@ -18,7 +18,14 @@ import numpy as np
 
 # %% author_only=true
 # play() finds the answers by name in this namespace, as it finds the notebook's.
-from backprop_course.authoring.author import affine_backward, affine_forward, check_result, known, play  # noqa: F401
+from backprop_course.authoring.author import (  # noqa: F401
+    affine_backward,
+    affine_forward,
+    check_result,
+    check_unchanged,
+    known,
+    play,
+)
 
 # %% [markdown] exercise="affine_forward"
 # ## Forward
@@ -29,7 +36,9 @@ from backprop_course.authoring.author import affine_backward, affine_forward, ch
 x_check = np.linspace(-1.0, 1.0, 12).reshape(2, 2, 3)
 w_check = np.linspace(0.5, -0.5, 12).reshape(6, 2)
 b_check = np.array([0.25, -0.75])
+x_before = x_check.copy()
 check_result(play("affine_forward", x_check, w_check, b_check), known("affine_forward", x_check, w_check, b_check))
+check_unchanged("affine_forward", x_check, x_before)
 
 # %% [markdown] exercise="affine_backward"
 # ## Backward
@@ -37,6 +46,9 @@ check_result(play("affine_forward", x_check, w_check, b_check), known("affine_fo
 # Your backward pass gets the cache that your forward pass returned.
 
 # %% exercise="affine_backward"
+x_check = np.linspace(-1.0, 1.0, 12).reshape(2, 2, 3)
+w_check = np.linspace(0.5, -0.5, 12).reshape(6, 2)
+b_check = np.array([0.25, -0.75])
 dout_check = np.array([[1.0, -2.0], [0.5, 3.0]])
 check_result(play("affine_backward", x_check, w_check, b_check, dout_check),
              known("affine_backward", x_check, w_check, b_check, dout_check))

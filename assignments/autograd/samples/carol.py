@@ -1,0 +1,1 @@
+# Carol submits the release unchanged.
