@@ -91,6 +91,18 @@ def _new_assignment(course: CourseDir, args: argparse.Namespace) -> int:
     return 0
 
 
+def _update_assignment(course: CourseDir, args: argparse.Namespace) -> int:
+    from .commands.update_assignment import UpdateError, update_assignment
+    from .sandbox.sandbox import SandboxUnavailableError
+
+    try:
+        update_assignment(course, args.assignment, jobs=args.jobs, progress=not args.no_progress)
+    except (UpdateError, SandboxUnavailableError) as error:
+        print(f"backprop-course update-assignment: {error}")
+        return 2
+    return 0
+
+
 def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
     from .commands.build import write_catalog
 
@@ -126,6 +138,9 @@ COMMANDS = {
     "new-assignment": (_new_assignment, "start assignments/NAME/ from a small working example, built at once"),
     "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
     "autograde": (_autograde, "grade all submissions concurrently (nbgrader autograde, one gradebook writer)"),
+    "update-assignment": (_update_assignment, "apply a changed assignment after students submitted: build it, bring "
+                                              "the gradebook's cells to it (manual grades kept), release it, grade "
+                                              "everyone again and show whose score changed"),
     "report": (_report, "HTML report of scores and mistakes (reports/ASSIGNMENT.html) and nbgrader export"),
     "screenshots": (_screenshots, "docs/ screenshots: a feedback page (samples graded afresh), a check cell in "
                                   "JupyterLab (needs Chromium)"),
@@ -152,6 +167,10 @@ COMMAND_ARGUMENTS = {
     "build": [ONE_ASSIGNMENT, EVERY_NOTEBOOK],
     "new-assignment": [(("name",), {"help": "the new assignment's nbgrader id, e.g. softmax"})],
     "report": [(("assignment",), {"help": "the assignment to report on, e.g. backprop"})],
+    "update-assignment": [
+        (("assignment",), {"help": "the assignment to update, e.g. backprop"}),
+        *GRADING_OPTIONS,
+    ],
     "autograde": [
         (("assignment",), {"help": "the assignment to grade, e.g. backprop"}),
         *GRADING_OPTIONS,
