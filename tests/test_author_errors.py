@@ -3,40 +3,22 @@ the line, what to do), with no traceback unless --debug, exits non-zero, and run
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from backprop_course.authoring.build import build_notebook
 from backprop_course.authoring.samples import build_samples
 from backprop_course.cli import main
-from backprop_course.commands.new_assignment import write_starter
 from backprop_course.course.author_errors import AuthorError
 from backprop_course.course.paths import CourseDir
 
-from .support import REPO_ROOT
+from .support.starter import NAME, edit, starter_course
 
-NAME = "tiny"
 CHECK_LINE = 'print("squared_norm: visible checks passed")'
 
 
 @pytest.fixture
 def tiny(tmp_path) -> CourseDir:
-    """A course of one assignment, the starter's, not yet built."""
-    shutil.copy2(REPO_ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
-    course = CourseDir(tmp_path, assignment=NAME)
-    write_starter(course, NAME)
-    return course
-
-
-def edit(course: CourseDir, filename: str, old: str, new: str) -> int:
-    """Replace old by new in a file of the assignment; the line where new's first line is."""
-    path = course.assignment_folder / filename
-    text = path.read_text()
-    assert text.count(old) == 1, f"{filename}: {old!r}"
-    text = text.replace(old, new)
-    path.write_text(text)
-    return text[: text.index(new)].count("\n") + 1
+    return starter_course(tmp_path)
 
 
 def line_of(course: CourseDir, filename: str, text: str) -> int:
