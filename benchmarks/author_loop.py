@@ -2,14 +2,18 @@
 function (or a lesson's check of one notebook), rebuild, and regrade the sample students.
 
 In a copy of the course, with the samples of the assignment released, submitted and graded once
-(the setup), each round alternates the edit between two equivalent forms (so each round has a
-change and every score stays), then runs, as an author types them:
-  (a) `backprop-course build --all` (every notebook's release and solution generated, as every
-      build did before it built only what changed) and `backprop-course update-assignment`;
-  (b) `backprop-course build` (only what changed) and `backprop-course update-assignment`.
-It prints the seconds of each step, median over the rounds, and the ratio of (b) to (a).
+(the setup), each round alternates the edit between two equivalent forms of one notebook's
+function or check (so each round has a change and every score stays), then runs:
+  (a) `backprop-course build --all`, every notebook's release and solution generated (as every
+      build did before it built only what changed), then `backprop-course update-assignment`;
+  (b) `backprop-course update-assignment` alone: it builds what changed and regrades everyone.
+With --before SRC (the src/ of an older checkout: `git worktree add /tmp/old <commit>`), also
+  (c) the loop as it was there: `make notebooks`'s four commands (build-source, generate,
+      build-samples, catalog), `nbgrader generate_assignment --force`, `backprop-course autograde`.
+It prints the seconds of each, median over the rounds, and its ratio to (a).
 
     .venv/bin/python benchmarks/author_loop.py [--assignment backprop] [--rounds 3] [--edit reference|lesson]
+                                               [--before /tmp/old/src]
 """
 
 from __future__ import annotations
@@ -30,20 +34,23 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # (file of the assignment's folder, one form, the other): equivalent, so no score moves.
 EDITS = {
-    ("backprop", "reference"): ("reference.py", "return float(np.mean((y_hat - y) ** 2))",
-                                "return float(np.mean(np.square(y_hat - y)))"),
+    ("backprop", "reference"): ("reference.py", "return 2.0 / y.shape[0] * (y_hat - y)",
+                                "return (y_hat - y) * (2.0 / y.shape[0])"),
     ("backprop", "lesson"): ("lessons/single_neuron.py", 'print("mse_loss: visible checks passed")',
                              'print("mse_loss: the visible checks passed")'),
-    ("classification", "reference"): ("reference.py", "return float(-np.mean(np.log(P[np.arange(y.shape[0]), y])))",
-                                      "return float(-np.log(P[np.arange(y.shape[0]), y]).mean())"),
+    ("classification", "reference"): ("reference.py", "return np.diag(p) - np.outer(p, p)",
+                                      "return -np.outer(p, p) + np.diag(p)"),
     ("classification", "lesson"): ("lessons/softmax_classifier.py", 'print("softmax: visible checks passed")',
                                    'print("softmax: the visible checks passed")'),
 }
 
 
-def command(course: CourseDir, *args: str) -> float:
-    """Run a command in the course; its wall-clock seconds."""
+def command(course: CourseDir, *args: str, source: str | None = None) -> float:
+    """Run a command in the course (with the package of source, a src/ folder, when given); its
+    wall-clock seconds."""
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    if source:
+        env["PYTHONPATH"] = source
     started = time.perf_counter()
     done = subprocess.run(list(args), cwd=course.root, env=env, capture_output=True, text=True)
     took = time.perf_counter() - started
@@ -72,28 +79,34 @@ def main() -> None:
     parser.add_argument("--assignment", default="backprop", choices=sorted({key[0] for key in EDITS}))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--edit", default="reference", choices=("reference", "lesson"))
+    parser.add_argument("--before", default=None, help="the src/ folder of an older checkout, for (c)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="backprop-author-loop-") as scratch:
         course = copy_course(Path(scratch) / "course", CourseDir(ROOT))
         setup(course, args.assignment)
         tool = str(BIN / "backprop-course")
-        variants = {"(a) every notebook": ["--all"], "(b) what changed": []}
-        times: dict[str, dict[str, list[float]]] = {name: {"build": [], "regrade": []} for name in variants}
+        build = [tool, "build", "--all", "--assignment", args.assignment]
+        update = [tool, "update-assignment", args.assignment, "--no-progress"]
+        old = [[tool, step, "--assignment", args.assignment] for step in ("build-source", "generate", "build-samples")]
+        old += [[tool, "catalog"], [str(BIN / "nbgrader"), "generate_assignment", args.assignment, "--force"],
+                [tool, "autograde", args.assignment, "--no-progress"]]
+        loops: dict[str, list[float]] = {"(a) build --all, update-assignment": [], "(b) update-assignment": []}
+        if args.before:
+            loops["(c) as before: make notebooks, release, autograde"] = []
         for _ in range(args.rounds):
-            for name, extra in variants.items():
+            flip(course, args.assignment, args.edit)
+            loops["(a) build --all, update-assignment"].append(command(course, *build) + command(course, *update))
+            flip(course, args.assignment, args.edit)
+            loops["(b) update-assignment"].append(command(course, *update))
+            if args.before:
                 flip(course, args.assignment, args.edit)
-                times[name]["build"].append(command(course, tool, "build", "--assignment", args.assignment, *extra))
-                times[name]["regrade"].append(command(course, tool, "update-assignment", args.assignment,
-                                                      "--no-progress"))
-    print(f"{args.assignment}: a one-function change of the {args.edit}, median of {args.rounds} rounds "
-          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    print(f"{'':22} {'build':>8} {'regrade':>8} {'loop':>8} {'ratio':>6}")
-    loops = {}
-    for name, steps in times.items():
-        build, regrade = statistics.median(steps["build"]), statistics.median(steps["regrade"])
-        loops[name] = build + regrade
-        ratio = loops[name] / loops["(a) every notebook"]
-        print(f"{name:22} {build:7.1f}s {regrade:7.1f}s {loops[name]:7.1f}s {ratio:6.2f}")
+                loops["(c) as before: make notebooks, release, autograde"].append(
+                    sum(command(course, *line, source=args.before) for line in old))
+    print(f"{args.assignment}: a one-function change of the {args.edit}, rebuilt and regraded, median of "
+          f"{args.rounds} rounds (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    first = statistics.median(next(iter(loops.values())))
+    for name, seconds in loops.items():
+        print(f"{name:50} {statistics.median(seconds):6.1f} s   ratio {statistics.median(seconds) / first:.2f}")
 
 
 if __name__ == "__main__":

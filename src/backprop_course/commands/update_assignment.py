@@ -3,7 +3,8 @@ reference) applied mid-term, after students have submitted, and everyone graded 
 
 nbgrader's generate_assignment refuses to add or remove cells once an assignment has submissions,
 and deletes the release when it does. The steps, as a pipeline:
-1. build the assignment's source, release and solutions from its folder (build.py);
+1. build the assignment from its folder, only what changed (build.py: source, release and
+   solutions, samples, the catalog page);
 2. bring the gradebook's notebooks and cells to the new release's, every submission and manual
    grade kept (nbgrader_glue/assignment_cells.py);
 3. nbgrader's own generate_assignment into the course's gradebook (points, sources, checksums);
@@ -49,7 +50,7 @@ def update_assignment(course: CourseDir, assignment: str, jobs: int | None = Non
     submission again; each student whose score changed (see the module's docstring)."""
     if assignment not in course.assignment_names:
         raise UpdateError(f"the course has no assignment folder assignments/{assignment}/")
-    outcome = build(course, [assignment], until="generate", show=show)
+    outcome = build(course, [assignment], catalog=True, show=show)
     if not outcome.ok:
         raise UpdateError("the build failed (above); the gradebook and the release are unchanged")
     before = _totals(notebook_scores(course.db_url, assignment))
