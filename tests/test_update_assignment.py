@@ -8,9 +8,15 @@ import shutil
 
 import pytest
 from nbgrader.api import Gradebook
+from nbgrader.converters import GenerateAssignment
 
+from backprop_course.authoring.build import build_source
 from backprop_course.commands.autograde import autograde
-from backprop_course.commands.update_assignment import UpdateError, update_assignment
+from backprop_course.commands.generate import throwaway_gradebook
+from backprop_course.commands.update_assignment import update_assignment
+from backprop_course.course.contract import COURSE_ID
+from backprop_course.nbgrader_glue.apps import convert
+from backprop_course.nbgrader_glue.assignment_cells import CellsInUseError, match_cells
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support.backprop import ASSIGNMENT
@@ -30,7 +36,6 @@ NEW_CHECKS = OLD_CHECKS.replace("points = 2", "points = 3").replace(
     "]", '    { name = "values_again", points = 1, kind = "values", title = "values, on other inputs" },\n]')
 NEW_CELL = "test_dloss_dyhat_values_again"
 SHAPE = '    { name = "shape", points = 1, kind = "structure", title = "shape and type" },\n'
-DROPPED = OLD_CHECKS.replace(SHAPE, "")
 
 
 def edit(path, old: str, new: str) -> None:
@@ -42,7 +47,7 @@ def edit(path, old: str, new: str) -> None:
 @pytest.mark.slow
 @needs_sandbox
 def test_a_check_added_after_submission_is_applied_and_everyone_regraded_keeping_manual_grades(tmp_path):
-    course = released_copy(tmp_path / "course", [ASSIGNMENT])
+    course = released_copy(tmp_path / "course")
     for student in STUDENTS:
         shutil.copytree(course.samples / student / ASSIGNMENT, course.submission(student))
     autograde(course, ASSIGNMENT, jobs=2, show=lambda line: None, progress=False)
@@ -51,13 +56,8 @@ def test_a_check_added_after_submission_is_applied_and_everyone_regraded_keeping
         gradebook.db.commit()
     before = notebook_scores(course.db_url, ASSIGNMENT)
     contract = course.assignment_folder / "assignment.toml"
-    # A check that submitted notebooks hold cannot be removed (nbgrader could not grade them).
-    edit(contract, OLD_CHECKS, DROPPED)
-    with pytest.raises(UpdateError, match="test_dloss_dyhat_shape"):
-        update_assignment(course, ASSIGNMENT, jobs=2, show=lambda line: None)
-    assert notebook_scores(course.db_url, ASSIGNMENT) == before, "a refused update changes no score"
-    # nbgrader's own generate_assignment refuses this one now that students have submitted.
-    edit(contract, DROPPED, NEW_CHECKS)
+    # nbgrader's own generate_assignment refuses this change now that students have submitted.
+    edit(contract, OLD_CHECKS, NEW_CHECKS)
 
     lines: list[str] = []
     changes = update_assignment(course, ASSIGNMENT, jobs=2, show=lines.append)
@@ -81,3 +81,11 @@ def test_a_check_added_after_submission_is_applied_and_everyone_regraded_keeping
         score, points = cell_scores(course.db_url, ASSIGNMENT, student)[NEW_CELL]
         assert points == 1 and score in (0, 1)
     assert f"gradebook: added single_neuron/{NEW_CELL} (GradeCell)" in lines
+
+    # A check that submitted notebooks hold cannot be removed (nbgrader could not grade them).
+    edit(contract, NEW_CHECKS, NEW_CHECKS.replace(SHAPE, ""))
+    build_source(course)
+    with throwaway_gradebook() as release, pytest.raises(CellsInUseError, match="test_dloss_dyhat_shape"):
+        convert(GenerateAssignment, course, ASSIGNMENT, **{"CourseDirectory.db_url": release})
+        match_cells(course.db_url, COURSE_ID, ASSIGNMENT, release)
+    assert notebook_scores(course.db_url, ASSIGNMENT) == after, "a refused change changes no score"

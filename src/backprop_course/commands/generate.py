@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -35,8 +36,8 @@ STEPS = (GenerateAssignment, GenerateSolution)
 NOT_COMPARED = (Execute, SaveCells)
 # Where the run of a solution leaves its marks on a notebook.
 RUN_MARKS = ("outputs", "execution_count")
-# How nbclient's error, in nbgrader's log, introduces the source of the cell that failed.
-FAILED_CELL = "An error occurred while executing the following cell:"
+# The line of a traceback in nbgrader's log that names the exception and its message.
+RAISED = re.compile(r"^[\w.]+(Error|Exception|Exit): ")
 
 
 class GenerateError(AuthorError):
@@ -179,26 +180,8 @@ def _refuse_errors(course: CourseDir, notebook: Notebook) -> None:
 
 
 def _failure(course: CourseDir, notebook: str, step: type, error: NbgraderError) -> GenerateError:
-    """One line for an author: the source notebook, the cell that failed where nbgrader's log says,
-    and the error."""
-    log = error.log or str(error)
-    failed = [line for line in log.splitlines() if line and not line.startswith((" ", "[", "-"))]
-    cell = _failed_cell(course, notebook, log)
+    """One line for an author: the source notebook and the error nbgrader's log ends with."""
+    raised = [line for line in (error.log or str(error)).splitlines() if RAISED.match(line)]
     where = course.source / (f"{notebook}.ipynb" if notebook != "*" else "")
-    message = f"nbgrader's {step.__name__} failed{f' in the cell {cell!r}' if cell else ''}: " \
-              f"{failed[-1] if failed else 'see its log with --debug'}"
-    return GenerateError(message, where, fix="fix that cell's lesson (lessons/<notebook>.py), build again; "
-                                              "--debug shows nbgrader's log")
-
-
-def _failed_cell(course: CourseDir, notebook: str, log: str) -> str | None:
-    """The id of the cell whose source nbgrader's log quotes as the one that failed, if any."""
-    if FAILED_CELL not in log:
-        return None
-    log = log.split(FAILED_CELL, 1)[1]
-    names = [notebook] if notebook != "*" else [path.stem for path in course.source.glob("*.ipynb")]
-    for name in names:
-        for cell in nbformat.read(course.source / f"{name}.ipynb", as_version=4).cells:
-            if cell.cell_type == "code" and cell.source.strip() and cell.source in log:
-                return cell.get("id")
-    return None
+    return GenerateError(f"nbgrader's {step.__name__} failed: {raised[-1] if raised else error}", where,
+                         fix="fix the notebook's lesson, then build again; --debug shows nbgrader's log")
