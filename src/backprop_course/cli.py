@@ -1,11 +1,12 @@
 """The `backprop-course` command: a thin layer over the instructor verbs.
 
-    backprop-course [--course-dir DIR] COMMAND [ARGS] [--Class.trait=value ...]
+    backprop-course [--course-dir DIR] [--debug] COMMAND [ARGS] [--Class.trait=value ...]
 
 Every command acts on an nbgrader course directory: the current one by default, as nbgrader's
 own apps do. Its nbgrader_config.py is read, and the `--Class.trait=value` options go on top of
 it, here and in every nbgrader app a command runs (for example `--CourseDirectory.db_url=...`,
-`--SandboxedGrading.cell_timeout=60`, `--SandboxedGrading.unsafe=True`).
+`--SandboxedGrading.cell_timeout=60`, `--SandboxedGrading.unsafe=True`). A failure is one line
+that says what to do; --debug shows its traceback.
 """
 
 from __future__ import annotations
@@ -15,12 +16,6 @@ from pathlib import Path
 
 from .course.paths import CourseDir
 from .nbgrader_glue.course_config import is_option, open_course
-
-
-def _assignments(course: CourseDir, args: argparse.Namespace) -> list[CourseDir]:
-    """The course once per assignment a command acts on: --assignment's, or every one."""
-    names = [args.assignment] if getattr(args, "assignment", None) else course.assignment_names
-    return [course.of(name) for name in names]
 
 
 def _build_step(until: str, catalog: bool = False):
