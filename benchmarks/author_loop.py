@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -47,16 +48,32 @@ EDITS = {
 
 def command(course: CourseDir, *args: str, source: str | None = None) -> float:
     """Run a command in the course (with the package of source, a src/ folder, when given); its
-    wall-clock seconds."""
+    wall-clock seconds (its processes' CPU seconds are added to CPU)."""
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
     if source:
         env["PYTHONPATH"] = source
-    started = time.perf_counter()
+    started, used = time.perf_counter(), _children_cpu()
     done = subprocess.run(list(args), cwd=course.root, env=env, capture_output=True, text=True)
     took = time.perf_counter() - started
+    CPU.append(_children_cpu() - used)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     return took
+
+
+CPU: list[float] = []
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(course: CourseDir, lines: list[list[str]], source: str | None = None) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of commands run one after the other."""
+    CPU.clear()
+    wall = sum(command(course, *line, source=source) for line in lines)
+    return wall, sum(CPU)
 
 
 def setup(course: CourseDir, assignment: str) -> None:
@@ -90,23 +107,21 @@ def main() -> None:
         old = [[tool, step, "--assignment", args.assignment] for step in ("build-source", "generate", "build-samples")]
         old += [[tool, "catalog"], [str(BIN / "nbgrader"), "generate_assignment", args.assignment, "--force"],
                 [tool, "autograde", args.assignment, "--no-progress"]]
-        loops: dict[str, list[float]] = {"(a) build --all, update-assignment": [], "(b) update-assignment": []}
+        variants = {"(a) build --all, update-assignment": ([build, update], None),
+                    "(b) update-assignment": ([update], None)}
         if args.before:
-            loops["(c) as before: make notebooks, release, autograde"] = []
+            variants["(c) as before: make notebooks, release, autograde"] = (old, args.before)
+        loops: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
         for _ in range(args.rounds):
-            flip(course, args.assignment, args.edit)
-            loops["(a) build --all, update-assignment"].append(command(course, *build) + command(course, *update))
-            flip(course, args.assignment, args.edit)
-            loops["(b) update-assignment"].append(command(course, *update))
-            if args.before:
+            for name, (lines, source) in variants.items():
                 flip(course, args.assignment, args.edit)
-                loops["(c) as before: make notebooks, release, autograde"].append(
-                    sum(command(course, *line, source=args.before) for line in old))
+                loops[name].append(timed(course, lines, source))
     print(f"{args.assignment}: a one-function change of the {args.edit}, rebuilt and regraded, median of "
           f"{args.rounds} rounds (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    first = statistics.median(next(iter(loops.values())))
-    for name, seconds in loops.items():
-        print(f"{name:50} {statistics.median(seconds):6.1f} s   ratio {statistics.median(seconds) / first:.2f}")
+    first = statistics.median(wall for wall, _ in next(iter(loops.values())))
+    for name, runs in loops.items():
+        wall, cpu = statistics.median(wall for wall, _ in runs), statistics.median(cpu for _, cpu in runs)
+        print(f"{name:50} {wall:6.1f} s ({cpu:5.1f} s of CPU)   ratio {wall / first:.2f}")
 
 
 if __name__ == "__main__":

@@ -60,7 +60,9 @@ def test_a_check_added_after_submission_is_applied_and_everyone_regraded_keeping
     edit(contract, OLD_CHECKS, NEW_CHECKS)
 
     lines: list[str] = []
-    changes = update_assignment(course, ASSIGNMENT, jobs=2, show=lines.append)
+    updated = update_assignment(course, ASSIGNMENT, jobs=2, show=lines.append)
+    changes = updated.changes
+    assert updated.graded_in_full and "graded 2 submissions" in lines
 
     after = notebook_scores(course.db_url, ASSIGNMENT)
     totals = {student: (sum(found.score for found in notebooks.values()),

@@ -91,11 +91,11 @@ def _update_assignment(course: CourseDir, args: argparse.Namespace) -> int:
     from .sandbox.sandbox import SandboxUnavailableError
 
     try:
-        update_assignment(course, args.assignment, jobs=args.jobs, progress=not args.no_progress)
+        updated = update_assignment(course, args.assignment, jobs=args.jobs, progress=not args.no_progress)
     except (UpdateError, SandboxUnavailableError) as error:
         print(f"backprop-course update-assignment: {error}")
         return 2
-    return 0
+    return 0 if updated.graded_in_full else 1
 
 
 def _catalog(course: CourseDir, args: argparse.Namespace) -> int:

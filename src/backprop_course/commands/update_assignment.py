@@ -22,7 +22,7 @@ from ..course.paths import CourseDir
 from ..nbgrader_glue.apps import convert, converter_for
 from ..nbgrader_glue.assignment_cells import AssignmentNotReleasedError, CellChanges, CellsInUseError, match_cells
 from ..nbgrader_glue.gradebook import NotebookScore, notebook_scores
-from .autograde import autograde
+from .autograde import autograde, summary
 from .build import Show, build
 from .generate import throwaway_gradebook
 
@@ -44,10 +44,18 @@ class ScoreChange:
         return f"{self.student}: {score:g}/{most:g} -> {new:g}/{new_most:g}"
 
 
+@dataclass(frozen=True)
+class Updated:
+    """Each student whose score changed, and whether every submission was graded in full."""
+
+    changes: list[ScoreChange]
+    graded_in_full: bool = True
+
+
 def update_assignment(course: CourseDir, assignment: str, jobs: int | None = None, show: Show = print,
-                      progress: bool = False) -> list[ScoreChange]:
+                      progress: bool = False) -> Updated:
     """Apply the assignment's folder as it is now to its release and gradebook, grade every
-    submission again; each student whose score changed (see the module's docstring)."""
+    submission again (see the module's docstring)."""
     if assignment not in course.assignment_names:
         raise UpdateError(f"the course has no assignment folder assignments/{assignment}/")
     outcome = build(course, [assignment], catalog=True, show=show)
@@ -65,15 +73,17 @@ def update_assignment(course: CourseDir, assignment: str, jobs: int | None = Non
     _show_changes(changes, show)
     convert(GenerateAssignment, one, assignment)
     show(f"released {one.release.relative_to(course.root)} into the gradebook {course.gradebook_name}")
+    code = 0
     if before:
-        autograde(course, assignment, jobs=jobs, show=show, progress=progress)
+        text, code = summary(autograde(course, assignment, jobs=jobs, show=show, progress=progress))
+        show(text)
     after = _totals(notebook_scores(course.db_url, assignment))
     changed = [ScoreChange(student, before.get(student, (0.0, 0.0)), total) for student, total in sorted(after.items())
                if before.get(student) != total]
     for change in changed:
         show(str(change))
     show(f"{len(changed)} of {len(after)} students' scores changed")
-    return changed
+    return Updated(changed, code == 0)
 
 
 def _totals(scores: dict[str, dict[str, NotebookScore]]) -> dict[str, tuple[float, float]]:
