@@ -59,9 +59,6 @@ lint: $(VENV)/.installed
 	ruff check .
 
 # Regenerate source/ from each assignment's lessons, release/ and solutions/ from source/, the samples from release/,
-# and docs/mistakes.md from the catalog.
+# and docs/mistakes.md from the catalog: only what changed, in one process (commands/build.py).
 notebooks: $(VENV)/.installed
-	backprop-course build-source
-	backprop-course generate
-	backprop-course build-samples
-	backprop-course catalog
+	backprop-course build

@@ -70,7 +70,8 @@ def broken_copy(tmp_path: Path, filename: str, old: str, new: str) -> Path:
     ("assignment.toml", "[tolerances]", "[tolerances", "assignment.toml"),
     ("cases.py", '    "mse_loss": _predictions,\n', "", "no maker for it"),
     ("mistakes.py", '"loss-half-factor": (', '"loss-half-factr": (', "without a [[mistakes]] entry"),
-    ("reference.py", "import numpy as np", "import numpy as np\n1 / 0", "reference.py: ZeroDivisionError"),
+    ("reference.py", "import numpy as np", "import numpy as np\n1 / 0",
+     "importing it fails with ZeroDivisionError"),
 ])
 def test_a_broken_assignment_folder_is_refused_naming_the_file_and_the_fault(tmp_path, filename, old, new, message):
     folder = broken_copy(tmp_path, filename, old, new)

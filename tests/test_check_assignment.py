@@ -332,5 +332,5 @@ def test_the_command_and_the_build_stop_on_a_trap(tmp_path, capsys):
     assert f"{NAME}: 1 problem" in shown and shown[-1].startswith(f"assignments/{NAME}/reference.py: momentum_step: ")
     assert main(["--course-dir", str(tmp_path), "build-source", "--assignment", NAME]) == 1
     shown = capsys.readouterr().out.splitlines()
-    assert shown[-2].startswith(f"checked {NAME}: 1 problem ") and shown[-1].startswith(
+    assert shown[-2].startswith(f"{NAME}: check-assignment failed: 1 problem ") and shown[-1].startswith(
         f"assignments/{NAME}/reference.py: momentum_step: the reference changes its arguments")

@@ -1,11 +1,12 @@
 """The `backprop-course` command: a thin layer over the instructor verbs.
 
-    backprop-course [--course-dir DIR] COMMAND [ARGS] [--Class.trait=value ...]
+    backprop-course [--course-dir DIR] [--debug] COMMAND [ARGS] [--Class.trait=value ...]
 
 Every command acts on an nbgrader course directory: the current one by default, as nbgrader's
 own apps do. Its nbgrader_config.py is read, and the `--Class.trait=value` options go on top of
 it, here and in every nbgrader app a command runs (for example `--CourseDirectory.db_url=...`,
-`--SandboxedGrading.cell_timeout=60`, `--SandboxedGrading.unsafe=True`).
+`--SandboxedGrading.cell_timeout=60`, `--SandboxedGrading.unsafe=True`). A failure is one line
+that says what to do; --debug shows its traceback.
 """
 
 from __future__ import annotations
@@ -17,39 +18,18 @@ from .course.paths import CourseDir
 from .nbgrader_glue.course_config import is_option, open_course
 
 
-def _assignments(course: CourseDir, args: argparse.Namespace) -> list[CourseDir]:
-    """The course once per assignment a command acts on: --assignment's, or every one."""
-    names = [args.assignment] if getattr(args, "assignment", None) else course.assignment_names
-    return [course.of(name) for name in names]
+def _build_step(until: str, catalog: bool = False):
+    """The handler of a command that runs the build's steps up to until (commands/build.py)."""
 
+    def handler(course: CourseDir, args: argparse.Namespace) -> int:
+        from .commands.build import build
 
-def _build_source(course: CourseDir, args: argparse.Namespace) -> int:
-    from .authoring.build import build_source
+        names = [args.assignment] if getattr(args, "assignment", None) else course.assignment_names
+        outcome = build(course, names, until, catalog=catalog, regenerate=getattr(args, "all", False),
+                        debug=args.debug)
+        return 0 if outcome.ok else 1
 
-    failed = False
-    for one in _assignments(course, args):
-        for path in build_source(one):
-            print(f"wrote {path.relative_to(course.root)}")
-        failed |= not _checked_after_build(one)
-    return 1 if failed else 0
-
-
-def _generate(course: CourseDir, args: argparse.Namespace) -> int:
-    from .commands.generate import generate
-
-    for one in _assignments(course, args):
-        generate(one)
-        print(f"wrote {one.release.relative_to(course.root)} and {one.solutions.relative_to(course.root)}")
-    return 0
-
-
-def _build_samples(course: CourseDir, args: argparse.Namespace) -> int:
-    from .authoring.samples import build_samples
-
-    for one in _assignments(course, args):
-        for path in build_samples(one):
-            print(f"wrote {path.relative_to(course.root)}")
-    return 0
+    return handler
 
 
 def _demo(course: CourseDir, args: argparse.Namespace) -> int:
@@ -108,14 +88,14 @@ def _new_assignment(course: CourseDir, args: argparse.Namespace) -> int:
     from .commands.new_assignment import NewAssignmentError, new_assignment
 
     try:
-        written = new_assignment(course, args.name)
+        outcome = new_assignment(course, args.name)
     except NewAssignmentError as error:
         print(f"backprop-course new-assignment: {error}")
         return 2
-    for path in written:
-        print(f"wrote {path.relative_to(course.root)}")
-    print(f"next: edit assignments/{args.name}/, then `make notebooks` (or build-source, generate, build-samples "
-          f"with --assignment {args.name}); grade with `nbgrader autograde {args.name}`")
+    if not outcome.ok:
+        return 1
+    print(f"next: edit assignments/{args.name}/, then `make notebooks` (or `backprop-course build --assignment "
+          f"{args.name}`); grade with `nbgrader autograde {args.name}`")
     return 0
 
 
@@ -136,19 +116,23 @@ def _check_assignment(course: CourseDir, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _checked_after_build(course: CourseDir) -> bool:
-    """check-assignment's checks of the assignment just built: its problems printed; whether none."""
-    from .authoring.assignment_check import check_assignment
+def _update_assignment(course: CourseDir, args: argparse.Namespace) -> int:
+    from .commands.update_assignment import UpdateError, update_assignment
+    from .sandbox.sandbox import SandboxUnavailableError
 
-    report = check_assignment(course)
-    print("\n".join(report.summary()))
-    return report.ok
+    try:
+        updated = update_assignment(course, args.assignment, jobs=args.jobs, progress=not args.no_progress)
+    except (UpdateError, SandboxUnavailableError) as error:
+        print(f"backprop-course update-assignment: {error}")
+        return 2
+    return 0 if updated.graded_in_full else 1
 
 
 def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
-    from .authoring.catalog_page import write_catalog_page
+    from .commands.build import write_catalog
 
-    print(f"wrote {write_catalog_page(course).relative_to(course.root)}")
+    if not write_catalog(course):
+        print("docs/mistakes.md: up to date")
     return 0
 
 
@@ -182,15 +166,23 @@ def _init(course: CourseDir, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "build-source": (_build_source, "write source/ notebooks from the lessons in assignments/*/lessons/"),
-    "generate": (_generate, "nbgrader generate_assignment and generate_solution"),
-    "build-samples": (_build_samples, "write the sample submissions under samples/ from release/"),
+    "build-source": (_build_step("check-assignment"), "write source/ notebooks from the lessons in "
+                                                     "assignments/*/lessons/, then check-assignment's checks"),
+    "generate": (_build_step("generate"), "build-source, then nbgrader generate_assignment and generate_solution of "
+                                          "the notebooks that changed"),
+    "build-samples": (_build_step("build-samples"), "build-source and generate, then the sample submissions under "
+                                                    "samples/ from release/"),
+    "build": (_build_step("build-samples", catalog=True), "every step of `make notebooks`: build-source, generate, "
+                                                          "build-samples and catalog, only what changed"),
     "demo": (_demo, "the whole instructor pipeline on the sample submissions"),
     "new-assignment": (_new_assignment, "start assignments/NAME/ from a small working example, built at once"),
     "check-assignment": (_check_assignment, "find an assignment's silent traps: a table of its mistakes (caught "
                                             "by the hidden cases, by the check cells, confused with) and its problems"),
     "catalog": (_catalog, "write docs/mistakes.md from the mistake catalog"),
     "autograde": (_autograde, "grade all submissions concurrently (nbgrader autograde, one gradebook writer)"),
+    "update-assignment": (_update_assignment, "apply a changed assignment after students submitted: build it, bring "
+                                              "the gradebook's cells to it (manual grades kept), release it, grade "
+                                              "everyone again and show whose score changed"),
     "report": (_report, "HTML report of scores and mistakes, unnamed mistakes grouped by behaviour "
                         "(reports/ASSIGNMENT.html, reports/ASSIGNMENT-mistakes.csv) and nbgrader export"),
     "propose-mistake": (_propose_mistake, "draft a catalog entry (assignment.toml, mistakes.py) from a group of "
@@ -203,10 +195,22 @@ COMMANDS = {
 # Arguments of the commands that take any: {command: [(flags, add_argument's keywords)]}.
 ONE_ASSIGNMENT = (("--assignment",), {"default": None, "help": "this assignment only (default: every one of the "
                                                                 "course's assignments/)"})
+# The options of the commands that grade a class (autograde.py).
+GRADING_OPTIONS = (
+    (("--jobs", "-j"), {"type": int, "default": None, "help": "notebooks graded at once (default: the cores)"}),
+    (("--db-url",), {"default": None, "help": "the gradebook (SQLAlchemy URL, e.g. postgresql://...); "
+                                              "the same as --CourseDirectory.db_url=URL"}),
+    (("--unsafe",), {"action": "store_true", "help": "no sandbox, only for submissions you trust; the same as "
+                                                      "--SandboxedGrading.unsafe=True"}),
+    (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
+)
+EVERY_NOTEBOOK = (("--all",), {"action": "store_true", "help": "generate every notebook's release and solution, "
+                                                                  "changed or not (after an upgrade of nbgrader, say)"})
 COMMAND_ARGUMENTS = {
     "build-source": [ONE_ASSIGNMENT],
-    "generate": [ONE_ASSIGNMENT],
+    "generate": [ONE_ASSIGNMENT, EVERY_NOTEBOOK],
     "build-samples": [ONE_ASSIGNMENT],
+    "build": [ONE_ASSIGNMENT, EVERY_NOTEBOOK],
     "new-assignment": [(("name",), {"help": "the new assignment's nbgrader id, e.g. softmax"})],
     "check-assignment": [(("name",), {"help": "the assignment to check, e.g. backprop"})],
     "init": [(("assignments",), {"nargs": "*", "help": "the assignments to add (default: every one the package "
@@ -217,15 +221,14 @@ COMMAND_ARGUMENTS = {
         (("function",), {"help": "the graded function, e.g. cross_entropy"}),
         (("group",), {"type": int, "help": "the group's number in the report's unnamed mistakes of that function"}),
     ],
+    "update-assignment": [
+        (("assignment",), {"help": "the assignment to update, e.g. backprop"}),
+        *GRADING_OPTIONS,
+    ],
     "autograde": [
         (("assignment",), {"help": "the assignment to grade, e.g. backprop"}),
-        (("--jobs", "-j"), {"type": int, "default": None, "help": "notebooks graded at once (default: the cores)"}),
+        *GRADING_OPTIONS,
         (("--scheduler",), {"default": None, "help": "grade on a Dask cluster: its scheduler's address"}),
-        (("--db-url",), {"default": None, "help": "the gradebook (SQLAlchemy URL, e.g. postgresql://...); "
-                                                  "the same as --CourseDirectory.db_url=URL"}),
-        (("--unsafe",), {"action": "store_true", "help": "no sandbox, only for submissions you trust; the same as "
-                                                          "--SandboxedGrading.unsafe=True"}),
-        (("--no-progress",), {"action": "store_true", "help": "no progress bar"}),
     ],
 }
 
@@ -235,9 +238,12 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--course-dir", type=Path, default=None,
                         help="the nbgrader course directory (default: the current directory)")
+    parser.add_argument("--debug", action="store_true",
+                        help="a failure shows its traceback (by default: one line that says what to do)")
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (_, help_text) in COMMANDS.items():
         command = commands.add_parser(name, help=help_text)
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         for flags, keywords in COMMAND_ARGUMENTS.get(name, []):
             command.add_argument(*flags, **keywords)
     args, rest = parser.parse_known_args(argv)
@@ -246,7 +252,24 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     options = [*rest, *shorthand_options(args)]
     handler, _ = COMMANDS[args.command]
-    return handler(open_course(args.course_dir, options), args)
+    course = open_course(args.course_dir, options)
+    try:
+        return handler(course, args)
+    except Exception as error:
+        if args.debug:
+            raise
+        print(f"backprop-course {args.command}: {one_line(error, course)}")
+        return 1
+
+
+def one_line(error: Exception, course: CourseDir) -> str:
+    """A failure as one line: an author's fault as its message says it (file, line, what to do),
+    any other with its type and a pointer to --debug; paths relative to the course directory."""
+    from .course.author_errors import AuthorError
+
+    text = str(error) if isinstance(error, AuthorError) else \
+        f"{type(error).__name__}: {error} (run with --debug for the traceback)"
+    return " ".join(text.replace(f"{course.root}/", "").split("\n"))
 
 
 def shorthand_options(args: argparse.Namespace) -> list[str]:

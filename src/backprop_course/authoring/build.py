@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 from pathlib import Path
 
 import nbformat
@@ -19,12 +20,13 @@ from ..course.contract import Notebook
 from ..course.helper_module import helper_module_importable, helper_module_text
 from ..course.paths import CourseDir
 from . import markdown
-from .build_time import evaluate_check, run
+from .build_time import Place, evaluate_check, run
 from .cells import notebook as notebook_of
-from .expand import check_exercises, expand, given_source
+from .expand import check_exercises, expand, given_helpers
 from .gates import gate_checks
 from .known import known
 from .lesson import Lesson, LessonCell, read_lesson
+from .written import write_notebook, write_text
 
 Cells = list[LessonCell]
 
@@ -54,19 +56,31 @@ def fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells
 
 def _fill_known_values(lesson: Lesson, notebook: Notebook, cells: Cells) -> Cells:
     contract = notebook.contract
+    folder = Path(contract.folder)
     namespace: dict = {}
     filled = []
     for cell in cells:
+        place = Place(lesson.path, cell.line + 1, folder) if cell.line else None
         if cell.role == "given":
-            run(given_source(cell, notebook), namespace, f"{lesson.path}: the given cell")
+            run(cell.source, namespace, "the given cell", place)
+            run(given_helpers(notebook), namespace, "the given helpers from reference.py")
         elif cell.role == "exercise" and cell.cell_type == "markdown":
-            run(contract.solution_source(cell.exercise), namespace, f"the answer of {cell.exercise}")
+            answer = _place_of(contract.reference_function(cell.exercise), folder)
+            run(contract.solution_source(cell.exercise), namespace, f"the answer of {cell.exercise}", answer)
         elif cell.role == "exercise":
-            label = f"{lesson.path}: the checks of {cell.exercise}"
+            label = f"the checks of {cell.exercise}"
             cell = dataclasses.replace(cell, source=evaluate_check(cell.source, namespace, label,
-                                                                   functools.partial(known, contract)))
+                                                                   functools.partial(known, contract), place))
         filled.append(cell)
     return filled
+
+
+def _place_of(answer, folder: Path) -> Place | None:
+    """Where the reference defines answer (a function, class or method), or None if Python cannot say."""
+    try:
+        return Place(Path(inspect.getsourcefile(answer)), inspect.getsourcelines(answer)[1], folder)
+    except (TypeError, OSError):
+        return None
 
 
 STEPS = (drop_author_only, fill_markdown, gate_checks, fill_known_values)
@@ -86,16 +100,19 @@ def build_notebook(course: CourseDir, notebook: Notebook) -> nbformat.NotebookNo
     return notebook_of([built for cell in cells for built in expand(cell, notebook)])
 
 
+def lesson_line(course: CourseDir, notebook: Notebook, cell_id: str) -> tuple[Path, int | None]:
+    """The lesson of notebook, and the line of its cell that the built cell cell_id comes from
+    (None when no cell of the lesson makes it)."""
+    lesson = read_lesson(lesson_path(course, notebook))
+    lines = [cell.line for cell in lesson.cells if any(built.id == cell_id for built in expand(cell, notebook))]
+    return lesson.path, lines[0] if lines else None
+
+
 def build_source(course: CourseDir) -> list[Path]:
     """Write every source notebook of the course's assignment, and the helper module beside them,
-    into its source folder; their paths."""
+    into its source folder; the paths of those whose text changed (the others are left alone)."""
     contract = course.contract
-    course.source.mkdir(parents=True, exist_ok=True)
-    written = []
-    for notebook in contract.notebooks:
-        path = course.source / notebook.filename
-        nbformat.write(build_notebook(course, notebook), path)
-        written.append(path)
+    built = {course.source / notebook.filename: build_notebook(course, notebook) for notebook in contract.notebooks}
+    written = [path for path, notebook in built.items() if write_notebook(path, notebook)]
     module = course.source / contract.helper_file
-    module.write_text(helper_module_text(contract))
-    return [*written, module]
+    return written + ([module] if write_text(module, helper_module_text(contract)) else [])

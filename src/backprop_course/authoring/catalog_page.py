@@ -7,6 +7,7 @@ from pathlib import Path
 from ..course.contract import INPUTS_KEPT, Contract
 from ..course.mistake_ids import GENERIC, LIMIT_IDS, NOT_FLOAT, TIME_LIMIT
 from ..course.paths import CourseDir
+from .written import write_text
 
 
 def _functions_of(mistake) -> str:
@@ -76,9 +77,8 @@ def catalog_markdown(contracts: list[Contract]) -> str:
     return "\n".join(lines)
 
 
-def write_catalog_page(course: CourseDir) -> Path:
-    """Write docs/mistakes.md of the course; return its path."""
+def write_catalog_page(course: CourseDir) -> list[Path]:
+    """Write docs/mistakes.md of the course; its path, if its text changed."""
     target = course.docs / "mistakes.md"
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(catalog_markdown([course.of(name).contract for name in course.assignment_names]))
-    return target
+    text = catalog_markdown([course.of(name).contract for name in course.assignment_names])
+    return [target] if write_text(target, text) else []

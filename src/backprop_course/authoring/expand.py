@@ -19,9 +19,12 @@ from .lesson import Lesson, LessonCell
 
 def given_source(cell: LessonCell, notebook: Notebook) -> str:
     """The given cell's code: the lesson's imports, the helper module's, then the given helpers from the reference."""
-    contract = notebook.contract
-    return (cell.source.strip("\n") + "\n\n" + helper_import(contract) + "\n\n\n"
-            + contract.given_code(notebook.given))
+    return cell.source.strip("\n") + "\n\n" + given_helpers(notebook)
+
+
+def given_helpers(notebook: Notebook) -> str:
+    """What the given cell adds to the lesson's code: the helper module's import, the given helpers."""
+    return helper_import(notebook.contract) + "\n\n\n" + notebook.contract.given_code(notebook.given)
 
 
 def answer_cell(notebook: Notebook, function_name: str) -> nbformat.NotebookNode:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jupytext
+
+from ..course.author_errors import AuthorError
 
 # What a cell's `# %%` line may say (`# %% [markdown] exercise="norm"`, `# %% id="xor_data" locked=true`).
 MARKERS = {
@@ -22,9 +25,14 @@ MARKERS = {
 }
 # Markers that say what a cell is; a cell has at most one of them (plain cells have none).
 ROLES = ("exercise", "given", "manually_graded", "author_only")
+# What jupytext notes on a cell about the file's layout (say, two blank lines before the next
+# `# %%` where it expects one): not markers, and the cell's text is the same without them.
+LAYOUT = ("lines_to_next_cell", "lines_to_end_of_cell_marker", "cell_marker", "skipline", "noskipline")
+# A cell's `# %%` line, as jupytext's percent format starts a cell.
+CELL_LINE = re.compile(r"^#\s*%%(\s|$)")
 
 
-class LessonError(ValueError):
+class LessonError(AuthorError):
     """A lesson source that the build cannot turn into a notebook; the message says where and why."""
 
 
@@ -35,6 +43,7 @@ class LessonCell:
     cell_type: str
     source: str
     markers: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None  # the line of its `# %%` line in the lesson (its source starts on the next)
 
     @property
     def role(self) -> str | None:
@@ -57,19 +66,23 @@ class Lesson:
     path: Path
     cells: tuple[LessonCell, ...]
 
-    def error(self, message: str, cell: LessonCell | None = None) -> LessonError:
+    def error(self, message: str, cell: LessonCell | None = None, fix: str = "") -> LessonError:
         where = f" ({cell.describe()})" if cell is not None else ""
-        return LessonError(f"{self.path}: {message}{where}")
+        return LessonError(f"{message}{where}", self.path, cell.line if cell is not None else None, fix)
 
 
 def read_lesson(path: Path) -> Lesson:
     """The lesson at path, its markers checked: known names, one role per cell, ids where needed."""
     if not path.is_file():
-        raise LessonError(f"{path}: no lesson source here (an assignment folder's lessons/)")
-    notebook = jupytext.read(path, fmt="py:percent")
+        raise LessonError("no lesson source here (an assignment folder's lessons/)", path,
+                          fix="each notebook of the contract needs lessons/<notebook>.py")
+    text = path.read_text(encoding="utf-8")
+    notebook = jupytext.reads(text, fmt="py:percent")
+    lines = _cell_lines(text, len(notebook.cells))
     cells = tuple(
-        LessonCell(cell.cell_type, cell.source, dict(cell.metadata))
-        for cell in notebook.cells
+        LessonCell(cell.cell_type, cell.source,
+                   {key: value for key, value in cell.metadata.items() if key not in LAYOUT}, line)
+        for cell, line in zip(notebook.cells, lines)
         if cell.cell_type in ("markdown", "code")
     )
     lesson = Lesson(path, cells)
@@ -84,10 +97,21 @@ def read_lesson(path: Path) -> Lesson:
     return lesson
 
 
+def _cell_lines(text: str, count: int) -> list[int | None]:
+    """The line of each of count cells' `# %%` lines (None where the file's text cannot say)."""
+    found = [number for number, line in enumerate(text.splitlines(), start=1) if CELL_LINE.match(line)]
+    if len(found) == count:
+        return found
+    if len(found) == count - 1:  # text before the first `# %%` is a cell of its own
+        return [None, *found]
+    return [None] * count
+
+
 def _check_markers(lesson: Lesson, cell: LessonCell) -> None:
     unknown = sorted(set(cell.markers) - set(MARKERS))
     if unknown:
-        raise lesson.error(f"unknown markers {unknown}; the markers are {sorted(MARKERS)}", cell)
+        raise lesson.error(f"unknown markers {unknown}; the markers are {sorted(MARKERS)}", cell,
+                           "correct the marker on this `# %%` line")
     roles = [role for role in ROLES if role in cell.markers]
     if len(roles) > 1:
         raise lesson.error(f"a cell has one role, this one {roles}", cell)

@@ -15,10 +15,12 @@ from pathlib import Path
 
 import nbformat
 
+from ..course.author_errors import AuthorError, described
 from ..course.cells import answer_id
 from ..course.cells import grade_id as cell_grade_id
 from ..course.contract import Contract
 from ..course.paths import CourseDir
+from .written import write_notebook, write_text
 
 SUBMISSION_TIME = "2026-11-20 10:00:00.000000 UTC"
 
@@ -47,18 +49,18 @@ def fill_answers(notebook: nbformat.NotebookNode, answers: dict[str, str]) -> nb
 
 
 def write_submission(release_dir: Path, answers: dict[str, str], target: Path, timestamp: str = SUBMISSION_TIME,
-                     contract: Contract | None = None):
+                     contract: Contract | None = None) -> list[Path]:
     """Write a student's submission of every notebook of the contract (by default, the
-    assignment of release_dir's course) from release_dir into target."""
+    assignment of release_dir's course) from release_dir into target; the files whose text changed."""
     contract = contract or CourseDir(release_dir.parent.parent, assignment=release_dir.name).contract
-    target.mkdir(parents=True, exist_ok=True)
     written = []
     for notebook in contract.notebooks:
         release_notebook = nbformat.read(release_dir / notebook.filename, as_version=4)
         path = target / notebook.filename
-        nbformat.write(fill_answers(release_notebook, answers), path)
-        written.append(path)
-    (target / "timestamp.txt").write_text(timestamp + "\n")
+        if write_notebook(path, fill_answers(release_notebook, answers)):
+            written.append(path)
+    if write_text(target / "timestamp.txt", timestamp + "\n"):
+        written.append(target / "timestamp.txt")
     return written
 
 
@@ -68,10 +70,15 @@ def sample_students(course: CourseDir) -> list[str]:
 
 
 def build_samples(course: CourseDir) -> list[Path]:
-    """Write samples/<student>/<assignment>/ for every answers file of the assignment's samples."""
+    """Write samples/<student>/<assignment>/ for every answers file of the assignment's samples;
+    the files whose text changed."""
     written = []
     for answers_file in sorted(course.sample_answers.glob("*.py")):
-        answers = answers_from_source(answers_file.read_text())
+        try:
+            answers = answers_from_source(answers_file.read_text())
+        except SyntaxError as error:
+            raise AuthorError(f"a sample student's answers: {described(error)}", answers_file, error.lineno,
+                              "fix the syntax") from error
         written += write_submission(course.release, answers, course.samples / answers_file.stem / course.assignment,
                                     contract=course.contract)
     return written

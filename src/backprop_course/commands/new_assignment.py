@@ -2,7 +2,8 @@
 
 It copies the starter (starter/: one notebook, one graded function with two checks, one mistake,
 a lesson and a sample student) into assignments/NAME/, its names filled in, then builds the
-source notebooks, the release and solutions and the sample submission, as `make notebooks` does.
+source notebooks, the release and solutions, the sample submission and the catalog page, as
+`make notebooks` does (build.py).
 """
 
 from __future__ import annotations
@@ -10,11 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..authoring.build import build_source
-from ..authoring.catalog_page import write_catalog_page
-from ..authoring.samples import build_samples
 from ..course.paths import CourseDir
-from .generate import generate
+from .build import Outcome, Show, build
 
 STARTER = Path(__file__).with_name("starter")
 # nbgrader's assignment ids become folder names and, with _checks, a Python module name.
@@ -26,8 +24,16 @@ class NewAssignmentError(ValueError):
     """The assignment cannot be started: a bad name, or one the course already has."""
 
 
-def new_assignment(course: CourseDir, name: str) -> list[Path]:
-    """Write assignments/<name>/ from the starter and build it; the files written."""
+def new_assignment(course: CourseDir, name: str, show: Show = print) -> Outcome:
+    """Write assignments/<name>/ from the starter and build it (showing each file written); what
+    the build did."""
+    for path in write_starter(course, name):
+        show(f"wrote {path.relative_to(course.root)}")
+    return build(course, [name], catalog=True, show=show)
+
+
+def write_starter(course: CourseDir, name: str) -> list[Path]:
+    """Write assignments/<name>/ from the starter, its names filled in; the files written."""
     if not VALID_NAME.fullmatch(name):
         raise NewAssignmentError(f"{name!r}: an assignment name is lowercase letters, digits and _, "
                                  "starting with a letter (it names a folder and a Python module)")
@@ -49,8 +55,4 @@ def new_assignment(course: CourseDir, name: str) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         written.append(target)
-    one = course.of(name)
-    written += build_source(one)
-    generate(one)
-    written += [one.release, one.solutions, *build_samples(one), write_catalog_page(one)]
     return written

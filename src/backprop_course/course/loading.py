@@ -12,6 +12,7 @@ import hashlib
 import importlib.abc
 import importlib.util
 import inspect
+import re
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .author_errors import AuthorError, described, error_lines
 from .contract import (
     CHECK_KINDS,
     DTYPES,
@@ -42,8 +44,16 @@ CONTRACT_FILE = "assignment.toml"
 CODE_FILES = ("reference.py", "cases.py", "mistakes.py")
 
 
-class ContractError(ValueError):
+class ContractError(AuthorError):
     """An assignment folder the grader cannot read; the message says which file and what is wrong."""
+
+
+class _EntryError(ValueError):
+    """A fault in one named entry of the contract (a graded function), so that its line can be found."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
 
 
 @dataclass(frozen=True)
@@ -73,8 +83,9 @@ def read_contract_files(folder: Path) -> ContractFiles:
     for filename in (CONTRACT_FILE, *CODE_FILES):
         path = folder / filename
         if not path.is_file():
-            raise ContractError(f"{folder}: an assignment folder needs {', '.join((CONTRACT_FILE, *CODE_FILES))}; "
-                                  f"{filename} is missing")
+            raise ContractError(f"an assignment folder needs {', '.join((CONTRACT_FILE, *CODE_FILES))}; "
+                                f"{filename} is missing", folder,
+                                fix="`backprop-course new-assignment NAME` writes a complete folder to start from")
         texts.append((filename, path.read_text(encoding="utf-8")))
     return ContractFiles(folder.name, str(folder), tuple(texts))
 
@@ -133,7 +144,10 @@ def _import(files: ContractFiles, digest: str) -> dict[str, ModuleType]:
         try:
             loader.exec_module(module)
         except Exception as error:
-            raise ContractError(f"{sources[name][0]}: {type(error).__name__}: {error}") from error
+            path = sources[name][0]
+            lines = error_lines(error, path)
+            raise ContractError(f"importing it fails with {described(error)}", path, lines[-1] if lines else None,
+                                "fix the file so that it imports") from error
         if "." in name:
             setattr(sys.modules[package], name.rsplit(".", 1)[1], module)
         modules[name.rsplit(".", 1)[-1]] = module
@@ -142,10 +156,11 @@ def _import(files: ContractFiles, digest: str) -> dict[str, ModuleType]:
 
 def _build(files: ContractFiles, digest: str) -> Contract:
     where = Path(files.folder) / CONTRACT_FILE
+    text = files.text(CONTRACT_FILE)
     try:
-        contract = tomllib.loads(files.text(CONTRACT_FILE))
+        contract = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ContractError(f"{where}: {error}") from error
+        raise _toml_error(error, where) from error
     modules = _import(files, digest)
     reference, cases, mistakes = modules["reference"], modules["cases"], modules["mistakes"]
     parts = getattr(mistakes, "PARTS", {})
@@ -170,8 +185,12 @@ def _build(files: ContractFiles, digest: str) -> Contract:
         )
     except ContractError:
         raise
-    except (KeyError, TypeError, ValueError) as error:
-        raise ContractError(f"{where}: {type(error).__name__}: {error}") from error
+    except _EntryError as error:
+        raise ContractError(str(error), where, _entry_line(text, error.name)) from error
+    except KeyError as error:
+        raise ContractError(f"a required key is missing: {error}", where) from error
+    except (TypeError, ValueError) as error:
+        raise ContractError(described(error), where) from error
     _validate(contract, where)
     return contract
 
@@ -184,6 +203,17 @@ def _notebook(entry: dict, parts: dict) -> Notebook:
 
 
 def _function(entry: dict, parts: dict) -> GradedFunction:
+    name = entry["name"]
+    try:
+        return _checked_function(entry, parts)
+    except KeyError as error:
+        raise _EntryError(name, f"{name}: a required key is missing: {error}") from error
+    except (TypeError, ValueError) as error:
+        raise _EntryError(name, str(error) if str(error).startswith(f"{name}:") else f"{name}: {described(error)}") \
+            from error
+
+
+def _checked_function(entry: dict, parts: dict) -> GradedFunction:
     name, points = entry["name"], int(entry["points"])
     specs = entry["checks"]
     rest = points - sum(int(spec["points"]) for spec in specs if "points" in spec)
@@ -216,6 +246,20 @@ def _gradient_of(spec: Any, function: str) -> GradientOf | None:
     return GradientOf(spec["loss"], tuple(names), several=isinstance(wrt, list))
 
 
+def _toml_error(error: tomllib.TOMLDecodeError, where: Path) -> ContractError:
+    """The TOML parser's fault, its line where it says one ("... (at line 23, column 10)")."""
+    found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+    message = str(error) if found is None else f"{str(error)[:found.start()].strip()} (column {found.group(2)})"
+    return ContractError(f"not valid TOML: {message}", where, int(found.group(1)) if found else None,
+                         "fix the syntax (https://toml.io)")
+
+
+def _entry_line(text: str, name: str) -> int | None:
+    """The line of `name = "<name>"` in the contract's text: where the entry of that name starts."""
+    pattern = re.compile(rf"""^\s*name\s*=\s*["']{re.escape(name)}["']""")
+    return next((number for number, line in enumerate(text.splitlines(), start=1) if pattern.match(line)), None)
+
+
 def _parts(spec: Any, named: dict, function: str):
     if spec is None:
         return None
@@ -234,10 +278,11 @@ def _with_recognisers(own: tuple[Mistake, ...], recognisers: dict, where: Path, 
     problems += [f"mistake id {mistake_id!r} is listed twice" for mistake_id in sorted(set(ids))
                  if ids.count(mistake_id) > 1]
     if problems:
-        raise ContractError(f"{where}: " + "; ".join(problems))
+        raise ContractError("; ".join(problems), where)
     unknown = sorted(set(recognisers) - set(ids))
     if unknown:
-        raise ContractError(f"{where}: mistakes.py's RECOGNISERS names ids without a [[mistakes]] entry: {unknown}")
+        raise ContractError(f"mistakes.py's RECOGNISERS names ids without a [[mistakes]] entry: {unknown}", where,
+                            fix="add a [[mistakes]] entry (id, hint) for each, or correct the id in mistakes.py")
     return tuple(Mistake(mistake.id, mistake.hint, tuple((name, bind(name, recognise))
                                                          for name, recognise in recognisers.get(mistake.id, ())),
                          mistake.covers)
@@ -281,7 +326,7 @@ def _validate(contract: Contract, where: Path) -> None:
                      if name not in contract.functions]
     problems += scenario_problems(contract)
     if problems:
-        raise ContractError(f"{where}: " + "; ".join(problems))
+        raise ContractError("; ".join(problems), where)
 
 
 def _defined(contract: Contract, name: str):

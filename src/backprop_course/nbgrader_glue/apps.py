@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+from nbgrader.coursedir import CourseDirectory
+
 from ..course.paths import CourseDir
+from .course_config import course_config
 
 BIN_DIR = Path(sys.executable).parent
 
 
 class NbgraderError(RuntimeError):
-    """An nbgrader app exited with an error; the message holds the end of its log."""
+    """An nbgrader app exited with an error; the message holds the end of its log, log all of it."""
+
+    def __init__(self, message: str, log: str = ""):
+        super().__init__(message)
+        self.log = log
 
 
 def nbgrader(app: str, *args: str, course: CourseDir, check: bool = True) -> subprocess.CompletedProcess:
@@ -69,3 +80,71 @@ def nbgrader_batch_log(app: str, *args: str, course: CourseDir) -> tuple[list[st
 def export(course: CourseDir) -> None:
     """nbgrader's own CSV export of every grade, to the course's grades.csv."""
     nbgrader("export", "--to", str(course.grades_csv), course=course)
+
+
+def converter_for(converter_class: type, course: CourseDir, assignment: str, notebook: str = "*", log=None,
+                  **overrides):
+    """One of nbgrader's converters (GenerateAssignment, GenerateSolution, ...) for the assignment's
+    notebook ("*": every one), made as nbgrader's own NbGraderAPI makes them: the course's
+    configuration, with overrides as {"Class.trait": value} on top."""
+    config = course_config(course, **{"CourseDirectory.assignment_id": assignment,
+                                      "CourseDirectory.notebook_id": notebook, **overrides})
+    coursedir = CourseDirectory(config=config)
+    coursedir.root = str(course.root)
+    return converter_class(coursedir=coursedir, config=config, **({"log": log} if log else {}))
+
+
+def convert(converter_class: type, course: CourseDir, assignment: str, notebook: str = "*", **overrides) -> str:
+    """Run one of nbgrader's converters in this process, forced (as `--force`); its log.
+
+    What it and its kernels print goes to its log, not to this process's output; a failure raises
+    NbgraderError with the log's end.
+    """
+    log = logging.getLogger(f"{__name__}.{converter_class.__name__}")
+    log.propagate = False
+    text = io.StringIO()
+    handler = logging.StreamHandler(text)
+    handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        app = converter_for(converter_class, course, assignment, notebook, log, **overrides)
+        app.force = True
+        with _bin_first_on_path(), _stderr_into(text):
+            app.start()
+    except Exception as error:
+        tail = "\n".join(text.getvalue().splitlines()[-30:])
+        raise NbgraderError(f"nbgrader's {converter_class.__name__} failed on {assignment} ({error}):\n{tail}",
+                            text.getvalue()) from error
+    finally:
+        log.removeHandler(handler)
+    return text.getvalue()
+
+
+@contextlib.contextmanager
+def _bin_first_on_path():
+    """This environment's bin first on PATH, as for the nbgrader apps (nbgrader() says why)."""
+    old = os.environ.get("PATH", "")
+    os.environ["PATH"] = f"{BIN_DIR}{os.pathsep}{old}"
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = old
+
+
+@contextlib.contextmanager
+def _stderr_into(text: io.StringIO):
+    """What is written to this process's standard error (file descriptor 2, which the kernels
+    started meanwhile inherit) appended to text instead."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            held.seek(0)
+            text.write(held.read().decode(errors="replace"))

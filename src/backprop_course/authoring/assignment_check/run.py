@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ...course import contract as contract_module
+from ...course.author_errors import AuthorError
 from ...course.paths import CourseDir
 from .check_cells import check_cell_outcomes
 from .differences import gradient_problems
@@ -55,13 +57,6 @@ class CheckReport:
         count = len(self.problems)
         return f"{count} problem{'s' if count > 1 else ''}" if count else "no problems"
 
-    def summary(self) -> list[str]:
-        """What the build prints: one line when all is well, else the problems."""
-        if self.ok:
-            return [f"checked {self.assignment}: no problems ({'; '.join(self.notes)})"]
-        return [f"checked {self.assignment}: {self.found} (`backprop-course check-assignment {self.assignment}` "
-                "shows the table):", *(problem.line() for problem in self.problems)]
-
     def lines(self) -> list[str]:
         return [*self.table(), *self.notes, f"{self.assignment}: {self.found}",
                 *(problem.line() for problem in self.problems)]
@@ -76,6 +71,24 @@ def _recogniser_log_quiet() -> Iterator[None]:
         yield
     finally:
         log.disabled = previous
+
+
+class AssignmentTrapError(AuthorError):
+    """The problems check-assignment found in an assignment just built: one line saying how many,
+    then one detail line per problem."""
+
+    def __init__(self, report: CheckReport):
+        super().__init__(f"{report.found} (`backprop-course check-assignment {report.assignment}` shows the table)")
+        self.details = tuple(problem.line() for problem in report.problems)
+
+
+def checked(course: CourseDir) -> list[Path]:
+    """The build's step after build-source: check-assignment's checks, which write nothing; a
+    problem stops the assignment's later steps (AssignmentTrapError)."""
+    report = check_assignment(course)
+    if not report.ok:
+        raise AssignmentTrapError(report)
+    return []
 
 
 def check_assignment(course: CourseDir) -> CheckReport:
