@@ -83,7 +83,8 @@ def _place_of(answer, folder: Path) -> Place | None:
         return None
 
 
-STEPS = (drop_author_only, fill_markdown, gate_checks, fill_known_values)
+# gate_checks last: the lines it adds around check code would shift the lesson lines an error names.
+STEPS = (drop_author_only, fill_markdown, fill_known_values, gate_checks)
 
 
 def lesson_path(course: CourseDir, notebook: Notebook) -> Path:
