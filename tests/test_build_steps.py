@@ -9,6 +9,9 @@ import pytest
 from backprop_course.authoring.build import build_source
 from backprop_course.cli import main
 from backprop_course.commands.generate import generate, out_of_date
+from backprop_course.commands.steps import run_steps
+from backprop_course.course.author_errors import AuthorError
+from backprop_course.course.paths import CourseDir
 
 from .support import REPO_COURSE, course_copy
 from .support.starter import NAME, edit, starter_course
@@ -65,3 +68,50 @@ def test_a_rebuild_runs_what_changed_stops_at_a_failing_solution_and_writes_what
     incremental = (built["release"].read_bytes(), normalised(built["solutions"]))
     generate(course)  # every notebook, as before this build only regenerated what changed
     assert incremental == (built["release"].read_bytes(), normalised(built["solutions"]))
+
+
+def _pipeline(tmp_path, trap: bool):
+    """Three toy steps of one course: a check that only reads (and finds a trap, with trap), a
+    step that writes into out/ meanwhile, and a last step."""
+    course = CourseDir(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kept.txt").write_text("before")
+
+    def check(course):
+        if trap:
+            error = AuthorError("1 problem", "assignments/x/reference.py")
+            error.details = ("assignments/x/reference.py: f: a trap",)
+            raise error
+        return []
+
+    def write(course):
+        (out / "kept.txt").write_text("after")
+        (out / "new.txt").write_text("new")
+        return [out / "kept.txt", out / "new.txt"]
+
+    steps = [("check", check), ("write", write), ("last", lambda course: [out / "last"])]
+    return list(run_steps(course, steps, {"check": lambda course: (out,)})), out
+
+
+def test_a_check_beside_the_next_step_that_finds_a_trap_undoes_that_step_and_stops(tmp_path):
+    done, out = _pipeline(tmp_path, trap=True)
+    assert [name for name, _ in done] == ["check"]
+    assert str(done[0][1]) == "assignments/x/reference.py: 1 problem"
+    assert done[0][1].details == ("assignments/x/reference.py: f: a trap",)
+    assert sorted(path.name for path in out.iterdir()) == ["kept.txt"] and (out / "kept.txt").read_text() == "before"
+
+
+def test_a_check_beside_the_next_step_that_passes_keeps_its_writes_in_order(tmp_path):
+    done, out = _pipeline(tmp_path, trap=False)
+    assert done == [("check", []), ("write", [out / "kept.txt", out / "new.txt"]), ("last", [out / "last"])]
+    assert (out / "kept.txt").read_text() == "after" and (out / "new.txt").is_file()
+
+
+def test_a_step_beside_the_next_that_breaks_is_an_error_of_the_build(tmp_path):
+    def broken(course):
+        raise KeyError("a bug")
+
+    steps = [("check", broken), ("write", lambda course: [])]
+    with pytest.raises(RuntimeError, match="(?s)check failed: .*KeyError: 'a bug'"):
+        list(run_steps(CourseDir(tmp_path), steps, {"check": lambda course: ()}))

@@ -8,6 +8,10 @@ to its own, and each step writes only what changed (build.py, generate.py and sa
 how), so an edit of one lesson rebuilds that notebook alone. A step that fails stops that
 assignment's later steps (nothing is reported written from a stale step before it) and the
 other assignments go on.
+
+check-assignment only reads, and generate mostly waits for nbgrader's kernel: so the checks run in
+a forked process beside generate (steps.py says how), and generate's writes are undone when they
+find a trap, as if it had not run.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ..authoring.samples import build_samples
 from ..course.author_errors import AuthorError
 from ..course.paths import CourseDir
 from .generate import generate_all, generate_changed
+from .steps import run_steps
 
 Show = Callable[[str], None]
 
@@ -33,6 +38,11 @@ STEPS: tuple[tuple[str, Callable[[CourseDir], list[Path]]], ...] = (
     ("generate", generate_changed),
     ("build-samples", build_samples),
 )
+# The steps that only read, run beside the next step: {step: what the next step writes, undone
+# when this one fails}.
+BESIDE_NEXT: dict[str, Callable[[CourseDir], tuple[Path, ...]]] = {
+    "check-assignment": lambda course: (course.release, course.solutions),
+}
 
 
 @dataclass
@@ -67,20 +77,16 @@ def build(course: CourseDir, assignments: list[str], until: str = STEPS[-1][0], 
 
 def _build_one(course: CourseDir, assignment: str, steps, outcome: Outcome, show: Show, debug: bool) -> None:
     """The steps for one assignment, until one fails."""
-    for name, step in steps:
-        try:
-            written = step(course.of(assignment))
-        except AuthorError as error:
-            if debug:
-                raise
-            outcome.failures.append(relative(f"{assignment}: {name} failed: {error}", course))
+    for name, done in run_steps(course.of(assignment), steps, BESIDE_NEXT, debug):
+        if isinstance(done, AuthorError):
+            outcome.failures.append(relative(f"{assignment}: {name} failed: {done}", course))
             show(outcome.failures[-1])
-            for line in error.details:
+            for line in done.details:
                 show(relative(line, course))
             return
-        for path in written:
+        for path in done:
             show(f"wrote {path.relative_to(course.root)}")
-        outcome.written += written
+        outcome.written += done
 
 
 def write_catalog(course: CourseDir, show: Show = print) -> list[Path]:

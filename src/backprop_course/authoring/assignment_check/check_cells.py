@@ -18,7 +18,6 @@ from ...course.contract import Notebook
 from ...course.helper_module import helper_module_importable
 from ...course.scenario import PlayedCode, case_function
 from ...in_kernel.kernel_side import TimeLimitReached, same_inputs, time_limit
-from ..build import build_notebook
 from .mutants import same_results
 from .subject import Problem, Subject
 
@@ -78,7 +77,7 @@ def check_cell_outcomes(subject: Subject, function_names) -> tuple[dict[tuple[st
         if not any(subject.mutants_of(name) for name in names):
             continue
         try:
-            cells = {cell.id: cell.source for cell in build_notebook(subject.course, notebook).cells}
+            cells = {cell.id: cell.source for cell in subject.built(notebook).cells}
         except Exception as error:  # the build says what; the other checks go on
             problems.append(Problem(subject.file(f"lessons/{notebook.name}.py"), "the build",
                                     f"{type(error).__name__}: {error}", "fix what it says"))

@@ -85,15 +85,16 @@ class AssignmentTrapError(AuthorError):
 def checked(course: CourseDir) -> list[Path]:
     """The build's step after build-source: check-assignment's checks, which write nothing; a
     problem stops the assignment's later steps (AssignmentTrapError)."""
-    report = check_assignment(course)
+    report = check_assignment(course, source_built=True)
     if not report.ok:
         raise AssignmentTrapError(report)
     return []
 
 
-def check_assignment(course: CourseDir) -> CheckReport:
-    """Check course's assignment (its folder must load: loading.py refuses a broken one)."""
-    subject = Subject(course, course.contract)
+def check_assignment(course: CourseDir, source_built: bool = False) -> CheckReport:
+    """Check course's assignment (its folder must load: loading.py refuses a broken one); with
+    source_built, its source/ notebooks are taken to be the build of its lessons as they are now."""
+    subject = Subject(course, course.contract, source_built=source_built)
     contract = subject.contract
     with _recogniser_log_quiet():
         problems, broken, uncalled = inputs_problems(subject)

@@ -8,11 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...course.contract import Contract
+import nbformat
+
+from ...course.contract import Contract, Notebook
 from ...course.paths import CourseDir
 from ...course.scenario import PlayedCode, reference_result
 from ...grading.runner import CALL_TIME_LIMIT, Outcome, run_cases
 from ...in_kernel import kernel_side
+from ..build import build_notebook
 from .mutants import inputs_mutants, representative_mutants
 
 # Whose hidden cases the checks draw (a student id seeds them): "" as `nbgrader validate` does,
@@ -51,6 +54,9 @@ class Subject:
     course: CourseDir
     contract: Contract
     students: tuple[str, ...] = CHECK_STUDENTS
+    # Whether the course's source/ notebooks are the lessons' build as it is now (the build's
+    # step after build-source): then they are read, not built again.
+    source_built: bool = False
     mutants: dict[tuple[str, str], Callable] = field(init=False)
     _runs: dict[str, tuple[Run, ...]] = field(init=False, default_factory=dict)
 
@@ -64,6 +70,12 @@ class Subject:
             return str(path.relative_to(self.course.root))
         except ValueError:
             return str(path)
+
+    def built(self, notebook: Notebook) -> nbformat.NotebookNode:
+        """notebook's source notebook, as build-source makes it from its lesson."""
+        if self.source_built:
+            return nbformat.read(self.course.source / notebook.filename, as_version=4)
+        return build_notebook(self.course, notebook)
 
     def mutants_of(self, function_name: str) -> dict[str, Callable]:
         return {mistake_id: mutant for (mistake_id, name), mutant in sorted(self.mutants.items())
