@@ -10,10 +10,13 @@ function or check (so each round has a change and every score stays), then runs:
 With --before SRC (the src/ of an older checkout: `git worktree add /tmp/old <commit>`), also
   (c) the loop as it was there: `make notebooks`'s four commands (build-source, generate,
       build-samples, catalog), `nbgrader generate_assignment --force`, `backprop-course autograde`.
-It prints the seconds of each, median over the rounds, and its ratio to (a).
+With --compare SRC (another checkout's src/), also
+  (d) `update-assignment` as that checkout has it, for the same change.
+It prints the seconds of each, median over the rounds, and its ratio to (a) (and to (d)). The
+variants of a round run one after the other, so each sees much the same load of the machine.
 
     .venv/bin/python benchmarks/author_loop.py [--assignment backprop] [--rounds 3] [--edit reference|lesson]
-                                               [--before /tmp/old/src]
+                                               [--before /tmp/old/src] [--compare /tmp/main/src]
 """
 
 from __future__ import annotations
@@ -97,6 +100,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--edit", default="reference", choices=("reference", "lesson"))
     parser.add_argument("--before", default=None, help="the src/ folder of an older checkout, for (c)")
+    parser.add_argument("--compare", default=None, help="the src/ folder of another checkout, for (d)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="backprop-author-loop-") as scratch:
         course = copy_course(Path(scratch) / "course", CourseDir(ROOT))
@@ -111,6 +115,8 @@ def main() -> None:
                     "(b) update-assignment": ([update], None)}
         if args.before:
             variants["(c) as before: make notebooks, release, autograde"] = (old, args.before)
+        if args.compare:
+            variants["(d) update-assignment, --compare's checkout"] = ([update], args.compare)
         loops: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
         for _ in range(args.rounds):
             for name, (lines, source) in variants.items():
@@ -118,10 +124,13 @@ def main() -> None:
                 loops[name].append(timed(course, lines, source))
     print(f"{args.assignment}: a one-function change of the {args.edit}, rebuilt and regraded, median of "
           f"{args.rounds} rounds (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    first = statistics.median(wall for wall, _ in next(iter(loops.values())))
-    for name, runs in loops.items():
-        wall, cpu = statistics.median(wall for wall, _ in runs), statistics.median(cpu for _, cpu in runs)
-        print(f"{name:50} {wall:6.1f} s ({cpu:5.1f} s of CPU)   ratio {wall / first:.2f}")
+    medians = {name: (statistics.median(wall for wall, _ in runs), statistics.median(cpu for _, cpu in runs))
+               for name, runs in loops.items()}
+    first = next(iter(medians.values()))[0]
+    compared = medians[next(name for name in medians if name.startswith("(d)"))] if args.compare else None
+    for name, (wall, cpu) in medians.items():
+        to_d = f"   to (d): {wall / compared[0]:.2f} wall, {cpu / compared[1]:.2f} CPU" if compared else ""
+        print(f"{name:50} {wall:6.1f} s ({cpu:5.1f} s of CPU)   ratio {wall / first:.2f}{to_d}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The helper module shipped with an assignment (its helper_module, e.g. <name>_checks.py): the
 visible checks' helpers and hints.
 
-Its text is written from this package's sources (notebook_helpers, numerics, kernel_side's plain
+Its text is written from this package's sources (notebook_helpers, numerics, wire.py's plain
 data) and the assignment's facts (its tolerances, its catalog's hints), so it needs numpy only
 and holds no reference or mutant code. build-source writes it into source/<assignment>/, where
 nbgrader copies it into release/ and solutions/, and grading writes the same text into each
@@ -16,7 +16,7 @@ import sys
 import types
 from collections.abc import Iterator
 
-from ..in_kernel import kernel_side
+from ..in_kernel import wire
 from . import notebook_helpers, numerics
 from .contract import Contract
 from .mistake_ids import NOT_FLOAT
@@ -32,9 +32,9 @@ HELPER_NAMES = (
 SHIPPED = (
     numerics.rel_error,
     numerics.centred_difference,
-    kernel_side.Unsupported,
-    kernel_side.to_plain,
-    kernel_side.integer_part,
+    wire.Unsupported,
+    wire.to_plain,
+    wire.integer_part,
     notebook_helpers.Known,
     notebook_helpers.CheckError,
     notebook_helpers.check_result,

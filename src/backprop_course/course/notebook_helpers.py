@@ -15,7 +15,7 @@ import inspect
 
 import numpy as np
 
-from ..in_kernel.kernel_side import Unsupported, integer_part, to_plain
+from ..in_kernel.wire import Unsupported, integer_part, to_plain
 from .mistake_ids import NOT_FLOAT
 from .numerics import rel_error
 from .recognisers import MATCH_TOLERANCE

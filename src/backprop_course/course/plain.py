@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..in_kernel.kernel_side import Unsupported, to_plain  # noqa: F401 - the one definition, shared with the kernel
+from ..in_kernel.wire import Unsupported, to_plain  # noqa: F401 - the one definition, shared with the kernel
 
 
 def plain(value: Any) -> Any:

@@ -21,7 +21,7 @@ import numpy as np
 from ..course.contract import Contract
 from ..course.mistake_ids import GENERIC_HINTS
 from ..course.plain import Unsupported, leaves
-from ..in_kernel import kernel_side
+from ..in_kernel import wire
 from .judge import DIAGNOSABLE, CheckVerdict, expected_results
 from .runner import Outcome
 
@@ -57,7 +57,7 @@ class Behaviour:
         return digest.hexdigest()[:16]
 
     def text(self) -> str:
-        return kernel_side.dumps(self.results)
+        return wire.dumps(self.results)
 
     @classmethod
     def of(cls, results: list[Any]) -> Behaviour:
@@ -68,10 +68,10 @@ class Behaviour:
     def read(cls, signature: str, text: str) -> Behaviour | None:
         """A behaviour as recorded; None for text that is not plain results."""
         try:
-            results = kernel_side.loads(text)
-        except kernel_side.WireError:
+            results = wire.loads(text)
+        except wire.WireError:
             return None
-        if not isinstance(results, list) or not kernel_side.is_plain(results):
+        if not isinstance(results, list) or not wire.is_plain(results):
             return None
         return cls(signature, results)
 

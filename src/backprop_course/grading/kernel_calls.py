@@ -14,11 +14,10 @@ from ..course.contract import Contract
 from ..course.helper_module import helper_module_text
 from ..course.mistake_ids import NOT_IMPLEMENTED, RAISED_ERROR, TIME_LIMIT
 from ..course.scenario import callee_functions
-from ..in_kernel import kernel_side, scenarios, steps
+from ..in_kernel import kernel_side, scenarios, steps, wire
 from ..sandbox.kernel_session import KernelSession
 from .runner import Outcome
 
-KERNEL_SIDE_SOURCE = inspect.getsource(kernel_side)
 # Code that writes the helper module into the kernel's working folder, and how long it may take.
 WRITE_HELPER_MODULE = (
     "with open({file!r}, 'w') as _bp_file:\n    _bp_file.write({text!r})\n"
@@ -55,51 +54,59 @@ def write_files(session: KernelSession, files: dict[str, bytes]) -> None:
         session.run(WRITE_FILES.format(files=encoded), timeout=FILES_SECONDS, silent=True)
 
 
-def kernel_side_code() -> str:
-    """Code that defines __backprop_grader__ in the kernel from kernel_side.py's source."""
-    return (
-        "import sys as _bp_sys, types as _bp_types\n"
-        "__backprop_grader__ = _bp_types.ModuleType('backprop_grader')\n"
-        "_bp_sys.modules['backprop_grader'] = __backprop_grader__\n"
-        f"exec(compile({KERNEL_SIDE_SOURCE!r}, 'backprop_grader', 'exec'), __backprop_grader__.__dict__)\n"
-        "del _bp_sys, _bp_types"
-    )
-
-
-# The package the kernel gets for scenarios: kernel_side (the kernel's __backprop_grader__), then
-# these modules, run from their source text under their names in it.
-SCENARIO_PACKAGE = "_backprop_grader"
+# The package the kernel gets: in_kernel's modules, run from their source text under their names
+# in it (a traceback names each file backprop_<module>); its kernel_side is the kernel's
+# __backprop_grader__, also importable as backprop_grader.
+KERNEL_PACKAGE = "_backprop_grader"
+KERNEL_MODULES = (("wire", inspect.getsource(wire)), ("kernel_side", inspect.getsource(kernel_side)))
 SCENARIO_MODULES = (("steps", inspect.getsource(steps)), ("scenarios", inspect.getsource(scenarios)))
 
 
-def scenario_side_code() -> str:
-    """Code that defines __backprop_scenarios__ in the kernel (after kernel_side_code()): in_kernel's
-    steps and scenarios, in a package whose kernel_side is the kernel's __backprop_grader__."""
-    lines = [
+def kernel_side_code() -> str:
+    """Code that defines __backprop_grader__ in the kernel: a fresh package of KERNEL_MODULES."""
+    return "\n".join([
         "import sys as _bp_sys, types as _bp_types",
-        f"_bp_package = _bp_types.ModuleType({SCENARIO_PACKAGE!r})",
+        f"_bp_package = _bp_types.ModuleType({KERNEL_PACKAGE!r})",
         "_bp_package.__path__ = []",
-        f"_bp_sys.modules[{SCENARIO_PACKAGE!r}] = _bp_package",
-        "_bp_package.kernel_side = __backprop_grader__",
-        f"_bp_sys.modules[{SCENARIO_PACKAGE + '.kernel_side'!r}] = __backprop_grader__",
-    ]
-    for name, source in SCENARIO_MODULES:
+        f"_bp_sys.modules[{KERNEL_PACKAGE!r}] = _bp_package",
+        *_modules_code(KERNEL_MODULES),
+        "__backprop_grader__ = _bp_package.kernel_side",
+        "_bp_sys.modules['backprop_grader'] = __backprop_grader__",
+        "del _bp_sys, _bp_types, _bp_package, _bp_module",
+    ])
+
+
+def scenario_side_code() -> str:
+    """Code that defines __backprop_scenarios__ in the kernel (right after kernel_side_code()):
+    in_kernel's steps and scenarios, added to its package."""
+    return "\n".join([
+        "import sys as _bp_sys, types as _bp_types",
+        f"_bp_package = _bp_sys.modules[{KERNEL_PACKAGE!r}]",
+        *_modules_code(SCENARIO_MODULES),
+        "__backprop_scenarios__ = _bp_package.scenarios",
+        "del _bp_sys, _bp_types, _bp_package, _bp_module",
+    ])
+
+
+def _modules_code(modules: tuple[tuple[str, str], ...]) -> list[str]:
+    """Lines that run each (name, source) as the module _bp_package.<name>."""
+    lines = []
+    for name, source in modules:
         lines += [
-            f"_bp_module = _bp_types.ModuleType({SCENARIO_PACKAGE + '.' + name!r})",
-            f"_bp_module.__package__ = {SCENARIO_PACKAGE!r}",
+            f"_bp_module = _bp_types.ModuleType({KERNEL_PACKAGE + '.' + name!r})",
+            f"_bp_module.__package__ = {KERNEL_PACKAGE!r}",
             "_bp_sys.modules[_bp_module.__name__] = _bp_module",
             f"setattr(_bp_package, {name!r}, _bp_module)",
             f"exec(compile({source!r}, {'backprop_' + name!r}, 'exec'), _bp_module.__dict__)",
         ]
-    lines += ["__backprop_scenarios__ = _bp_module", "del _bp_sys, _bp_types, _bp_package, _bp_module"]
-    return "\n".join(lines)
+    return lines
 
 
 def read_outcomes(text: str, count: int) -> list[Outcome] | None:
     """The outcomes the kernel sent, checked to be plain data of the right form, else None."""
     try:
-        found = kernel_side.loads(text)
-    except kernel_side.WireError:
+        found = wire.loads(text)
+    except wire.WireError:
         return None
     if not isinstance(found, list) or len(found) != count:
         return None
@@ -109,7 +116,7 @@ def read_outcomes(text: str, count: int) -> list[Outcome] | None:
             return None
         if item["error"] not in (None, NOT_IMPLEMENTED, RAISED_ERROR, TIME_LIMIT):
             return None
-        value = item["value"] if item["value"] is None or kernel_side.is_plain(item["value"]) else None
+        value = item["value"] if item["value"] is None or wire.is_plain(item["value"]) else None
         if item["error"] is None and value is None:
             return None
         outcomes.append(Outcome(value=value, error=item["error"], message=str(item["message"])[:300],
@@ -121,23 +128,23 @@ def read_outcomes(text: str, count: int) -> list[Outcome] | None:
 def answer_call(contract: Contract, text: str, allowed: list[str]) -> str:
     """The reference's answer to a callee's call from the kernel, as a wire message."""
     try:
-        request = kernel_side.loads(text)
-    except kernel_side.WireError as error:
-        return kernel_side.dumps({"sequence": None, "error": f"unreadable call: {error}"})
+        request = wire.loads(text)
+    except wire.WireError as error:
+        return wire.dumps({"sequence": None, "error": f"unreadable call: {error}"})
     if not isinstance(request, dict) or not isinstance(request.get("args"), list) or not isinstance(
         request.get("kwargs"), dict
     ):
-        return kernel_side.dumps({"sequence": None, "error": "malformed call"})
+        return wire.dumps({"sequence": None, "error": "malformed call"})
     sequence, name = request.get("sequence"), request.get("name")
     if name not in allowed:
-        return kernel_side.dumps({"sequence": sequence, "error": f"{name} is not answered while grading"})
+        return wire.dumps({"sequence": sequence, "error": f"{name} is not answered while grading"})
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             value = contract.reference_function(name)(*request["args"], **request["kwargs"])
-        return kernel_side.dumps({"sequence": sequence, "value": value})
+        return wire.dumps({"sequence": sequence, "value": value})
     except Exception as error:  # noqa: BLE001 - the student's arguments may be anything
-        return kernel_side.dumps({"sequence": sequence, "error": f"{type(error).__name__}: {error}"[:300]})
+        return wire.dumps({"sequence": sequence, "error": f"{type(error).__name__}: {error}"[:300]})
 
 
 def play_code(contract: Contract, function_name: str, given_source: str, cases: list[tuple],
@@ -148,10 +155,10 @@ def play_code(contract: Contract, function_name: str, given_source: str, cases: 
     callees = callee_functions(contract, function_name)
     given = [name for name in callees if name in notebook.given]
     proxied = [name for name in callees if name not in notebook.given]
-    scenario = kernel_side.dumps(contract.functions[function_name].scenario.data)
+    scenario = wire.dumps(contract.functions[function_name].scenario.data)
     code = (
         f"{kernel_side_code()}\n{scenario_side_code()}\n"
         f"__backprop_scenarios__.play_in_kernel(globals(), {scenario!r}, {proxied!r}, {given_source!r}, "
-        f"{given!r}, {kernel_side.dumps(cases)!r}, {seconds!r})\n"
+        f"{given!r}, {wire.dumps(cases)!r}, {seconds!r})\n"
     )
     return proxied, code

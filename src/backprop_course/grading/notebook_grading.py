@@ -17,7 +17,7 @@ Steps of a contract notebook, in order:
 1. run the notebook's code cells, except the graded test cells, within the time and output
    limits; a cell that runs too long or kills its kernel gets a note, and the kernel starts
    afresh with the cells before it run again;
-2. send kernel_side.py into the kernel, then grade each function in notebook order: its hidden
+2. send kernel_side.py (and wire.py) into the kernel, then grade each function in notebook order: its hidden
    cases go in, and its callees are the given helpers (fresh copies) and, for the graded
    functions before it, stand-ins whose calls this process answers with the reference;
 3. judge the outcomes here and write each check's feedback and score into its graded cell,
@@ -46,7 +46,7 @@ from ..course.mistake_ids import (
     RAISED_ERROR,
     TIME_LIMIT,
 )
-from ..in_kernel import kernel_side
+from ..in_kernel import kernel_side, wire
 from ..sandbox.caps import DEFAULT, MIB, Limits
 from ..sandbox.cgroups import Counters
 from ..sandbox.kernel_session import KernelSession, OutputBudget, Run
@@ -271,7 +271,7 @@ class NotebookGrading:
             code = (
                 f"{kernel_side_code()}\n"
                 f"__backprop_grader__.grade_in_kernel(globals(), {function_name!r}, {allowed!r}, "
-                f"{self.given_source()!r}, {list(self.notebook.given)!r}, {kernel_side.dumps(cases)!r}, "
+                f"{self.given_source()!r}, {list(self.notebook.given)!r}, {wire.dumps(cases)!r}, "
                 f"{self.limits.call_seconds!r})\n"
             )
         timeout = self.limits.call_seconds * len(cases) + GRADING_MARGIN

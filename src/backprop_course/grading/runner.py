@@ -29,7 +29,7 @@ class Outcome:
     error: str | None = None  # "not-implemented", "raised-error", "time-limit" or "kernel-died"
     message: str = ""
     mutated_inputs: bool = False
-    integers: str = ""  # where the result held integers, in words (kernel_side.integer_part); "" nowhere
+    integers: str = ""  # where the result held integers, in words (wire.integer_part); "" nowhere
 
 
 def run_cases(contract: Contract, function_name: str, namespace: dict, cases: list[tuple]) -> list[Outcome]:

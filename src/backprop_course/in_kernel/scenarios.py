@@ -10,8 +10,9 @@ kernel_side and steps are the kernel's copies (grading/kernel_calls.py sends the
 
 from __future__ import annotations
 
-from .kernel_side import RESULT, WireError, call, dumps, loads, proxy, substituted
+from .kernel_side import RESULT, call, proxy, substituted
 from .steps import play_steps
+from .wire import WireError, dumps, loads
 
 
 def play_once(scenario: dict, namespace: dict, values: tuple, seconds: float) -> dict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import operator
 
-from .kernel_side import to_plain
+from .wire import to_plain
 
 # A string argument that starts with this names a variable (or a path from one: "$a.grad");
 # doubled, it is the string without it.
