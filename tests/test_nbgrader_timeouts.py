@@ -14,7 +14,8 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute
 from traitlets.config.loader import KVArgParseConfigLoader
 
-from backprop_course.grading.notebook_grading import NotebookAbandonedError, grade_notebook
+from backprop_course.grading.cell_runs import NotebookAbandonedError
+from backprop_course.grading.notebook_grading import grade_notebook
 from backprop_course.nbgrader_glue.preprocessors import SandboxedGrading
 
 from .support.sandbox import needs_sandbox

@@ -13,8 +13,9 @@ import nbformat
 import pytest
 
 from backprop_course.commands.browser import url_fails
+from backprop_course.commands.jupyter_servers import jupyter_lab
 from backprop_course.commands.screenshots import CORRECTED_ANSWER, MISTAKEN_ANSWER
-from backprop_course.commands.student_lab import LabNotebook, jupyter_lab
+from backprop_course.commands.student_lab import LabNotebook
 from backprop_course.course.cells import grade_id, is_graded_test
 from backprop_course.nbgrader_glue.apps import BIN_DIR
 

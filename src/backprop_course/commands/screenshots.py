@@ -12,7 +12,8 @@ from ..course.cells import GIVEN_CELL_ID, answer_id
 from ..course.paths import CourseDir, copy_course
 from .browser import headless_chromium
 from .demo import autograde_step, collect_samples, feedback, release
-from .student_lab import LabError, LabNotebook, jupyter_lab
+from .jupyter_servers import LabError, jupyter_lab
+from .student_lab import LabNotebook
 
 # The top of the page (the summary table) and the lesson's first displayed formula, offline.
 FEEDBACK_PNG = "feedback.png"

@@ -11,32 +11,19 @@ import functools
 import hashlib
 import importlib.abc
 import importlib.util
-import inspect
 import re
 import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from .author_errors import AuthorError, described, error_lines
-from .contract import (
-    CHECK_KINDS,
-    DTYPES,
-    INPUTS_KEPT,
-    STRUCTURE,
-    VALUES,
-    Check,
-    Contract,
-    GradedFunction,
-    GradientOf,
-    Mistake,
-    Notebook,
-    Tolerances,
-)
+from .contract import Contract, Mistake, Tolerances
+from .contract_entries import EntryError, notebook_entry
+from .contract_rules import contract_problems
 from .mistake_ids import DTYPE_HINTS, GENERIC_HINTS, LIMIT_HINTS
-from .scenario import bound, read_scenario, scenario_problems
+from .scenario import bound
 
 CONTRACT_FILE = "assignment.toml"
 # The Python files of an assignment, imported in this order: the reference, the hidden cases'
@@ -46,14 +33,6 @@ CODE_FILES = ("reference.py", "cases.py", "mistakes.py")
 
 class ContractError(AuthorError):
     """An assignment folder the grader cannot read; the message says which file and what is wrong."""
-
-
-class _EntryError(ValueError):
-    """A fault in one named entry of the contract (a graded function), so that its line can be found."""
-
-    def __init__(self, name: str, message: str):
-        super().__init__(message)
-        self.name = name
 
 
 @dataclass(frozen=True)
@@ -166,7 +145,7 @@ def _build(files: ContractFiles, digest: str) -> Contract:
     parts = getattr(mistakes, "PARTS", {})
     tolerances = contract.get("tolerances", {})
     try:
-        notebooks = tuple(_notebook(entry, parts) for entry in contract["notebooks"])
+        notebooks = tuple(notebook_entry(entry, parts) for entry in contract["notebooks"])
         own = tuple(Mistake(entry["id"], entry["hint"], covers=entry.get("covers", ""))
                     for entry in contract.get("mistakes", []))
         scenarios = {function.name: function.scenario for notebook in notebooks for function in notebook.functions}
@@ -185,7 +164,7 @@ def _build(files: ContractFiles, digest: str) -> Contract:
         )
     except ContractError:
         raise
-    except _EntryError as error:
+    except EntryError as error:
         raise ContractError(str(error), where, _entry_line(text, error.name)) from error
     except KeyError as error:
         raise ContractError(f"a required key is missing: {error}", where) from error
@@ -193,57 +172,6 @@ def _build(files: ContractFiles, digest: str) -> Contract:
         raise ContractError(described(error), where) from error
     _validate(contract, where)
     return contract
-
-
-def _notebook(entry: dict, parts: dict) -> Notebook:
-    functions = tuple(_function(item, parts) for item in entry["functions"])
-    return Notebook(name=entry["name"], functions=functions, given=tuple(entry.get("given", ())),
-                    manual_points=int(entry.get("manual_points", 0)), manual_grade_id=entry.get("manual_grade_id", ""),
-                    manual_title=entry.get("manual_title", ""))
-
-
-def _function(entry: dict, parts: dict) -> GradedFunction:
-    name = entry["name"]
-    try:
-        return _checked_function(entry, parts)
-    except KeyError as error:
-        raise _EntryError(name, f"{name}: a required key is missing: {error}") from error
-    except (TypeError, ValueError) as error:
-        raise _EntryError(name, str(error) if str(error).startswith(f"{name}:") else f"{name}: {described(error)}") \
-            from error
-
-
-def _checked_function(entry: dict, parts: dict) -> GradedFunction:
-    name, points = entry["name"], int(entry["points"])
-    specs = entry["checks"]
-    rest = points - sum(int(spec["points"]) for spec in specs if "points" in spec)
-    if [("points" in spec) for spec in specs].count(False) != 1 or rest < 1:
-        raise ValueError(f"{name}: exactly one check has no points (it takes the {points} points the others leave), "
-                         "and at least 1 is left for it")
-    checks = tuple(
-        Check(function=name, name=spec["name"], points=int(spec.get("points", rest)), kind=spec["kind"],
-              title=spec["title"], parts=_parts(spec.get("parts"), parts, name), mistake=spec.get("mistake", ""))
-        for spec in specs
-    )
-    return GradedFunction(name, entry["signature"], points, entry.get("public_example", ""), checks,
-                          gradient_of=_gradient_of(entry.get("gradient_of"), name),
-                          scenario=read_scenario(entry.get("scenario"), name), dtype=entry.get("dtype", ""))
-
-
-def _gradient_of(spec: Any, function: str) -> GradientOf | None:
-    if spec is None:
-        return None
-    wrt = spec.get("wrt") if isinstance(spec, dict) else None
-    names = [wrt] if isinstance(wrt, str) else wrt
-    if (not isinstance(spec, dict) or set(spec) != {"loss", "wrt"} or not isinstance(spec["loss"], str)
-            or not isinstance(names, list) or not names or not all(isinstance(name, str) for name in names)):
-        raise ValueError(f"{function}: gradient_of is {{loss = \"<expression>\", wrt = \"<parameter>\" or "
-                         "[\"<parameter>\", ...]}")
-    try:
-        compile(spec["loss"], "gradient_of", "eval")
-    except SyntaxError as error:
-        raise ValueError(f"{function}: gradient_of's loss is not a Python expression: {error}") from None
-    return GradientOf(spec["loss"], tuple(names), several=isinstance(wrt, list))
 
 
 def _toml_error(error: tomllib.TOMLDecodeError, where: Path) -> ContractError:
@@ -258,17 +186,6 @@ def _entry_line(text: str, name: str) -> int | None:
     """The line of `name = "<name>"` in the contract's text: where the entry of that name starts."""
     pattern = re.compile(rf"""^\s*name\s*=\s*["']{re.escape(name)}["']""")
     return next((number for number, line in enumerate(text.splitlines(), start=1) if pattern.match(line)), None)
-
-
-def _parts(spec: Any, named: dict, function: str):
-    if spec is None:
-        return None
-    if isinstance(spec, str):
-        if spec not in named:
-            raise ValueError(f"{function}: parts {spec!r} is not in mistakes.py's PARTS")
-        return named[spec]
-    paths = [tuple(path) for path in spec]
-    return lambda result: list(paths)
 
 
 def _with_recognisers(own: tuple[Mistake, ...], recognisers: dict, where: Path, bind) -> tuple[Mistake, ...]:
@@ -290,48 +207,6 @@ def _with_recognisers(own: tuple[Mistake, ...], recognisers: dict, where: Path, 
 
 
 def _validate(contract: Contract, where: Path) -> None:
-    problems = []
-    names = [name for notebook in contract.notebooks for name in (f.name for f in notebook.functions)]
-    problems += [f"function {name!r} is graded twice" for name in sorted(set(names)) if names.count(name) > 1]
-    for notebook in contract.notebooks:
-        for name in (*notebook.given, *(f.name for f in notebook.functions)):
-            if not callable(_defined(contract, name)):
-                problems.append(f"{notebook.name}: reference.py has no function {name!r}")
-        if notebook.manual_points and not notebook.manual_grade_id:
-            problems.append(f"{notebook.name}: manual_points need a manual_grade_id")
-    for name, function in contract.functions.items():
-        reference_function = getattr(contract.reference, name, None)
-        if function.gradient_of and callable(reference_function):
-            unknown = set(function.gradient_of.wrt) - set(inspect.signature(reference_function).parameters)
-            if unknown:
-                problems.append(f"{name}: gradient_of's wrt names {sorted(unknown)}, which are not its parameters")
-        if name not in contract.makers:
-            problems.append(f"{name}: cases.py's CASES has no maker for it")
-        if not function.public_example:
-            problems.append(f"{name}: no public_example")
-        if function.dtype and function.dtype not in DTYPES:
-            problems.append(f"{name}: dtype {function.dtype!r} is none of {', '.join(DTYPES)}")
-        if function.dtype and not any(check.kind == STRUCTURE for check in function.checks):
-            problems.append(f"{name}: its dtype is checked by its {STRUCTURE} check, and it has none")
-        for check in function.checks:
-            if check.kind not in CHECK_KINDS:
-                problems.append(f"{check.grade_id}: kind {check.kind!r} is none of {', '.join(CHECK_KINDS)}")
-            if check.kind == INPUTS_KEPT and check.mistake not in contract.mistakes:
-                problems.append(f"{check.grade_id}: an {INPUTS_KEPT} check names the catalog mistake it charges "
-                                f"(mistake = ...)")
-            if check.parts is not None and check.kind != VALUES:
-                problems.append(f"{check.grade_id}: only a {VALUES} check has parts")
-    for mistake in contract.own_mistakes:
-        problems += [f"{mistake.id}: recognised for {name!r}, which is not graded" for name, _ in mistake.recognisers
-                     if name not in contract.functions]
-    problems += scenario_problems(contract)
+    problems = contract_problems(contract)
     if problems:
         raise ContractError("; ".join(problems), where)
-
-
-def _defined(contract: Contract, name: str):
-    """The reference's function, class or method of that name, or None."""
-    try:
-        return contract.reference_function(name)
-    except AttributeError:
-        return None

@@ -15,7 +15,7 @@ Either way, a graded test cell that was not run is never left to count as passed
 
 Steps of a contract notebook, in order:
 1. run the notebook's code cells, except the graded test cells, within the time and output
-   limits; a cell that runs too long or kills its kernel gets a note, and the kernel starts
+   limits (cell_runs.py); a cell that runs too long or kills its kernel gets a note, and the kernel starts
    afresh with the cells before it run again;
 2. send kernel_side.py (and wire.py) into the kernel, then grade each function in notebook order: its hidden
    cases go in, and its callees are the given helpers (fresh copies) and, for the graded
@@ -30,31 +30,22 @@ Steps of a contract notebook, in order:
 from __future__ import annotations
 
 import logging
-import time
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
 from ..course.cells import grade_id, is_graded_test
 from ..course.contract import Contract, Notebook
-from ..course.mistake_ids import (
-    DISK_LIMIT,
-    KERNEL_DIED,
-    MEMORY_LIMIT,
-    OUTPUT_LIMIT,
-    PROCESS_LIMIT,
-    RAISED_ERROR,
-    TIME_LIMIT,
-)
+from ..course.mistake_ids import KERNEL_DIED, MEMORY_LIMIT, RAISED_ERROR, TIME_LIMIT
 from ..in_kernel import kernel_side, wire
 from ..sandbox.caps import DEFAULT, MIB, Limits
-from ..sandbox.cgroups import Counters
-from ..sandbox.kernel_session import KernelSession, OutputBudget, Run
+from ..sandbox.kernel_session import KernelSession
 from .behaviour import Finding, finding_of, observed_in_turn
+from .cell_runs import CellRuns
 from .feedback import feedback_lines
 from .judge import CheckVerdict, judge
 from .kernel_calls import answer_call, kernel_side_code, play_code, read_outcomes, write_files, write_helper_module
-from .notes import LIMIT_MESSAGES, forget_limit_notes, note_isolation, note_limit
+from .notes import forget_limit_notes, note_isolation
 from .runner import GIVEN_IMPORTS, Outcome
 
 log = logging.getLogger(__name__)
@@ -62,15 +53,8 @@ log = logging.getLogger(__name__)
 # Extra seconds a function's grading may take beyond its calls' own limits (sending the cases,
 # converting the results, the callees answered here).
 GRADING_MARGIN = 10.0
-# How often a notebook's kernel may be started afresh after it died or ran too long.
-MAX_RESTARTS = 3
 # Failures that the instructor's log names too (the others are the student's ordinary mistakes).
 RUNTIME_FAILURES = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT, RAISED_ERROR)
-# Ways a cell can stop its kernel: the kernel is started afresh after each (but not after a time
-# limit of a notebook graded with nbgrader's semantics: see run_cells).
-STOPPED = (TIME_LIMIT, KERNEL_DIED, MEMORY_LIMIT)
-# /tmp counts as full when less than this is left of it.
-DISK_SLACK = 1 * MIB
 
 
 class UngradedCellsError(RuntimeError):
@@ -81,39 +65,19 @@ class UngradedCellsError(RuntimeError):
         self.grade_ids = grade_ids
 
 
-class NotebookAbandonedError(RuntimeError):
-    """A cell past nbgrader's time limit that the interrupt did not end: nbgrader's Execute gives
-    up on such a notebook (nbclient's "Timeout waiting for IOPub output"), and so does grading."""
-
-
-class NotebookGrading:
+class NotebookGrading(CellRuns):
     """The grading of one notebook of one student (see the module's docstring)."""
 
     def __init__(self, nb: NotebookNode, notebook_name: str, student: str, session: KernelSession,
                  limits: Limits = DEFAULT, label: str = "", logger: logging.Logger | None = None, *,
                  contract: Contract | None, files: dict[str, bytes] | None = None):
-        self.nb = nb
-        self.log = logger or log
         self.contract = contract
         self.notebook: Notebook | None = contract.notebook(notebook_name) if contract is not None else None
+        super().__init__(nb, session, limits, label or f"{student}/{notebook_name}", logger or log,
+                         nbgrader_semantics=self.notebook is None)
         self.files = files or {}  # the files beside the notebook (notebooks without a contract)
         self.student = student
-        self.session = session
-        self.limits = limits
-        self.label = label or f"{student}/{notebook_name}"
-        self.budget = OutputBudget(limits.output_bytes)
-        self.deadline = time.monotonic() + limits.notebook_seconds
-        self.replay: list[str] = []  # cells that ran without killing the kernel, to run again
-        self.restarts = 0
-        self.out_of_time = False
-        # Cells run again after a restart share one more notebook's time, whatever the restarts.
-        self.replay_deadline: float | None = None
-        self.events: list[str] = []  # limit ids met, in order, for the instructor's log
         self.findings: list[Finding] = []  # of each graded function, in order (behaviour.py)
-        # A notebook without a contract has nbgrader's cell limit, and a cell past it is interrupted first.
-        nbgrader_semantics = self.notebook is None
-        self.cell_seconds = limits.nbgrader.cell_seconds if nbgrader_semantics else limits.cell_seconds
-        self.interrupt_grace = limits.nbgrader.interrupt_seconds if nbgrader_semantics else None
 
     def grade(self) -> NotebookNode:
         forget_limit_notes(self.nb)
@@ -145,107 +109,6 @@ class NotebookGrading:
             write_helper_module(self.session, self.contract)
         else:
             write_files(self.session, self.files)
-
-    # ----- 1. the notebook's own cells -------------------------------------------------------
-
-    def run_cells(self) -> None:
-        for index, cell in enumerate(self.nb.cells):
-            if cell.cell_type != "code":
-                continue
-            cell.outputs, cell.execution_count = [], None
-            if is_graded_test(cell) and self.notebook is not None:
-                continue  # judged outside the kernel, after every cell ran
-            left = self.deadline - time.monotonic()
-            if left <= 0:
-                note_limit(cell, TIME_LIMIT, self.message("not-run", self.limits.notebook_seconds))
-                if not self.out_of_time:
-                    self.out_of_time = True
-                    self.note(TIME_LIMIT, f"cell {index} and those after it not run: notebook time used up")
-                continue
-            seconds = min(self.cell_seconds, left)
-            before = self.session.counters()
-            run = self.session.run(cell.source, timeout=seconds, budget=self.budget,
-                                   interrupt_grace=self.interrupt_grace)
-            cell.outputs, cell.execution_count = run.outputs, run.execution_count
-            if run.output_cut and OUTPUT_LIMIT not in self.events:  # noted once, where the cut begins
-                limit = self.limits.output_bytes
-                note_limit(cell, OUTPUT_LIMIT, self.message(OUTPUT_LIMIT))
-                self.note(OUTPUT_LIMIT, f"cell {index} passed the output limit of {limit} bytes")
-            caps = self.caps_hit(before, run)
-            stopped = run.status
-            if stopped == KERNEL_DIED and MEMORY_LIMIT in caps:
-                stopped = MEMORY_LIMIT  # the kernel was stopped for the sandbox's memory
-            for cap in caps:
-                if cap != stopped and cap not in self.events:  # a cap the cell survived: noted once
-                    note_limit(cell, cap, self.message(cap))
-                    self.note(cap, f"cell {index}: {self.message(cap)}")
-            if stopped in STOPPED:
-                cell.execution_count = None  # whether the kernel announced it before it stopped is chance
-                message = self.message(stopped, seconds)
-                if stopped == MEMORY_LIMIT:
-                    message += "; the kernel was stopped"
-                note_limit(cell, stopped, message)
-                self.note(stopped, f"cell {index}: {message}")
-                if stopped == TIME_LIMIT and run.interrupted:
-                    self.after_interrupt(index, run, seconds)
-                else:
-                    self.start_afresh()
-            else:
-                self.replay.append(cell.source)
-
-    def after_interrupt(self, index: int, run: Run, seconds: float) -> None:
-        """The kernel stays; a cell that nbgrader's interrupt did not end makes nbgrader give up on the
-        notebook (unless told to go on: the next cell then waits behind it in the busy kernel)."""
-        if run.ended_by_interrupt or not self.limits.nbgrader.gives_up or seconds < self.cell_seconds:
-            return  # seconds < cell_seconds: the notebook's own time stopped it, not nbgrader's limit
-        raise NotebookAbandonedError(
-            f"{self.label}: cell {index} ran past nbgrader's time limit of {seconds:g} s and did not end within "
-            f"{self.interrupt_grace:g} s of the interrupt: nbgrader gives up on such a notebook, and so does "
-            "grading (no score is recorded; grade it by hand, or again once the cell ends)")
-
-    def message(self, limit: str, seconds: float = 0.0) -> str:
-        return LIMIT_MESSAGES[limit].format(seconds=seconds, memory=self.limits.memory_bytes / MIB,
-                                            processes=self.limits.processes, disk=self.limits.disk_bytes / MIB,
-                                            limit=self.limits.output_bytes)
-
-    def caps_hit(self, before: Counters, run: Run) -> list[str]:
-        """The sandbox caps that code reached while it ran, by the sandbox's counters (and by the
-        errors it raised, where there are no counters)."""
-        after = self.session.counters()
-        errors = [f"{output.ename}: {output.evalue}" for output in run.outputs if output.output_type == "error"]
-        hit = []
-        if (after.oom_kills > before.oom_kills or after.memory_hits > before.memory_hits
-                or any(error.startswith("MemoryError") for error in errors)):
-            hit.append(MEMORY_LIMIT)
-        if after.process_hits > before.process_hits:
-            hit.append(PROCESS_LIMIT)
-        if (after.shmem_bytes >= self.limits.disk_bytes - DISK_SLACK
-                or any("[Errno 28]" in error for error in errors)):
-            hit.append(DISK_LIMIT)
-        return hit
-
-    def note(self, mistake: str, message: str) -> None:
-        self.events.append(mistake)
-        self.log.warning("%s: [%s] %s", self.label, mistake, message)
-
-    def start_afresh(self) -> bool:
-        """A new kernel with the cells that ran so far run again; False when no more restarts."""
-        if self.restarts >= MAX_RESTARTS:
-            self.session.close()
-            return False
-        self.restarts += 1
-        self.session.restart()
-        self.prepare_kernel()
-        if self.replay_deadline is None:
-            self.replay_deadline = time.monotonic() + self.limits.notebook_seconds
-        for source in self.replay:
-            left = self.replay_deadline - time.monotonic()
-            run = self.session.run(source, timeout=max(0.0, min(self.cell_seconds, left)))
-            if run.status in STOPPED:  # it behaves differently the second time
-                self.session.restart()
-                self.prepare_kernel()
-                break
-        return True
 
     # ----- 2. the functions, called in the kernel ---------------------------------------------
 

@@ -19,7 +19,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from ..course.contract import Contract
-from ..grading.notebook_grading import NotebookAbandonedError
+from ..grading.cell_runs import NotebookAbandonedError
 from ..grading.notes import LIMITS_KEY, forget_limit_notes
 from ..sandbox.caps import Limits
 

@@ -22,7 +22,8 @@ from traitlets.config import Config
 
 from ..course.contract import Contract
 from ..course.loading import ContractFiles, load_contract
-from ..grading.notebook_grading import NotebookAbandonedError, UngradedCellsError, grade_notebook
+from ..grading.cell_runs import NotebookAbandonedError
+from ..grading.notebook_grading import UngradedCellsError, grade_notebook
 from ..nbgrader_glue import precomputed
 from ..nbgrader_glue.contracts import RESOURCES_KEY as CONTRACT_KEY
 from ..nbgrader_glue.preprocessors import SandboxedGrading, SaveFindings
