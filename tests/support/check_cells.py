@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import io
-import signal
 import sys
-import warnings
 from pathlib import Path
 
 import nbformat
 
-from backprop_course.authoring.assignment_check.check_cells import MISTAKE_ID
+from backprop_course.authoring.assignment_check.check_cells import MISTAKE_ID, run_check_cells
 from backprop_course.authoring.build import lesson_path
 from backprop_course.authoring.gates import check_dependencies
 from backprop_course.authoring.lesson import read_lesson
 from backprop_course.course.paths import CourseDir
+
+CHECK_SECONDS = 60  # a check cell that runs longer shows so, and the next one runs
 
 
 @contextlib.contextmanager
@@ -57,46 +56,14 @@ def run_check(course: CourseDir, function_name: str, student_code: str | None) -
 
 def run_checks(course: CourseDir, notebook, answers: dict[str, str], until: str | None = None) -> dict[str, str]:
     """What each released check cell of notebook shows, {function: output}, when the student's answers
-    are answers {function: code} (the solutions' for the others): the released given cell, then each
-    function's answer and check cell in order, up to until's, going on past a failing cell as
-    nbgrader validate does."""
+    are answers {function: code} (the solutions' for the others), up to until's: the package's
+    run_check_cells on the released cells, the solutions' answer cells and the released helper module."""
     release, solutions = cells_by_id(course.release, notebook), cells_by_id(course.solutions, notebook)
-    shown = {}
-    with released_helper_module(course), _time_limit(60), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # what numpy warns of a student's code (log of a negative, ...)
-        namespace: dict = {}
-        exec(release["given_code"].source, namespace)
-        written = set()
-        for function in notebook.functions:
-            if function.answer_id not in written:  # a class's one cell, with the methods' answers in it
-                written.add(function.answer_id)
-                code = next((answers[other.name] for other in notebook.functions
-                             if other.answer_id == function.answer_id and other.name in answers), None)
-                exec(code or solutions[function.answer_id].source, namespace)
-            output = io.StringIO()
-            with contextlib.redirect_stdout(output):
-                try:
-                    exec(release[function.visible_check_id].source, namespace)
-                except Exception as error:  # what the notebook would show under the cell
-                    print(f"{type(error).__name__}: {error}")
-            shown[function.name] = output.getvalue()
-            if function.name == until:
-                break
-    return shown
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: int):
-    def stop(signum, frame):
-        raise TimeoutError(f"the check ran longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    cells = {cell_id: cell.source for cell_id, cell in release.items()}
+    cells.update({function.answer_id: solutions[function.answer_id].source for function in notebook.functions})
+    with released_helper_module(course):
+        shown = run_check_cells(cells, notebook, answers, until, seconds=CHECK_SECONDS)
+    return {name: output for name, (_, output) in shown.items()}
 
 
 def check_cell_outcomes(course: CourseDir, entries, exceptions) -> tuple[int, list[str], str]:

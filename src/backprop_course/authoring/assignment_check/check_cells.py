@@ -27,38 +27,49 @@ CHECK_CELL_SECONDS = 10
 NO_CODE = "- (a property: no code to run)"
 
 
-def run_check_cell(cells: dict[str, str], notebook: Notebook, function_name: str,
-                   answer: Callable | str | dict | None, seconds: float = CHECK_CELL_SECONDS) -> tuple[bool, str]:
-    """Whether function_name's check cell passes, and what it shows, when its answer is answer (a
-    function, code to run, names to bind (a mistake's classes), or None: the solution). cells: the
-    notebook's cell sources by id; the helper module must be importable."""
-    output = io.StringIO()
-    namespace: dict = {}
-    with contextlib.redirect_stdout(output), warnings.catch_warnings(), np.errstate(all="ignore"):
+# A student's answer to a function: code for its answer cell (a class's: for all its methods), a
+# function to call in its place, or names to bind (a mistake's classes).
+Answer = Callable | str | dict
+
+
+def run_check_cells(cells: dict[str, str], notebook: Notebook, answers: dict[str, Answer],
+                    until: str | None = None, seconds: float = CHECK_CELL_SECONDS) -> dict[str, tuple[bool, str]]:
+    """{function: whether its check cell passes, and what it shows}, for each function of notebook
+    up to until's, run as Run All runs them: the given cell, then each answer cell (a class's, with
+    all its methods, once, before its first method's check) and each check cell in order, going on
+    past a check that fails (so that a check that waits for the checks of the functions it calls,
+    authoring/gates.py, finds them run). cells: the notebook's cell sources by id, the answer cells
+    the solutions'; answers replace them. The helper module must be importable."""
+    shown = {}
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # what numpy warns of a student's code (log of a negative, ...)
+        namespace: dict = {}
         exec(cells[GIVEN_CELL_ID], namespace)  # noqa: S102 - the course's own notebook
-        # As Run All: each answer cell (a class's, with all its methods, once, before its first
-        # method's check), then each check cell, so that a check that waits for the checks of the
-        # functions it calls (authoring/gates.py) finds them run; the earlier checks' output is not shown.
-        graded = next(function for function in notebook.functions if function.name == function_name)
         written = set()
         for function in notebook.functions:
             if function.answer_id not in written:
                 written.add(function.answer_id)
-                own = function.answer_id == graded.answer_id and isinstance(answer, str)
-                exec(answer if own else cells[function.answer_id], namespace)  # noqa: S102
-            if function is graded:
+                code = next((answers[other.name] for other in notebook.functions
+                             if other.answer_id == function.answer_id and isinstance(answers.get(other.name), str)),
+                            None)
+                exec(code or cells[function.answer_id], namespace)  # noqa: S102
+            answer = answers.get(function.name)
+            if callable(answer):
+                namespace[function.name] = answer
+            elif isinstance(answer, dict):
+                namespace.update(answer)
+            shown[function.name] = _run_check(cells[function.visible_check_id], namespace, seconds)
+            if function.name == until:
                 break
-            quietly = contextlib.redirect_stdout(io.StringIO())
-            with quietly, contextlib.suppress(Exception, TimeLimitReached), time_limit(seconds):
-                exec(cells[function.visible_check_id], namespace)  # noqa: S102
-        if callable(answer):
-            namespace[function_name] = answer
-        elif isinstance(answer, dict):
-            namespace.update(answer)
+    return shown
+
+
+def _run_check(source: str, namespace: dict, seconds: float) -> tuple[bool, str]:
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
         try:
             with time_limit(seconds):
-                exec(cells[graded.visible_check_id], namespace)  # noqa: S102
+                exec(source, namespace)  # noqa: S102
         except TimeLimitReached:
             print(f"the check ran longer than {seconds:g} s")
             return False, output.getvalue()
@@ -96,7 +107,7 @@ def _outcome(subject: Subject, notebook: Notebook, cells: dict[str, str], name: 
     answer = _as_graded(subject, name, mutant)
     if answer is None:
         return NO_CODE, None
-    passed, shown = run_check_cell(cells, notebook, name, answer)
+    passed, shown = run_check_cells(cells, notebook, {name: answer}, until=name)[name]
     printed = list(dict.fromkeys(MISTAKE_ID.findall(shown)))
     if not passed:
         if printed[:1] == [mistake_id]:
