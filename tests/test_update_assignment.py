@@ -47,7 +47,7 @@ def edit(path, old: str, new: str) -> None:
 @pytest.mark.slow
 @needs_sandbox
 def test_a_check_added_after_submission_is_applied_and_everyone_regraded_keeping_manual_grades(tmp_path):
-    course = released_copy(tmp_path / "course")
+    course = released_copy(tmp_path / "course").of(ASSIGNMENT)
     for student in STUDENTS:
         shutil.copytree(course.samples / student / ASSIGNMENT, course.submission(student))
     autograde(course, ASSIGNMENT, jobs=2, show=lambda line: None, progress=False)
