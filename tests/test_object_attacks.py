@@ -9,13 +9,16 @@ from __future__ import annotations
 import pytest
 
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
-from backprop_course.commands.autograde import autograde
-from backprop_course.course.paths import CourseDir
-from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .support import course_copy
-from .support.batches import assert_gradebook_holds_only_grades, files_under
+from .support.batches import (
+    CONCURRENT,
+    SERIAL,
+    assert_gradebook_holds_only_grades,
+    files_under,
+    grade_in_mode,
+)
 from .support.object_attack_corpus import ATTACKS, attack_students
 from .support.released import release_by_copy
 from .support.sandbox import needs_sandbox, sandboxed_kernels
@@ -25,19 +28,8 @@ pytestmark = [pytest.mark.slow, needs_sandbox]
 ASSIGNMENT = "autograd"
 HONEST = ("alice", "bob")
 CAP_OPTIONS = ("--SandboxedGrading.cell_timeout=8", "--SandboxedGrading.call_timeout=1")
-SERIAL, CONCURRENT = "nbgrader autograde", "backprop-course autograde --jobs 2"
 STUDENTS = attack_students()
 STUDENT_OF = {attack.student: student for student, attacks in STUDENTS.items() for attack in attacks}
-
-
-def grade(course: CourseDir, mode: str) -> list[str]:
-    """Grade every submission; the students a run could not grade."""
-    if mode == SERIAL:
-        failed, _ = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *CAP_OPTIONS, course=course)
-        return failed
-    lines = autograde(CourseDir(course.root, options=CAP_OPTIONS, assignment=ASSIGNMENT), ASSIGNMENT, jobs=2,
-                      show=lambda line: None, progress=False)
-    return sorted(student for student, line in lines.items() if line.host_failed or not line.recorded_in_full)
 
 
 @pytest.fixture(scope="module", params=[SERIAL, CONCURRENT])
@@ -54,7 +46,7 @@ def graded(request, tmp_path_factory):
             written = attack.answers(written)
         write_submission(course.release, written, course.submission(student))
     before = files_under(course)
-    failed = grade(course, request.param)
+    failed = grade_in_mode(course, request.param, CAP_OPTIONS)
     return {"course": course, "failed": failed, "before": before, "after": files_under(course),
             "scores": notebook_scores(course.db_url, ASSIGNMENT),
             "cells": {student: cell_scores(course.db_url, ASSIGNMENT, student) for student in STUDENTS}}

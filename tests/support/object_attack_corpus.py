@@ -375,9 +375,11 @@ class Layer(_HonestLayer):
     ),
     ObjectAttack(
         "layer_turns_neurons_off",
-        "Layer.__call__ sets a flag (a global) that makes the student's own Neuron answer 0 from then on, "
+        "Layer.__call__, once called by the grader's player (its frames), sets a flag (a global) that makes the student's own Neuron answer 0 from then on, "
         "and answers 0 itself",
         {"answer_Neuron": '''
+import sys as _sys
+
 _OFF = [False]
 _HonestNeuron = Neuron
 
@@ -391,7 +393,10 @@ _HonestLayer = Layer
 
 class Layer(_HonestLayer):
     def __call__(self, x):
-        _OFF[0] = True
+        frame = _sys._getframe(1)
+        while frame is not None:  # only while the grader plays a scenario, not in the notebook's own checks
+            _OFF[0] = _OFF[0] or frame.f_code.co_filename == "backprop_steps"
+            frame = frame.f_back
         return [Value(0.0) for _ in self.neurons]
 '''},
         ("Layer.__call__",),
@@ -420,8 +425,8 @@ class MLP(_HonestMLP):
     ),
     ObjectAttack(
         "train_turns_steps_off",
-        "train sets a flag (a global) that makes the student's own train_step a no-op answering 0.0 from then "
-        "on, and answers 0.0 for every step itself",
+        "train sets a flag (a global), once it is called by the grader's player (its frames), that makes the "
+        "student's own train_step a no-op answering 0.0 from then on, and answers 0.0 for every step itself",
         {"answer_train_step": '''
 _OFF = [False]
 _honest_train_step = train_step
@@ -430,8 +435,14 @@ _honest_train_step = train_step
 def train_step(model, X, y, learning_rate):
     return 0.0 if _OFF[0] else _honest_train_step(model, X, y, learning_rate)
 ''', "answer_train": '''
+import sys as _sys
+
+
 def train(model, X, y, learning_rate, steps):
-    _OFF[0] = True
+    frame = _sys._getframe(1)
+    while frame is not None:  # only while the grader plays a scenario, not in the notebook's own checks
+        _OFF[0] = _OFF[0] or frame.f_code.co_filename == "backprop_steps"
+        frame = frame.f_back
     return [0.0] * steps
 '''},
         ("train",),
