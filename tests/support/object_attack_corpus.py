@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 VALUE_METHODS = ("Value.__add__", "Value.__mul__", "Value.__radd__", "Value.__rmul__", "Value.__pow__",
                  "Value.__sub__", "Value.__truediv__", "Value.exp", "Value.tanh", "Value.sigmoid", "Value.backward")
+# A Value that lies in everything: weighted_sum, built on it, earns nothing either.
+ALL_OF_VALUE = (*VALUE_METHODS, "weighted_sum")
 LOCAL_CHECKS = tuple(f"{name}:local" for name in ("Value.__add__", "Value.__mul__", "Value.__pow__", "Value.exp",
                                                   "Value.tanh", "Value.sigmoid", "weighted_sum"))
 
@@ -137,7 +139,7 @@ class Value(_Honest):
             value = _Scalar(0.0)
         object.__setattr__(self, name, value)
 '''},
-        VALUE_METHODS,
+        ALL_OF_VALUE,
     ),
     ObjectAttack(
         "lazy_proxies",
@@ -180,7 +182,7 @@ class Value(_Honest):
     def grad(self, value):
         self.__dict__["_grad"] = value
 '''},
-        VALUE_METHODS,
+        ALL_OF_VALUE,
     ),
     ObjectAttack(
         "acts_when_read",
@@ -222,7 +224,7 @@ class Value(_Honest):
     grad = property(lambda self: _Loud(), lambda self, value: None)
     data = property(lambda self: _Loud(), lambda self, value: None)
 '''},
-        VALUE_METHODS,
+        ALL_OF_VALUE,
     ),
     ObjectAttack(
         "patches_the_player",
@@ -255,7 +257,7 @@ class Value(_Honest):
         _patch()
         super().__init__(0.0, _children)
 '''},
-        VALUE_METHODS,
+        ALL_OF_VALUE,
     ),
     ObjectAttack(
         "reads_the_kernel",
@@ -375,7 +377,8 @@ class Layer(_HonestLayer):
     ),
     ObjectAttack(
         "layer_turns_neurons_off",
-        "Layer.__call__, once called by the grader's player (its frames), sets a flag (a global) that makes the student's own Neuron answer 0 from then on, "
+        "Layer.__call__, once called by the grader's player (its frames), sets a flag (a global) that makes "
+        "the student's own Neuron answer 0 from then on, "
         "and answers 0 itself",
         {"answer_Neuron": '''
 import sys as _sys
