@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from backprop_course.authoring.assignment_check import check_assignment
+from backprop_course.authoring.assignment_check.answerable import answerable_notes
 from backprop_course.authoring.assignment_check.check_cells import NO_CODE
 from backprop_course.authoring.assignment_check.subject import Subject
 from backprop_course.course.paths import ASSIGNMENTS_DIRECTORY, CourseDir
 
+from .support import REPO_COURSE
 from .support.grading import verdicts_of
 from .support.objects import FOLDERS
 
@@ -155,3 +157,14 @@ def test_check_assignment_lists_an_error_mistake_without_a_mutant(raising_course
     assert report.ok, "\n".join(report.lines())
     row = next(row for row in report.rows if row.mistake == "value-attribute")
     assert (row.hidden, row.before) == ("no mutant (property)", "-"), row
+
+
+def test_checks_that_code_can_pass_without_the_work_are_noted():
+    """A composition read less what the student's own parts give expects 0 on every case, which code
+    in the student's kernel can report (tests/test_object_attacks.py); a given helper may compute a
+    graded function's result. A check that depends on its case is not noted."""
+    course = REPO_COURSE.of("autograd")
+    notes = answerable_notes(Subject(course, course.contract), ["Value.__mul__", "Layer.__call__", "engine_gradients"])
+    assert [note.split(":")[0] for note in notes] == ["Layer.__call__", "engine_gradients"], notes
+    assert "its check values expect the same value on every hidden case" in notes[0]
+    assert "the given helper mlp_gradients passes its check values" in notes[1]

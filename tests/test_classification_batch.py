@@ -12,15 +12,21 @@ import nbformat
 import pytest
 
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
-from backprop_course.commands.autograde import autograde
 from backprop_course.course.paths import CourseDir
-from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
 from backprop_course.nbgrader_glue.gradebook import cell_scores, notebook_scores
 
 from .corpora.classification import CORPUS, MORE_MISTAKES
 from .support import course_copy
 from .support.attack_corpus import ATTACKS, target_places
-from .support.batches import assert_gradebook_holds_only_grades, files_under, students_of, submit_attackers
+from .support.batches import (
+    CONCURRENT,
+    SERIAL,
+    assert_gradebook_holds_only_grades,
+    files_under,
+    grade_in_mode,
+    students_of,
+    submit_attackers,
+)
 from .support.classification import ASSIGNMENT, CONTRACT
 from .support.released import release_by_copy
 from .support.sandbox import needs_sandbox, sandboxed_kernels
@@ -29,17 +35,6 @@ pytestmark = [pytest.mark.slow, needs_sandbox]
 
 HONEST = ("alice", "bob")
 CAP_OPTIONS = ("--SandboxedGrading.cell_timeout=8", "--SandboxedGrading.call_timeout=1")
-SERIAL, CONCURRENT = "nbgrader autograde", "backprop-course autograde --jobs 2"
-
-
-def grade(course: CourseDir, mode: str) -> list[str]:
-    """Grade every submission of the assignment; the students a run could not grade."""
-    if mode == SERIAL:
-        failed, _ = nbgrader_batch_log("autograde", ASSIGNMENT, "--force", *CAP_OPTIONS, course=course)
-        return failed
-    lines = autograde(CourseDir(course.root, options=CAP_OPTIONS, assignment=ASSIGNMENT), ASSIGNMENT, jobs=2,
-                      show=lambda line: None, progress=False)
-    return sorted(student for student, line in lines.items() if line.host_failed or not line.recorded_in_full)
 
 
 @pytest.fixture(scope="module", params=[SERIAL, CONCURRENT])
@@ -59,7 +54,7 @@ def graded(request, tmp_path_factory):
               **target_places(CONTRACT)}
     submit_attackers(course, answers["alice"], places)
     before = files_under(course)
-    failed = grade(course, request.param)
+    failed = grade_in_mode(course, request.param, CAP_OPTIONS)
     return {
         "course": course,
         "tag": tag,

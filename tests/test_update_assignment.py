@@ -26,28 +26,27 @@ from .support.sandbox import needs_sandbox
 STUDENTS = ("alice", "bob")
 MANUAL = ("learning_rate_discussion", "multilayer")
 # dloss_dyhat: 2 points (shape 1, values the rest) -> 3 points, with a third check of 1 point.
-OLD_CHECKS = '''points = 2
-public_example = "np.ones(2), np.zeros(2)"
-checks = [
-    { name = "shape", points = 1, kind = "structure", title = "shape and type" },
-    { name = "values", kind = "values", title = "values" },
-]'''
-NEW_CHECKS = OLD_CHECKS.replace("points = 2", "points = 3").replace(
-    "]", '    { name = "values_again", points = 1, kind = "values", title = "values, on other inputs" },\n]')
+FUNCTION = "dloss_dyhat"
+VALUES = '    { name = "values", kind = "values", title = "values" },\n'
+VALUES_AGAIN = '    { name = "values_again", points = 1, kind = "values", title = "values, on other inputs" },\n'
 NEW_CELL = "test_dloss_dyhat_values_again"
 SHAPE = '    { name = "shape", points = 1, kind = "structure", title = "shape and type" },\n'
 
 
 def edit(path, old: str, new: str) -> None:
+    """old replaced by new in FUNCTION's entry of the contract (from its name to the next table)."""
     text = path.read_text()
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new))
+    start = text.index(f'name = "{FUNCTION}"')
+    end = text.find("[[", start)
+    entry = text[start:end]
+    assert entry.count(old) == 1, old
+    path.write_text(text[:start] + entry.replace(old, new) + text[end:])
 
 
 @pytest.mark.slow
 @needs_sandbox
 def test_a_check_added_after_submission_is_applied_and_everyone_regraded_keeping_manual_grades(tmp_path):
-    course = released_copy(tmp_path / "course")
+    course = released_copy(tmp_path / "course").of(ASSIGNMENT)
     for student in STUDENTS:
         shutil.copytree(course.samples / student / ASSIGNMENT, course.submission(student))
     autograde(course, ASSIGNMENT, jobs=2, show=lambda line: None, progress=False)
@@ -57,7 +56,8 @@ def test_a_check_added_after_submission_is_applied_and_everyone_regraded_keeping
     before = notebook_scores(course.db_url, ASSIGNMENT)
     contract = course.assignment_folder / "assignment.toml"
     # nbgrader's own generate_assignment refuses this change now that students have submitted.
-    edit(contract, OLD_CHECKS, NEW_CHECKS)
+    edit(contract, "points = 2\n", "points = 3\n")
+    edit(contract, VALUES, VALUES + VALUES_AGAIN)
 
     lines: list[str] = []
     updated = update_assignment(course, ASSIGNMENT, jobs=2, show=lines.append)
@@ -85,7 +85,7 @@ def test_a_check_added_after_submission_is_applied_and_everyone_regraded_keeping
     assert f"gradebook: added single_neuron/{NEW_CELL} (GradeCell)" in lines
 
     # A check that submitted notebooks hold cannot be removed (nbgrader could not grade them).
-    edit(contract, NEW_CHECKS, NEW_CHECKS.replace(SHAPE, ""))
+    edit(contract, SHAPE, "")
     build_source(course)
     with throwaway_gradebook() as release, pytest.raises(CellsInUseError, match="test_dloss_dyhat_shape"):
         convert(GenerateAssignment, course, ASSIGNMENT, **{"CourseDirectory.db_url": release})

@@ -10,6 +10,9 @@ import nbformat
 from nbformat.v4 import new_code_cell
 
 from backprop_course.authoring.samples import answers_from_source, write_submission
+from backprop_course.commands.autograde import autograde
+from backprop_course.course.paths import CourseDir
+from backprop_course.nbgrader_glue.apps import nbgrader_batch_log
 
 from .attack_corpus import ATTACKS
 from .backprop import SINGLE_NEURON
@@ -23,6 +26,20 @@ EXTRA_CELLS = {
     "printer": "print('y' * 3_000_000)",
 }
 SAMPLES = ("alice", "bob", "carol")
+# The two ways a class is graded: one student after another by nbgrader, two at a time by ours.
+SERIAL, CONCURRENT = "nbgrader autograde", "backprop-course autograde --jobs 2"
+
+
+def grade_in_mode(course: CourseDir, mode: str, options: tuple[str, ...]) -> list[str]:
+    """Grade every submission of course's assignment (SERIAL or CONCURRENT, with nbgrader's command-line
+    options); the students a run could not grade."""
+    assignment = course.assignment
+    if mode == SERIAL:
+        failed, _ = nbgrader_batch_log("autograde", assignment, "--force", *options, course=course)
+        return failed
+    lines = autograde(CourseDir(course.root, options=options, assignment=assignment), assignment, jobs=2,
+                      show=lambda line: None, progress=False)
+    return sorted(student for student, line in lines.items() if line.host_failed or not line.recorded_in_full)
 
 
 def mixed_batch(course, extra_config: str = CAP_CONFIG) -> list[str]:

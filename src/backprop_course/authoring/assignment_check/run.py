@@ -11,6 +11,7 @@ from pathlib import Path
 from ...course import contract as contract_module
 from ...course.author_errors import AuthorError
 from ...course.paths import CourseDir
+from .answerable import answerable_notes
 from .check_cells import check_cell_outcomes
 from .differences import gradient_problems
 from .hidden import Hidden, hidden_outcomes
@@ -104,12 +105,14 @@ def check_assignment(course: CourseDir, source_built: bool = False) -> CheckRepo
         hidden, pair_problems = hidden_outcomes(subject, functions)
         before, cell_problems = check_cell_outcomes(subject, functions)
         gradient_found, gradient_line = gradient_problems(subject, functions)
+        answerable = answerable_notes(subject, functions)
     problems += raised.values()
     # A mutant whose recogniser raised is named something else: that problem says why.
     problems += [problem for key, outcome in hidden.items() if key not in raised for problem in outcome.problems]
     problems += pair_problems + cell_problems + gradient_found
     rows = [_row(subject, mistake.id, hidden, before, broken) for mistake in contract.own_mistakes]
     notes = [f"hidden cases of {len(subject.students)} students, {len(subject.mutants)} mutants", gradient_line]
+    notes += answerable
     notes += [f"given helpers that neither the reference nor a public example calls, so not checked: "
               f"{', '.join(uncalled)}"] if uncalled else []
     return CheckReport(contract.name, rows, problems, notes)
