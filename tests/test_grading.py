@@ -9,7 +9,7 @@ from backprop_course.grading.feedback import feedback_lines
 from backprop_course.grading.judge import judge
 from backprop_course.grading.kernel_calls import read_outcomes
 from backprop_course.grading.runner import run_cases
-from backprop_course.in_kernel import kernel_side
+from backprop_course.in_kernel import kernel_side, wire
 from backprop_course.nbgrader_glue.hidden_tests import grade
 
 from .support.backprop import (
@@ -157,9 +157,9 @@ def test_feedback_names_the_mistake_and_its_hint_but_no_hidden_value():
 
 
 def test_the_kernel_says_where_a_result_holds_integers_and_the_grader_reads_it_back():
-    where = kernel_side.integer_part
+    where = wire.integer_part
     assert where({"a": np.zeros(2), "b": [1.0, np.arange(3)]}) == 'the result["b"][1] is an array of int64'
     assert where((np.zeros(2), 3)) == "the result[1] is an integer (int)"
     assert where(np.arange(3) > 0) == where(True) == where(2.0) == where("text") == ""
-    sent = kernel_side.dumps([kernel_side.call(lambda: np.arange(2, dtype=np.int32), (), 1.0)])
+    sent = wire.dumps([kernel_side.call(lambda: np.arange(2, dtype=np.int32), (), 1.0)])
     assert read_outcomes(sent, 1)[0].integers == "the result is an array of int32"

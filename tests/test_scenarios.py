@@ -19,7 +19,7 @@ from backprop_course.grading.kernel_calls import (
     scenario_side_code,
 )
 from backprop_course.grading.runner import GIVEN_IMPORTS, run_cases
-from backprop_course.in_kernel import kernel_side
+from backprop_course.in_kernel import kernel_side, wire
 from backprop_course.in_kernel.scenarios import run_plays, unless_objects
 from backprop_course.in_kernel.steps import play_steps
 
@@ -172,9 +172,9 @@ def test_the_kernel_side_plays_a_scenario_and_sends_back_plain_outcomes_only():
 
     kernel["__backprop_scenarios__"].input = ask
     cases = contract.hidden_cases("affine_backward", "someone")
-    scenario = kernel_side.dumps(contract.functions["affine_backward"].scenario.data)
+    scenario = wire.dumps(contract.functions["affine_backward"].scenario.data)
     kernel["__backprop_scenarios__"].play_in_kernel(kernel, scenario, ["affine_forward"], "", [],
-                                                    kernel_side.dumps(cases), 5.0)
+                                                    wire.dumps(cases), 5.0)
     assert sum(prompt.startswith(kernel_side.CALL) for prompt in prompts) == len(cases)
     outcomes = read_outcomes(prompts[-1][len(kernel_side.RESULT):], len(cases))
     assert outcomes is not None and all(outcome.error is None for outcome in outcomes)
@@ -201,8 +201,8 @@ def test_a_given_helper_that_builds_the_students_objects_sees_their_class_in_the
     proxied, _ = play_code(contract, "MLP.__call__", given_source, cases, 5.0)
     given = callee_functions(contract, "MLP.__call__")
     assert proxied == [] and {"neuron_from", "layer_from"} <= set(given)  # fresh copies, none answered from here
-    kernel["__backprop_scenarios__"].play_in_kernel(kernel, kernel_side.dumps(contract.functions[
-        "MLP.__call__"].scenario.data), [], given_source, given, kernel_side.dumps(cases), 5.0)
+    kernel["__backprop_scenarios__"].play_in_kernel(kernel, wire.dumps(contract.functions[
+        "MLP.__call__"].scenario.data), [], given_source, given, wire.dumps(cases), 5.0)
     outcomes = read_outcomes(prompts[-1][len(kernel_side.RESULT):], len(cases))
     assert outcomes is not None and [outcome.error for outcome in outcomes] == [None] * len(cases), outcomes
     here = run_cases(contract, "MLP.__call__", {**kernel}, cases)
