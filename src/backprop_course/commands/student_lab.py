@@ -31,6 +31,11 @@ LAB_SETTINGS = {
     },
 }
 
+# No news or update checks (they ask the internet); window.jupyterapp, through which the page's
+# state is read (never changed).
+LAB_OPTIONS = ("--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+               "--LabApp.expose_app_in_browser=True")
+
 
 class LabError(RuntimeError):
     """JupyterLab did not do what the student asked within its time; the message says what."""
@@ -98,20 +103,20 @@ def jupyter_app(app: str, folder: Path, log: Path, options: list[str] = (), env:
             process.wait()
 
 
+def write_lab_settings(settings: Path) -> Path:
+    """LAB_SETTINGS written in settings, a JupyterLab user-settings folder; settings."""
+    for name, values in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values))
+    return settings
+
+
 @contextmanager
 def jupyter_lab(folder: Path, state: Path) -> Iterator[LabServer]:
     """`jupyter lab` serving folder as a student runs it, with its settings, workspaces, runtime
     files and log in state; stopped on leaving."""
-    settings = state / "settings"
-    for name, values in LAB_SETTINGS.items():
-        (settings / name).parent.mkdir(parents=True, exist_ok=True)
-        (settings / name).write_text(json.dumps(values))
-    options = [
-        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}",
-        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        # window.jupyterapp, through which the page's state is read (never changed)
-        "--LabApp.expose_app_in_browser=True",
-    ]  # fmt: skip
+    settings = write_lab_settings(state / "settings")
+    options = [f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}", *LAB_OPTIONS]
     log = state / "jupyter-lab.log"
     with jupyter_app("lab", folder, log, options, {"JUPYTER_RUNTIME_DIR": str(state / "runtime")}) as running:
         process, url, token = running
