@@ -5,6 +5,7 @@ and the nbgrader configuration each role's servers and commands read."""
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -14,13 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...course.contract import COURSE_ID
-from .users import GRADERS, GRADERS_GROUP, INSTRUCTOR, USERS
+from .users import GRADERS, GRADERS_GROUP, INSTRUCTOR, STUDENTS, USERS
 
 COURSE_ID_LINE = f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
 # The graders' files readable and writable by their group (the course directory is setgid), so the
 # TA grades in formgrader what the instructor's commands wrote; nbgrader's own switch for that.
 GRADER_UMASK, STUDENT_UMASK = 0o007, 0o022
 COURSE_CONFIG = COURSE_ID_LINE + "c.CourseDirectory.groupshared = True\n"
+# What students' servers leave out, as nbgrader's docs advise for a hub: the instructor's extensions.
+STUDENT_HIDDEN = {
+    "server": ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list"),
+    "lab": ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:course-list"),
+}
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,9 @@ class HubLayout:
     def env(self, user: str) -> dict[str, str]:
         """The environment of the user's server and of the commands run as the user."""
         return {"PATH": f"{self.venv_bin}:/usr/bin:/bin", "HOME": str(self.home(user)), "USER": user,
-                "LOGNAME": user, "LANG": "C.UTF-8", "JUPYTER_CONFIG_PATH": str(self.nbgrader_config_dir(user))}
+                "LOGNAME": user, "LANG": "C.UTF-8",
+                # a shell in JupyterLab's terminals (the account's own, nologin, keeps it off ssh)
+                "SHELL": "/bin/bash", "JUPYTER_CONFIG_PATH": str(self.nbgrader_config_dir(user))}
 
     def umask(self, user: str) -> int:
         return GRADER_UMASK if user in GRADERS else STUDENT_UMASK
@@ -92,13 +100,19 @@ def make_folders(layout: HubLayout) -> None:
     _folder(layout.root / "home", "root", "root", 0o755)
     for user in USERS:
         _folder(layout.home(user), user, user, 0o700)
-    students = COURSE_ID_LINE + f"c.Exchange.root = {str(layout.exchange)!r}\n"
-    for user, text in ((USERS[-1], students), (INSTRUCTOR, students + f"c.CourseDirectory.root = "
-                                                                     f"{str(layout.course)!r}\n")):
+    exchange = COURSE_ID_LINE + f"c.Exchange.root = {str(layout.exchange)!r}\n"
+    for user, nbgrader_config, hidden in (
+        (STUDENTS[0], exchange, STUDENT_HIDDEN),
+        (INSTRUCTOR, exchange + f"c.CourseDirectory.root = {str(layout.course)!r}\n", {}),
+    ):
         folder = layout.nbgrader_config_dir(user)
-        _folder(folder.parent, "root", "root", 0o755)
-        _folder(folder, "root", "root", 0o755)
-        (folder / "nbgrader_config.py").write_text(text)
+        for path in (folder.parent, folder, folder / "labconfig"):
+            _folder(path, "root", "root", 0o755)
+        (folder / "nbgrader_config.py").write_text(nbgrader_config)
+        (folder / "jupyter_server_config.json").write_text(json.dumps(
+            {"ServerApp": {"jpserver_extensions": {name: False for name in hidden.get("server", ())}}}))
+        (folder / "labconfig" / "page_config.json").write_text(json.dumps(
+            {"disabledExtensions": {name: True for name in hidden.get("lab", ())}}))
 
 
 def _folder(path: Path, user: str, group: str, mode: int) -> None:

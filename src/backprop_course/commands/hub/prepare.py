@@ -37,7 +37,7 @@ def prepare_hub(layout: HubLayout, proxy: Path, port: int | None = None) -> int:
     shutil.chown(config, INSTRUCTOR, GRADERS_GROUP)
     config.chmod(0o660)
     for step in (("backprop-course", "init", ASSIGNMENT), ("nbgrader", "generate_assignment", ASSIGNMENT),
-                 ("nbgrader", "release_assignment", ASSIGNMENT)):
+                 ("chmod", "g+w", "gradebook.db"), ("nbgrader", "release_assignment", ASSIGNMENT)):
         done = layout.run_as(INSTRUCTOR, *step, cwd=layout.course)
         if done.returncode != 0:
             raise HubError(f"`{' '.join(step)}` as {INSTRUCTOR} in {layout.course} failed:\n"

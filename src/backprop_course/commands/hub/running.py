@@ -24,7 +24,7 @@ def running_hub(layout: HubLayout, port: int) -> Iterator[str]:
         process = subprocess.Popen([str(layout.venv_bin / "jupyterhub"), "-f", str(layout.config_file)],
                                    cwd=layout.state, env={"PATH": f"{layout.venv_bin}:/usr/bin:/bin", "HOME": str(layout.state),
                                         "LANG": "C.UTF-8"},
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                   stdout=log, stderr=subprocess.STDOUT)
 
     def answers() -> bool:
         if process.poll() is not None:
