@@ -60,7 +60,8 @@ class AssignmentList:
         from selenium.webdriver.common.by import By
 
         self.driver = driver
-        wait_until(lambda: driver.find_elements(By.XPATH, NBGRADER_MENU), STEP_SECONDS, "JupyterLab showed no Nbgrader menu")
+        wait_until(lambda: driver.find_elements(By.XPATH, NBGRADER_MENU), STEP_SECONDS,
+                   "JupyterLab showed no Nbgrader menu")
         LabNotebook(driver, lab, "").menu("Nbgrader", "Assignment List")
         wait_until(lambda: self._buttons("released_assignments_list", "Fetch")
                    or self._buttons("fetched_assignments_list", "Submit"), STEP_SECONDS,

@@ -116,7 +116,8 @@ def jupyter_lab(folder: Path, state: Path) -> Iterator[LabServer]:
     """`jupyter lab` serving folder as a student runs it, with its settings, workspaces, runtime
     files and log in state; stopped on leaving."""
     settings = write_lab_settings(state / "settings")
-    options = [f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}", *LAB_OPTIONS]
+    options = [f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}",
+               *LAB_OPTIONS]
     log = state / "jupyter-lab.log"
     with jupyter_app("lab", folder, log, options, {"JUPYTER_RUNTIME_DIR": str(state / "runtime")}) as running:
         process, url, token = running

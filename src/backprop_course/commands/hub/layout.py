@@ -21,7 +21,8 @@ COURSE_ID_LINE = f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
 # The graders' files readable and writable by their group (the course directory is setgid), so the
 # TA grades in formgrader what the instructor's commands wrote; nbgrader's own switch for that.
 GRADER_UMASK, STUDENT_UMASK = 0o007, 0o022
-COURSE_CONFIG = COURSE_ID_LINE + "c.CourseDirectory.groupshared = True\n"
+# Each student is the Unix user of their id: collect takes only what that user handed in.
+COURSE_CONFIG = COURSE_ID_LINE + "c.CourseDirectory.groupshared = True\nc.CheckedCollect.owners_are_students = True\n"
 # What students' servers leave out, as nbgrader's docs advise for a hub: the instructor's extensions.
 STUDENT_HIDDEN = {
     "server": ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list"),

@@ -20,11 +20,10 @@ STOP_SECONDS = 30
 def running_hub(layout: HubLayout, port: int) -> Iterator[str]:
     """The hub started; its address (the proxy's) while it runs."""
     url = f"http://127.0.0.1:{port}"
+    env = {"PATH": f"{layout.venv_bin}:/usr/bin:/bin", "HOME": str(layout.state), "LANG": "C.UTF-8"}
     with layout.log.open("w") as log:
         process = subprocess.Popen([str(layout.venv_bin / "jupyterhub"), "-f", str(layout.config_file)],
-                                   cwd=layout.state, env={"PATH": f"{layout.venv_bin}:/usr/bin:/bin", "HOME": str(layout.state),
-                                        "LANG": "C.UTF-8"},
-                                   stdout=log, stderr=subprocess.STDOUT)
+                                   cwd=layout.state, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def answers() -> bool:
         if process.poll() is not None:
