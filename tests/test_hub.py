@@ -56,7 +56,7 @@ def as_user(layout: HubLayout, user: str, *command: str, cwd: Path | None = None
 
 def student_in_browser(layout: HubLayout, url: str, timings: dict) -> dict:
     """bpc-s1 in JupyterLab through the hub: fetch, a known mistake typed and named, validate, submit."""
-    driver = headless_chromium()
+    driver = headless_chromium(offline=True)
     try:
         started = time.monotonic()
         lab = log_in(driver, url, IN_BROWSER, passwords()[IN_BROWSER])
@@ -108,7 +108,7 @@ def grade_by_hand_in_formgrader(layout: HubLayout, url: str) -> None:
 
     with Gradebook(f"sqlite:///{layout.course / 'gradebook.db'}") as gradebook:
         submission = gradebook.find_submission_notebook(MULTILAYER.name, ASSIGNMENT, BY_COMMANDS[0]).id
-    driver = headless_chromium()
+    driver = headless_chromium(offline=True)
     try:
         log_in(driver, url, GRADER, passwords()[GRADER])
         driver.get(f"{url}/user/{GRADER}/formgrader/submissions/{submission}/")
