@@ -62,6 +62,17 @@ def test_autograde_lists_no_submission_of_a_refused_id(tmp_path):
     assert len(said) == 3 and all("refused student id" in line for line in said)
 
 
+def collect_config(tmp_path) -> Config:
+    """nbgrader's collect of backprop from tmp_path/exchange into the course tmp_path/course."""
+    config = Config()
+    config.CourseDirectory.root = str(tmp_path / "course")
+    config.CourseDirectory.course_id = "course"
+    config.CourseDirectory.assignment_id = "backprop"
+    config.CourseDirectory.db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    config.Exchange.root = str(tmp_path / "exchange")
+    return config
+
+
 def test_collect_takes_only_exchange_folders_of_ids_and_goes_on_past_one_it_cannot_read(tmp_path, caplog):
     course = tmp_path / "course"
     exchange = tmp_path / "exchange"
@@ -71,12 +82,7 @@ def test_collect_takes_only_exchange_folders_of_ids_and_goes_on_past_one_it_cann
                  "x y+backprop+2026-12-01 10:00:00.000000 UTC"):
         (inbound / name).mkdir(parents=True)
         (inbound / name / "single_neuron.ipynb").write_text("{}")
-    config = Config()
-    config.CourseDirectory.root = str(course)
-    config.CourseDirectory.course_id = "course"
-    config.CourseDirectory.assignment_id = "backprop"
-    config.CourseDirectory.db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    config.Exchange.root = str(exchange)
+    config = collect_config(tmp_path)
     collect = CheckedCollect(coursedir=CourseDirectory(config=config), config=config)
     with caplog.at_level(logging.ERROR):
         collect.start()
@@ -97,12 +103,7 @@ def test_collect_on_a_hub_of_unix_users_takes_only_what_the_student_s_own_user_h
         (folder / "single_neuron.ipynb").write_text(f'{{"by": "{owner}"}}')
         for path in (folder, folder / "single_neuron.ipynb"):
             shutil.chown(path, owner)
-    config = Config()
-    config.CourseDirectory.root = str(course)
-    config.CourseDirectory.course_id = "course"
-    config.CourseDirectory.assignment_id = "backprop"
-    config.CourseDirectory.db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    config.Exchange.root = str(exchange)
+    config = collect_config(tmp_path)
     config.CheckedCollect.owners_are_students = True
     with caplog.at_level(logging.ERROR):
         CheckedCollect(coursedir=CourseDirectory(config=config), config=config).start()

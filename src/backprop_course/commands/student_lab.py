@@ -7,22 +7,19 @@ import json
 import os
 import secrets
 import subprocess
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..course.cells import answer_id, visible_check_id
 from ..nbgrader_glue.apps import BIN_DIR
 from .browser import closed_port
+from .serving import LabError, served, wait_until
 
 START_SECONDS = 90  # the server, then the page and the notebook's kernel
 RUN_SECONDS = 120  # one cell, or all of them after a restart
 STEP_SECONDS = 20  # a menu, a dialog, a save, the editor taking what was typed
-STOP_SECONDS = 15
 # The user's own settings stay out: JupyterLab gets settings of its own, without news or update
 # checks (they ask the internet) and without notifications over the notebook.
 LAB_SETTINGS = {
@@ -35,21 +32,6 @@ LAB_SETTINGS = {
 # state is read (never changed).
 LAB_OPTIONS = ("--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                "--LabApp.expose_app_in_browser=True")
-
-
-class LabError(RuntimeError):
-    """JupyterLab did not do what the student asked within its time; the message says what."""
-
-
-def wait_until(condition: Callable[[], Any], seconds: float, what: str) -> Any:
-    """condition()'s first true value, polled; LabError saying `what` did not happen in time."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise LabError(f"{what} within {seconds} s")
 
 
 @dataclass(frozen=True)
@@ -81,26 +63,8 @@ def jupyter_app(app: str, folder: Path, log: Path, options: list[str] = (), env:
     with log.open("w") as log_file:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-
-    def answers() -> bool:
-        if process.poll() is not None:
-            raise LabError(f"jupyter {app} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
-    try:
-        wait_until(answers, start_seconds, f"jupyter {app} did not answer")
+    with served(process, f"jupyter {app}", f"{url}/api/status?token={token}", log, start_seconds):
         yield process, url, token
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def write_lab_settings(settings: Path) -> Path:

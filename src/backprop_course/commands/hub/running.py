@@ -4,13 +4,11 @@ with the layout's configuration, until it answers; stopped, with every user's se
 from __future__ import annotations
 
 import subprocess
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..student_lab import wait_until
+from ..serving import served
 from .layout import HubLayout
-from .prepare import HubError
 
 START_SECONDS = 60
 STOP_SECONDS = 30
@@ -25,22 +23,6 @@ def running_hub(layout: HubLayout, port: int) -> Iterator[str]:
         process = subprocess.Popen([str(layout.venv_bin / "jupyterhub"), "-f", str(layout.config_file)],
                                    cwd=layout.state, env=env, stdout=log, stderr=subprocess.STDOUT)
 
-    def answers() -> bool:
-        if process.poll() is not None:
-            raise HubError(f"jupyterhub exited with {process.returncode}:\n{layout.log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/hub/api/", timeout=2) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
-    try:
-        wait_until(answers, START_SECONDS, "the hub did not answer")
+    # jupyterhub stops the users' servers and its proxy on SIGTERM
+    with served(process, "jupyterhub", f"{url}/hub/api/", layout.log, START_SECONDS, STOP_SECONDS):
         yield url
-    finally:
-        process.terminate()  # jupyterhub stops the users' servers and its proxy on SIGTERM
-        try:
-            process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
