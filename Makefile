@@ -70,8 +70,8 @@ notebooks: $(VENV)/.installed
 HUB := .hub
 HUB_PROXY := $(HUB)/node_modules/.bin/configurable-http-proxy
 
-hub-users: $(VENV)/.installed
-	@python -m backprop_course.commands.hub.users
+hub-users:
+	@$(PYTHON) src/backprop_course/commands/hub/users.py
 
 hub-proxy:
 	@if [ -x $(HUB_PROXY) ]; then :; \

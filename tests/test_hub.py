@@ -41,6 +41,7 @@ IN_BROWSER, *BY_COMMANDS = STUDENTS
 SAMPLE_OF = dict(zip(BY_COMMANDS, ("alice", "bob")))  # the sample students whose answers they hand in
 MANUAL_SCORE, COMMENT = 2.5, "Say why the largest rate oscillates."
 SAVE_SECONDS = 30
+NBGRADER_COMMANDS = "return window.jupyterapp.commands.listCommands().filter(name => name.startsWith('nbgrader:'))"
 
 
 def feedback_pages(home: Path) -> dict[str, Path]:
@@ -62,6 +63,7 @@ def student_in_browser(layout: HubLayout, url: str, timings: dict) -> dict:
         lab = log_in(driver, url, IN_BROWSER, passwords()[IN_BROWSER])
         timings["first login (alone)"] = time.monotonic() - started
         AssignmentList(driver, lab).fetch()
+        commands = driver.execute_script(NBGRADER_COMMANDS)
         notebook = LabNotebook.open(driver, lab, f"{ASSIGNMENT}/{SINGLE_NEURON.filename}")
         notebook.run(GIVEN_CELL_ID)
         check = " ".join(notebook.answer(MISTAKEN_ANSWER.function, MISTAKEN_ANSWER.line).split())
@@ -70,7 +72,7 @@ def student_in_browser(layout: HubLayout, url: str, timings: dict) -> dict:
         validated = assignments.validate(SINGLE_NEURON.name)
         assignments.submit()
         timings["student in the browser"] = time.monotonic() - started
-        return {"check": check, "validated": validated, "driver": driver, "lab": lab}
+        return {"check": check, "validated": validated, "commands": commands, "driver": driver, "lab": lab}
     except BaseException:
         driver.quit()
         raise
@@ -201,7 +203,8 @@ def term():
                                                                *course_files]) for student in STUDENTS}
             timings["the whole term"] = time.monotonic() - started
             print("seconds from the start: " + ", ".join(f"{name} {seconds:.0f}" for name, seconds in timings.items()))
-            yield {"layout": layout, "collected": collected, "check": first["check"], "validated": validated,
+            yield {"layout": layout, "collected": collected, "check": first["check"], "commands": first["commands"],
+                   "validated": validated,
                    "by_nbgrader": by_nbgrader, "by_ours": by_ours, "shown": shown, "readable": readable,
                    "scores": notebook_scores(f"sqlite:///{course / 'gradebook.db'}", ASSIGNMENT)}
     finally:
@@ -213,6 +216,7 @@ def autograded(scores, student: str) -> dict[str, float]:
 
 
 def test_the_student_in_the_browser_sees_the_mistake_named_and_validates(term):
+    assert term["commands"] == ["nbgrader:open-assignment-list"]  # no formgrader, course list, Create Assignment
     assert f"[{MISTAKEN_ANSWER.mistake}] {hint(MISTAKEN_ANSWER.mistake)}" in term["check"], term["check"]
     assert "failed" in term["validated"][IN_BROWSER].lower(), term["validated"][IN_BROWSER]
     for student in BY_COMMANDS:
