@@ -158,6 +158,8 @@ def term():
     venv = wheel_venv()
     if isinstance(venv, str):
         pytest.skip(venv)
+    if not Path(venv.bin("jupyterhub")).exists():
+        pytest.skip("jupyterhub is not installed with the wheel's hub extra")
     work = Path(tempfile.mkdtemp(prefix="backprop-hub-"))
     work.chmod(0o755)
     timings = {}

@@ -18,11 +18,13 @@ from ...course.contract import COURSE_ID
 from .users import GRADERS, GRADERS_GROUP, INSTRUCTOR, STUDENTS, USERS
 
 COURSE_ID_LINE = f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
-# The graders' files readable and writable by their group (the course directory is setgid), so the
-# TA grades in formgrader what the instructor's commands wrote; nbgrader's own switch for that.
+# What the graders write, their group reads and writes (the course folder is setgid), so that the TA
+# grades in formgrader what the instructor's commands wrote.
 GRADER_UMASK, STUDENT_UMASK = 0o007, 0o022
-# Each student is the Unix user of their id: collect takes only what that user handed in.
-COURSE_CONFIG = COURSE_ID_LINE + "c.CourseDirectory.groupshared = True\nc.CheckedCollect.owners_are_students = True\n"
+# The hub's course: shared by the graders' group (nbgrader's switch for it), and collect takes only
+# what the student's own Unix user handed in.
+COURSE_CONFIG = (COURSE_ID_LINE + "c.CourseDirectory.groupshared = True\n"
+                 "c.CheckedCollect.owners_are_students = True\n")
 # What students' servers leave out, as nbgrader's docs advise for a hub: the instructor's extensions.
 STUDENT_HIDDEN = {
     "server": ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list"),

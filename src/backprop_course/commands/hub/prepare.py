@@ -36,6 +36,7 @@ def prepare_hub(layout: HubLayout, proxy: Path, port: int | None = None) -> int:
     config.write_text(COURSE_CONFIG)
     shutil.chown(config, INSTRUCTOR, GRADERS_GROUP)
     config.chmod(0o660)
+    # groupshared leaves the gradebook as SQLite makes it (0640 here): the TA's formgrader writes to it
     for step in (("backprop-course", "init", ASSIGNMENT), ("nbgrader", "generate_assignment", ASSIGNMENT),
                  ("chmod", "g+w", "gradebook.db"), ("nbgrader", "release_assignment", ASSIGNMENT)):
         done = layout.run_as(INSTRUCTOR, *step, cwd=layout.course)
