@@ -71,16 +71,16 @@ def ensure_users() -> list[str]:
 
 
 def _exists(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
+    return _known(pwd.getpwnam, name)
 
 
 def _group_exists(name: str) -> bool:
+    return _known(grp.getgrnam, name)
+
+
+def _known(lookup, name: str) -> bool:
     try:
-        grp.getgrnam(name)
+        lookup(name)
         return True
     except KeyError:
         return False
