@@ -29,7 +29,7 @@ from backprop_course.commands.student_lab import LabNotebook, wait_until
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
 from .support import REPO_COURSE
-from .support.backprop import GIVEN_CELL_ID, MANUAL_GRADE_ID, MULTILAYER, NOTEBOOKS, SINGLE_NEURON, hint
+from .support.backprop import COURSE_ID, GIVEN_CELL_ID, MANUAL_GRADE_ID, MULTILAYER, NOTEBOOKS, SINGLE_NEURON, hint
 from .support.browser import headless_chromium
 from .support.hub import AssignmentList, find_proxy, log_in
 from .support.pages import FIELDS_BOUND
@@ -199,16 +199,16 @@ def term():
                 as_user(layout, student, "nbgrader", "fetch_feedback", ASSIGNMENT)
             others = {student: [layout.home(other) / ASSIGNMENT / SINGLE_NEURON.filename
                                 for other in STUDENTS if other != student] for student in STUDENTS}
+            exchange = layout.exchange / COURSE_ID
             course_files = [course, course / "gradebook.db", course / "source" / ASSIGNMENT / SINGLE_NEURON.filename,
-                            layout.exchange / "backprop-course" / "inbound"]
+                            exchange / "inbound", exchange / "feedback"]
             readable = {student: readable_by(layout, student, [layout.home(student) / ASSIGNMENT, *others[student],
                                                                *course_files]) for student in STUDENTS}
             timings["the whole term"] = time.monotonic() - started
             print("seconds from the start: " + ", ".join(f"{name} {seconds:.0f}" for name, seconds in timings.items()))
             yield {"layout": layout, "collected": collected, "check": first["check"], "commands": first["commands"],
-                   "validated": validated,
-                   "by_nbgrader": by_nbgrader, "by_ours": by_ours, "shown": shown, "readable": readable,
-                   "scores": notebook_scores(f"sqlite:///{course / 'gradebook.db'}", ASSIGNMENT)}
+                   "validated": validated, "by_nbgrader": by_nbgrader, "by_ours": by_ours, "shown": shown,
+                   "readable": readable, "scores": notebook_scores(f"sqlite:///{course / 'gradebook.db'}", ASSIGNMENT)}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -266,4 +266,4 @@ def test_no_student_reads_another_s_files_or_the_course(term):
         own = str(layout.home(student) / ASSIGNMENT)
         assert readable[own], f"{student} cannot read their own folder"
         others = {path: read for path, read in readable.items() if path != own}
-        assert len(others) == 6 and not any(others.values()), f"{student} read {others}"
+        assert len(others) == 7 and not any(others.values()), f"{student} read {others}"
