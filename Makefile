@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test lint notebooks install browser sandbox sandbox-tools postgres-tools
+.PHONY: demo test lint notebooks install browser sandbox sandbox-tools postgres-tools hub-users hub-proxy hub-demo
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ install: $(VENV)/.installed
 demo: sandbox $(VENV)/.installed
 	backprop-course demo
 
-test: $(VENV)/.installed browser sandbox-tools postgres-tools
+test: $(VENV)/.installed browser sandbox-tools postgres-tools hub-users hub-proxy
 	lint-imports
 	python -m pytest -n 2 --dist loadscope
 
@@ -62,3 +62,28 @@ lint: $(VENV)/.installed
 # and docs/mistakes.md from the catalog: only what changed, in one process (commands/build.py).
 notebooks: $(VENV)/.installed
 	backprop-course build
+
+# The course's JupyterHub on this host (src/backprop_course/commands/hub/, tests/test_hub.py).
+# hub-users: its Unix users (bpc-instructor, bpc-ta, bpc-s1..3) and their passwords, made when root
+# (idempotent; never removed). hub-proxy: JupyterHub's proxy from npm into .hub/. Neither fails the
+# build: without them the hub test skips and says why.
+HUB := .hub
+HUB_PROXY := $(HUB)/node_modules/.bin/configurable-http-proxy
+
+hub-users:
+	@$(PYTHON) src/backprop_course/commands/hub/users.py
+
+hub-proxy:
+	@if [ -x $(HUB_PROXY) ]; then :; \
+	elif command -v npm >/dev/null; then \
+		echo "installing configurable-http-proxy with npm into $(HUB)/"; \
+		npm install --prefix $(HUB) --no-audit --no-fund --loglevel=error configurable-http-proxy >/dev/null \
+			|| echo "could not install configurable-http-proxy; the hub test will be skipped"; \
+	else echo "no npm: install nodejs and npm, or the hub test will be skipped"; fi
+
+# The hub for an instructor to try, at http://127.0.0.1:8000/ until Ctrl-C. Its users' servers run
+# from a venv of the system's Python that every user can read, with the package and jupyterhub.
+hub-demo: sandbox hub-users hub-proxy
+	test -x $(HUB)/venv/bin/python || /usr/bin/python3 -m venv $(HUB)/venv
+	$(HUB)/venv/bin/python -m pip install --quiet ".[hub]"
+	$(HUB)/venv/bin/python -m backprop_course.commands.hub.demo --proxy $(HUB_PROXY)

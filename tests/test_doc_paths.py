@@ -22,7 +22,8 @@ NAMED_PATH = re.compile(
 PLACEHOLDER = re.compile(r"<[^<>/]+>|\b[A-Z][A-Z_]+[A-Z]\b")
 # Folders and files that the course's commands, nbgrader and kernels write while they run; a
 # clone of the repository has none of them.
-WRITTEN_WHEN_RUN = {"reports", "submitted", "autograded", "feedback", "gradebook.db", "grades.csv"}
+WRITTEN_WHEN_RUN = {"reports", "submitted", "autograded", "feedback", "gradebook.db", "grades.csv",
+                    "jupyterhub_config.py"}
 # Names that the README's "Write your own assignment" walkthrough makes (its assignment is `tiny`).
 MADE_BY_THE_WALKTHROUGH = {"tiny_checks.py"}
 # Stale names in files that another engineer is editing now (feedback_summary.py's docstring means

@@ -4,7 +4,10 @@ list of submissions autograde works through."""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
 
 import pytest
 from nbgrader.api import Gradebook, InvalidEntry
@@ -59,6 +62,17 @@ def test_autograde_lists_no_submission_of_a_refused_id(tmp_path):
     assert len(said) == 3 and all("refused student id" in line for line in said)
 
 
+def collect_config(tmp_path) -> Config:
+    """nbgrader's collect of backprop from tmp_path/exchange into the course tmp_path/course."""
+    config = Config()
+    config.CourseDirectory.root = str(tmp_path / "course")
+    config.CourseDirectory.course_id = "course"
+    config.CourseDirectory.assignment_id = "backprop"
+    config.CourseDirectory.db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    config.Exchange.root = str(tmp_path / "exchange")
+    return config
+
+
 def test_collect_takes_only_exchange_folders_of_ids_and_goes_on_past_one_it_cannot_read(tmp_path, caplog):
     course = tmp_path / "course"
     exchange = tmp_path / "exchange"
@@ -68,15 +82,33 @@ def test_collect_takes_only_exchange_folders_of_ids_and_goes_on_past_one_it_cann
                  "x y+backprop+2026-12-01 10:00:00.000000 UTC"):
         (inbound / name).mkdir(parents=True)
         (inbound / name / "single_neuron.ipynb").write_text("{}")
-    config = Config()
-    config.CourseDirectory.root = str(course)
-    config.CourseDirectory.course_id = "course"
-    config.CourseDirectory.assignment_id = "backprop"
-    config.CourseDirectory.db_url = f"sqlite:///{tmp_path / 'gradebook.db'}"
-    config.Exchange.root = str(exchange)
+    config = collect_config(tmp_path)
     collect = CheckedCollect(coursedir=CourseDirectory(config=config), config=config)
     with caplog.at_level(logging.ERROR):
         collect.start()
     assert sorted(path.name for path in (course / "submitted").iterdir()) == ["j.doe", "jdoe"]
     refused = [record.getMessage() for record in caplog.records if "refused student id" in record.getMessage()]
     assert len(refused) == 3 and all("exchange folder" in line for line in refused)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="handing exchange folders to other users needs root")
+def test_collect_on_a_hub_of_unix_users_takes_only_what_the_student_s_own_user_handed_in(tmp_path, caplog):
+    """`nobody` hands in; later `daemon` hands in under nobody's id, and once as itself."""
+    course, exchange = tmp_path / "course", tmp_path / "exchange"
+    inbound = exchange / "course" / "inbound"
+    for student, owner, time in (("nobody", "nobody", "10:00"), ("nobody", "daemon", "11:00"),
+                                 ("daemon", "daemon", "10:30")):
+        folder = inbound / f"{student}+backprop+2026-12-01 {time}:00.000000 UTC+x"
+        folder.mkdir(parents=True)
+        (folder / "single_neuron.ipynb").write_text(f'{{"by": "{owner}"}}')
+        for path in (folder, folder / "single_neuron.ipynb"):
+            shutil.chown(path, owner)
+    config = collect_config(tmp_path)
+    config.CheckedCollect.owners_are_students = True
+    with caplog.at_level(logging.ERROR):
+        CheckedCollect(coursedir=CourseDirectory(config=config), config=config).start()
+    handed_in = {student: json.loads((course / "submitted" / student / "backprop" / "single_neuron.ipynb").read_text())
+                 for student in ("nobody", "daemon")}
+    assert handed_in == {"nobody": {"by": "nobody"}, "daemon": {"by": "daemon"}}
+    skipped = [record.getMessage() for record in caplog.records if "skipped" in record.getMessage()]
+    assert len(skipped) == 1 and "handed in as nobody by the user daemon" in skipped[0], skipped

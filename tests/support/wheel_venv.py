@@ -63,7 +63,8 @@ def wheel_venv() -> WheelVenv | str:
     wheels = sorted((folder / "dist").glob("backprop_course-*.whl"))
     if built.returncode != 0 or not wheels:
         raise AssertionError(f"the wheel does not build: {built.stdout[-2000:]}{built.stderr[-2000:]}")
-    installed = _run([str(venv / "bin" / "pip"), "install", str(wheels[0])], venv)
+    # with the hub extra (jupyterhub), for tests/test_hub.py's users' servers
+    installed = _run([str(venv / "bin" / "pip"), "install", f"{wheels[0]}[hub]"], venv)
     if installed.returncode != 0:
         return f"pip cannot install the wheel's dependencies here: {installed.stderr.strip().splitlines()[-1:]}"
     return WheelVenv(venv, wheels[0])

@@ -8,19 +8,18 @@ import json
 import os
 import secrets
 import subprocess
-import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..nbgrader_glue.apps import BIN_DIR
 from .browser import closed_port
+from .serving import LabError, served, wait_until
+
+__all__ = ["START_SECONDS", "LabError", "LabServer", "jupyter_app", "jupyter_lab", "wait_until", "write_lab_settings"]
 
 START_SECONDS = 90  # the server, then the page and the notebook's kernel
-STOP_SECONDS = 15
 # The user's own settings stay out: JupyterLab gets settings of its own, without news or update
 # checks (they ask the internet) and without notifications over the notebook.
 LAB_SETTINGS = {
@@ -29,20 +28,10 @@ LAB_SETTINGS = {
     },
 }
 
-
-class LabError(RuntimeError):
-    """JupyterLab did not do what the student asked within its time; the message says what."""
-
-
-def wait_until(condition: Callable[[], Any], seconds: float, what: str) -> Any:
-    """condition()'s first true value, polled; LabError saying `what` did not happen in time."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise LabError(f"{what} within {seconds} s")
+# No news or update checks (they ask the internet); window.jupyterapp, through which the page's
+# state is read (never changed).
+LAB_OPTIONS = ("--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+               "--LabApp.expose_app_in_browser=True")
 
 
 @dataclass(frozen=True)
@@ -74,42 +63,25 @@ def jupyter_app(app: str, folder: Path, log: Path, options: list[str] = (), env:
     with log.open("w") as log_file:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-
-    def answers() -> bool:
-        if process.poll() is not None:
-            raise LabError(f"jupyter {app} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
-    try:
-        wait_until(answers, start_seconds, f"jupyter {app} did not answer")
+    with served(process, f"jupyter {app}", f"{url}/api/status?token={token}", log, start_seconds):
         yield process, url, token
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+
+
+def write_lab_settings(settings: Path) -> Path:
+    """LAB_SETTINGS written in settings, a JupyterLab user-settings folder; settings."""
+    for name, values in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values))
+    return settings
 
 
 @contextmanager
 def jupyter_lab(folder: Path, state: Path) -> Iterator[LabServer]:
     """`jupyter lab` serving folder as a student runs it, with its settings, workspaces, runtime
     files and log in state; stopped on leaving."""
-    settings = state / "settings"
-    for name, values in LAB_SETTINGS.items():
-        (settings / name).parent.mkdir(parents=True, exist_ok=True)
-        (settings / name).write_text(json.dumps(values))
-    options = [
-        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}",
-        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        # window.jupyterapp, through which the page's state is read (never changed)
-        "--LabApp.expose_app_in_browser=True",
-    ]  # fmt: skip
+    settings = write_lab_settings(state / "settings")
+    options = [f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={state / 'workspaces'}",
+               *LAB_OPTIONS]
     log = state / "jupyter-lab.log"
     with jupyter_app("lab", folder, log, options, {"JUPYTER_RUNTIME_DIR": str(state / "runtime")}) as running:
         process, url, token = running

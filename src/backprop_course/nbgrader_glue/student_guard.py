@@ -1,7 +1,9 @@
 """Student ids enter a course only when they are ids (course/student_ids.py), at each door:
 
 - `nbgrader collect` (and formgrader's collect button): CheckedCollect skips exchange folders
-  whose student id is refused, or whose name nbgrader cannot read, with one log line each;
+  whose student id is refused, or whose name nbgrader cannot read, and, on a hub whose students
+  are Unix users (`owners_are_students`), folders that another user handed in under the id, with
+  one log line each;
 - `nbgrader autograde` (`--create` included): drop_refused_submissions, called before the first
   student is touched, leaves out submitted/<id>/ folders whose id is refused;
 - every other way into the gradebook (`nbgrader db student add` and `import`, formgrader's
@@ -12,34 +14,58 @@ from __future__ import annotations
 
 import datetime
 import os
+import pwd
 import re
 
 from nbgrader.api import InvalidEntry, Student
 from nbgrader.exchange.default.collect import ExchangeCollect
 from sqlalchemy import event
+from traitlets import Bool
 
 from ..course.student_ids import admitted, is_student_id, refusal
 
 # The student of an exchange folder whose name (<student>+<assignment>+<timestamp>) nbgrader cannot read.
 UNREADABLE = None
+# The student of an exchange folder that another Unix user handed in (owners_are_students).
+NOT_THEIRS = object()
 
 
 class CheckedCollect(ExchangeCollect):
     """nbgrader's collect, taking only the exchange folders of valid student ids."""
 
+    owners_are_students = Bool(False, help=(
+        "Each student is the Unix user named by their student id (a hub with JupyterHub's "
+        "LocalProcessSpawner, The Littlest JupyterHub): take an exchange folder only when that user owns "
+        "it, so that no student hands in under another's id (`nbgrader submit --student`).")).tag(config=True)
+
     def _path_to_record(self, path):
         try:
-            return super()._path_to_record(path)
+            record = super()._path_to_record(path)
         except Exception:  # nbgrader stops the whole collect on one folder it cannot read
             return {"username": UNREADABLE, "filename": os.path.basename(path), "timestamp": datetime.datetime.min}
+        if self.owners_are_students and not self._handed_in_by(record["username"], path):
+            return {**record, "username": NOT_THEIRS}  # grouped apart from the student's own, then left out
+        return record
 
     def init_src(self):
         super().init_src()
         self.src_records = [
             record for record in self.src_records
-            if admitted(record["username"], f"exchange folder {os.path.join(self.inbound_path, record['filename'])}",
-                        self.log.error)
+            if record["username"] is not NOT_THEIRS and admitted(
+                record["username"], f"exchange folder {os.path.join(self.inbound_path, record['filename'])}",
+                self.log.error)
         ]
+
+    def _handed_in_by(self, student: str, folder: str) -> bool:
+        uid = os.lstat(folder).st_uid
+        try:
+            owner = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            owner = f"uid {uid}"
+        if owner != student:
+            self.log.error("exchange folder %s: handed in as %s by the user %s; skipped "
+                           "(CheckedCollect.owners_are_students)", folder, student, owner)
+        return owner == student
 
 
 def drop_refused_submissions(converter, log) -> None:
