@@ -10,7 +10,8 @@ import pytest
 
 from backprop_course.course.loading import ContractError, load_contract_folder
 from backprop_course.course.plain import Unsupported
-from backprop_course.course.scenario import callee_functions
+from backprop_course.course.recognisers import close
+from backprop_course.course.scenario import callee_functions, reference_result
 from backprop_course.grading.kernel_calls import (
     answer_call,
     kernel_side_code,
@@ -210,6 +211,38 @@ def test_a_fresh_given_helper_builds_objects_of_the_notebooks_own_class():
     exec(BOX, alone)
     kernel_side.with_own_classes(alone, notebook)  # the kernel's fresh copies for a function graded by a call
     assert alone["boxed"](1.0).__class__ is notebook["Box"]
+
+
+def test_train_is_played_with_its_stand_in_train_step_in_the_kernel_and_here():
+    """autograd's train: its scenario sets train_step to a stand-in, in the kernel's globals where
+    the student's train finds it, over the stand-in that the grading process answers for plain
+    data. The student's train_step (which raises) is never called, and both ways read what the
+    reference reads, case by case."""
+    contract = REPO_COURSE.of("autograd").contract
+    notebook = contract.notebook_of["train"]
+    given_source = GIVEN_IMPORTS + contract.given_code(notebook.given)
+    student = ("def train_step(model, X, y, learning_rate):\n    raise ValueError('not called')\n\n"
+               + contract.solution_source("train"))
+    cases = contract.hidden_cases("train", "someone")
+    kernel = {"np": np}
+    exec(kernel_side_code() + "\n" + scenario_side_code(), kernel)
+    exec(given_source, kernel)
+    exec(student, kernel)
+    prompts: list[str] = []
+    kernel["__backprop_scenarios__"].input = lambda prompt: prompts.append(prompt) or "ok"
+    proxied, _ = play_code(contract, "train", given_source, cases, 5.0)
+    assert proxied == ["train_step"]
+    own_step = kernel["train_step"]
+    kernel["__backprop_scenarios__"].play_in_kernel(kernel, kernel_side.dumps(contract.functions[
+        "train"].scenario.data), proxied, given_source, callee_functions(contract, "train"),
+                                                     kernel_side.dumps(cases), 5.0)
+    outcomes = read_outcomes(prompts[-1][len(kernel_side.RESULT):], len(cases))
+    here = run_cases(contract, "train", kernel, cases)  # the namespace the student's code runs in
+    expected = [reference_result(contract, "train", case) for case in cases]
+    for outcomes_of in (outcomes, here):
+        assert [outcome.error for outcome in outcomes_of] == [None] * len(cases), outcomes_of
+        assert all(close(outcome.value, value) for outcome, value in zip(outcomes_of, expected))
+    assert len({len(value["losses"]) for value in expected}) > 1 and kernel["train_step"] is own_step
 
 
 def test_stand_ins_answer_as_callables_and_as_the_notebooks_names_until_the_play_ends():

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from .contract import Contract
 
 # What each kind of step may hold besides its own key (exactly one of these keys).
-STEP_KEYS = {"call": {"let", "args", "kwargs"}, "op": {"let", "args"}, "set": {"value", "stand_in", "params", "returns"},
-             "read": set(), "stand_in": {"let", "params", "returns"}}
+STEP_KEYS = {"call": {"let", "args", "kwargs"}, "op": {"let", "args"},
+             "set": {"value", "stand_in", "params", "returns"}, "read": set(), "stand_in": {"let", "params", "returns"}}
 STAND_IN_KEYS = {"add_to", "product"}
 # What a stand-in holds besides its terms (steps.stand_in): checked with the stand-in, not as the step's.
 STAND_IN_EXTRAS = ("stand_in", "params", "returns")
