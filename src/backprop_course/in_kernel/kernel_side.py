@@ -158,7 +158,7 @@ def proxy(name: str, ask):
 def with_own_classes(given: dict, namespace: dict) -> None:
     """Rebind each class the given cell's fresh run defined (in given) to the notebook's own class
     of that name, so that the fresh helpers build objects of the class the student's code builds
-    with: a Value of the notebook's class cannot be added to one of a copy of it."""
+    with: an operator of the notebook's class may refuse an object of a copy of it."""
     given.update({name: namespace[name] for name, value in list(given.items())
                   if isinstance(value, type) and isinstance(namespace.get(name), type)})
 

@@ -61,8 +61,8 @@ def fresh_given(given_source: str, namespace: dict) -> dict:
     """The names of the given cell run afresh in a copy of namespace: the given helpers as the
     instructor wrote them, beside the notebook's own classes. A class the given cell defines is
     the notebook's own object still, so that what a fresh helper builds is of the class the
-    student's code and the steps build with (a Value of one class cannot be added to one of a
-    copy of it)."""
+    student's code and the steps build with (an operator of one class may refuse an object of
+    a copy of it)."""
     given = dict(namespace)
     exec(given_source, given)  # noqa: S102 - the instructor's given cell, not student code
     with_own_classes(given, namespace)

@@ -118,10 +118,10 @@ def bind(let, result, variables):
 
 def stand_in(step, variables, namespace):
     """A callable standing in for a local rule, a function or a callable object (a node's backward
-    step, a neuron, a training step): each call binds its arguments to the step's params (without
-    params, any arguments are ignored), adds to each term's add_to the product of its values, and
-    returns the step's returns (None without), all looked up when it is called, its params over
-    the scenario's variables."""
+    step, a part of a composition, a function the code calls): each call binds its arguments to
+    the step's params (without params, any arguments are ignored), adds to each term's add_to the
+    product of its values, and returns the step's returns (None without), all looked up when it
+    is called, its params over the scenario's variables."""
     signature = inspect.Signature([inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
                                    for name in step.get("params", [])])
 
