@@ -96,8 +96,9 @@ print("Neuron.parameters: visible checks passed")
 # (even for one neuron).
 
 # %% exercise="Layer.__call__"
-# Two stand-in neurons: the first answers the third input, the second the first.
-example = (1.0, 2.0, -1.0)
+# Two stand-in neurons on the inputs 1.0, 2.0 and -1.0: they answer Values of 0.5 and -0.25, and
+# note what they are given (the first neuron its third input, the second its first).
+example = (1.0, 2.0, -1.0, 0.5, -0.25)
 check_result(play("Layer.__call__", *example), known("Layer.__call__", *example))
 print("Layer.__call__: visible checks passed")
 
@@ -126,8 +127,10 @@ print("Layer.parameters: visible checks passed")
 # $n_L = 1$), return that neuron's output, one Value, rather than a list of one.
 
 # %% exercise="MLP.__call__"
-# Two stand-in layers: the first answers Values of 0.5 and -0.25, the second the second Value it gets.
-example = (1.0, 2.0, -1.0, 0.5, -0.25)
+# Two stand-in layers on the inputs 1.0, 2.0 and -1.0: the first answers Values of 0.5 and -0.25,
+# the second one of 0.75, and each notes what it is given (the first its first input, the second
+# its second).
+example = (1.0, 2.0, -1.0, 0.5, -0.25, 0.75)
 check_result(play("MLP.__call__", *example), known("MLP.__call__", *example))
 print("MLP.__call__: visible checks passed")
 
