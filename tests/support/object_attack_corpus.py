@@ -395,6 +395,27 @@ class Layer(_HonestLayer):
         ("Layer.__call__",),
     ),
     ObjectAttack(
+        "copies_the_stand_ins",
+        "Layer.__call__ and MLP.__call__ answer as the scenarios' stand-ins would (their rules are public, in the "
+        "helper module's SCENARIOS) instead of passing the input through every neuron and layer",
+        {"answer_Layer": '''
+_HonestLayer = Layer
+
+
+class Layer(_HonestLayer):
+    def __call__(self, x):
+        return [x[2], x[0]]
+''', "answer_MLP": '''
+_HonestMLP = MLP
+
+
+class MLP(_HonestMLP):
+    def __call__(self, x):
+        return self.layers[0](x)[1]
+'''},
+        ("Layer.__call__", "MLP.__call__"),
+    ),
+    ObjectAttack(
         "mlp_patches_plain",
         "MLP.__call__ patches the player's conversion to plain data so that whatever is read reads 0",
         {"answer_MLP": '''
