@@ -233,9 +233,9 @@ def test_train_is_played_with_its_stand_in_train_step_in_the_kernel_and_here():
     proxied, _ = play_code(contract, "train", given_source, cases, 5.0)
     assert proxied == ["train_step"]
     own_step = kernel["train_step"]
-    kernel["__backprop_scenarios__"].play_in_kernel(kernel, kernel_side.dumps(contract.functions[
+    kernel["__backprop_scenarios__"].play_in_kernel(kernel, wire.dumps(contract.functions[
         "train"].scenario.data), proxied, given_source, callee_functions(contract, "train"),
-                                                     kernel_side.dumps(cases), 5.0)
+                                                     wire.dumps(cases), 5.0)
     outcomes = read_outcomes(prompts[-1][len(kernel_side.RESULT):], len(cases))
     here = run_cases(contract, "train", kernel, cases)  # the namespace the student's code runs in
     expected = [reference_result(contract, "train", case) for case in cases]
