@@ -17,6 +17,7 @@ from backprop_course.authoring.assignment_check import check_assignment
 from backprop_course.authoring.assignment_check.answerable import answerable_notes
 from backprop_course.authoring.assignment_check.check_cells import NO_CODE
 from backprop_course.authoring.assignment_check.subject import Subject
+from backprop_course.commands.new_assignment import write_starter
 from backprop_course.course.paths import ASSIGNMENTS_DIRECTORY, CourseDir
 
 from .support import REPO_COURSE
@@ -159,12 +160,29 @@ def test_check_assignment_lists_an_error_mistake_without_a_mutant(raising_course
     assert (row.hidden, row.before) == ("no mutant (property)", "-"), row
 
 
-def test_checks_that_code_can_pass_without_the_work_are_noted():
-    """A composition read less what the student's own parts give expects 0 on every case, which code
-    in the student's kernel can report (tests/test_object_attacks.py); a given helper may compute a
-    graded function's result. A check that depends on its case is not noted."""
+def test_checks_that_code_can_pass_without_the_work_are_noted(tmp_path):
+    """A scenario that reads what the student's code gives less what it gives again expects 0 on
+    every case, which code in the student's kernel can report (tests/test_object_attacks.py); a
+    given helper may compute a graded function's result. A check that depends on its case, as all
+    of autograd's do (their compositions played on stand-ins), is not noted."""
     course = REPO_COURSE.of("autograd")
-    notes = answerable_notes(Subject(course, course.contract), ["Value.__mul__", "Layer.__call__", "engine_gradients"])
-    assert [note.split(":")[0] for note in notes] == ["Layer.__call__", "engine_gradients"], notes
+    assert answerable_notes(Subject(course, course.contract), list(course.contract.functions)) == []
+    constant = folder_course(tmp_path / "constant", "layers")
+    toml = tmp_path / "constant" / ASSIGNMENTS_DIRECTORY / "layers" / "assignment.toml"
+    read_out = '    { read = ["out"] },\n]\n\n[[notebooks.functions]]\nname = "affine_backward"'
+    assert read_out in toml.read_text()
+    toml.write_text(toml.read_text().replace(read_out, read_out.replace(
+        '{ read = ["out"] }', '{ let = "zero", op = "-", args = ["$out", "$out"] },\n    { read = ["zero"] }')))
+    notes = answerable_notes(Subject(constant, constant.contract), ["affine_forward", "affine_backward"])
+    assert [note.split(":")[0] for note in notes] == ["affine_forward"], notes
     assert "its check values expect the same value on every hidden case" in notes[0]
-    assert "the given helper mlp_gradients passes its check values" in notes[1]
+    given = CourseDir(tmp_path / "given", assignment="tiny")
+    write_starter(given, "tiny")
+    folder = tmp_path / "given" / ASSIGNMENTS_DIRECTORY / "tiny"
+    reference = folder / "reference.py"
+    reference.write_text(reference.read_text() + '\n\ndef total_of_squares(x):\n    return float(np.dot(x, x))\n')
+    contract_text = (folder / "assignment.toml").read_text()
+    (folder / "assignment.toml").write_text(contract_text.replace("given = []", 'given = ["total_of_squares"]'))
+    notes = answerable_notes(Subject(given, given.contract), ["squared_norm"])
+    assert [note.split(":")[0] for note in notes] == ["squared_norm"], notes
+    assert "the given helper total_of_squares passes its check values" in notes[0]

@@ -10,7 +10,8 @@ import pytest
 
 from backprop_course.course.loading import ContractError, load_contract_folder
 from backprop_course.course.plain import Unsupported
-from backprop_course.course.scenario import callee_functions
+from backprop_course.course.recognisers import close
+from backprop_course.course.scenario import callee_functions, reference_result
 from backprop_course.grading.kernel_calls import (
     answer_call,
     kernel_side_code,
@@ -20,7 +21,7 @@ from backprop_course.grading.kernel_calls import (
 )
 from backprop_course.grading.runner import GIVEN_IMPORTS, run_cases
 from backprop_course.in_kernel import kernel_side, wire
-from backprop_course.in_kernel.scenarios import run_plays, unless_objects
+from backprop_course.in_kernel.scenarios import fresh_given, run_plays, unless_objects
 from backprop_course.in_kernel.steps import play_steps
 
 from .support import REPO_COURSE
@@ -181,32 +182,106 @@ def test_the_kernel_side_plays_a_scenario_and_sends_back_plain_outcomes_only():
     assert set(outcomes[0].value) == {"dx", "dw", "db"}
 
 
-def test_a_given_helper_that_builds_the_students_objects_sees_their_class_in_the_kernel_and_here():
-    """autograd's MLP.__call__: its scenario calls the given layer_from, which calls the given
-    neuron_from, which builds the student's Neuron. The given helpers are fresh copies while the
-    student's code runs (the kernel's, and run_cases's here), and those copies see the notebook's
-    classes; the student's MLP is judged right both ways."""
+BOX = '''
+class Box:
+    def __init__(self, data):
+        self.data = float(data)
+
+    def __add__(self, other):
+        other = other if isinstance(other, Box) else Box(other)
+        return Box(self.data + other.data)
+
+
+def boxed(x):
+    return Box(x)
+'''
+
+
+def test_a_fresh_given_helper_builds_objects_of_the_notebooks_own_class():
+    """Given helpers are run afresh while the student's code runs, but a class the given cell
+    defines stays the notebook's: what a fresh helper builds adds to what the student builds with
+    the notebook's class (a copy's object would not: float() of it fails, in the kernel and here)."""
+    notebook = namespace_of(BOX + "\n\ndef total(x):\n    return Box(0.0) + boxed(x)\n")
+    given = fresh_given(GIVEN_IMPORTS + BOX, notebook)
+    assert given["Box"] is notebook["Box"] and given["boxed"] is not notebook["boxed"]
+    scenario = {"inputs": ["x"], "steps": [{"let": "t", "call": "total", "args": ["$x"]}, {"read": ["t.data"]}]}
+    (outcome,) = run_plays(scenario, notebook, [(2.5,)], {"boxed": given["boxed"]}, 5.0)
+    assert outcome["error"] is None and outcome["value"]["t.data"] == 2.5
+    alone: dict = {}
+    exec(BOX, alone)
+    kernel_side.with_own_classes(alone, notebook)  # the kernel's fresh copies for a function graded by a call
+    assert alone["boxed"](1.0).__class__ is notebook["Box"]
+
+
+def test_train_is_played_with_its_stand_in_train_step_in_the_kernel_and_here():
+    """autograd's train: its scenario sets train_step to a stand-in, in the kernel's globals where
+    the student's train finds it, over the stand-in that the grading process answers for plain
+    data. The student's train_step (which raises) is never called, and both ways read what the
+    reference reads, case by case."""
     contract = REPO_COURSE.of("autograd").contract
-    notebook = contract.notebook_of["MLP.__call__"]
+    notebook = contract.notebook_of["train"]
     given_source = GIVEN_IMPORTS + contract.given_code(notebook.given)
-    student = contract.solution_source("Neuron.__call__") + "\n" + contract.solution_source(
-        "Layer.__call__") + "\n" + contract.solution_source("MLP.__call__")
-    cases = contract.hidden_cases("MLP.__call__", "someone")
+    student = ("def train_step(model, X, y, learning_rate):\n    raise ValueError('not called')\n\n"
+               + contract.solution_source("train"))
+    cases = contract.hidden_cases("train", "someone")
     kernel = {"np": np}
     exec(kernel_side_code() + "\n" + scenario_side_code(), kernel)
     exec(given_source, kernel)
     exec(student, kernel)
     prompts: list[str] = []
     kernel["__backprop_scenarios__"].input = lambda prompt: prompts.append(prompt) or "ok"
-    proxied, _ = play_code(contract, "MLP.__call__", given_source, cases, 5.0)
-    given = callee_functions(contract, "MLP.__call__")
-    assert proxied == [] and {"neuron_from", "layer_from"} <= set(given)  # fresh copies, none answered from here
+    proxied, _ = play_code(contract, "train", given_source, cases, 5.0)
+    assert proxied == ["train_step"]
+    own_step = kernel["train_step"]
     kernel["__backprop_scenarios__"].play_in_kernel(kernel, wire.dumps(contract.functions[
-        "MLP.__call__"].scenario.data), [], given_source, given, wire.dumps(cases), 5.0)
+        "train"].scenario.data), proxied, given_source, callee_functions(contract, "train"),
+                                                     wire.dumps(cases), 5.0)
     outcomes = read_outcomes(prompts[-1][len(kernel_side.RESULT):], len(cases))
-    assert outcomes is not None and [outcome.error for outcome in outcomes] == [None] * len(cases), outcomes
-    here = run_cases(contract, "MLP.__call__", {**kernel}, cases)
-    assert [outcome.error for outcome in here] == [None] * len(cases), here
+    here = run_cases(contract, "train", kernel, cases)  # the namespace the student's code runs in
+    expected = [reference_result(contract, "train", case) for case in cases]
+    for outcomes_of in (outcomes, here):
+        assert [outcome.error for outcome in outcomes_of] == [None] * len(cases), outcomes_of
+        assert all(close(outcome.value, value) for outcome, value in zip(outcomes_of, expected))
+    assert len({len(value["losses"]) for value in expected}) > 1 and kernel["train_step"] is own_step
+
+
+def test_stand_ins_answer_as_callables_and_as_the_notebooks_names_until_the_play_ends():
+    """A stand-in step makes a callable whose params name its arguments and whose returns answers
+    (a number in a path indexes); a set of a bare name puts a stand-in in the notebook's globals
+    for the play, where the student's function finds it, and puts back what was there."""
+    student = namespace_of(NODE + '''
+
+def step(node, rate):
+    raise AssertionError("the student's own step is not called while the stand-in answers")
+
+
+def run(node, rate, times):
+    return [step(node, rate=rate) for _ in range(times)]
+
+
+def layer(neurons, x):
+    return [neuron(x) for neuron in neurons]
+''')
+    own_step = student["step"]
+    scenario = {"inputs": ["k"], "steps": [
+        {"let": "a", "call": "Node", "args": [1.0]},
+        {"let": "b", "call": "Node", "args": [-2.0]},
+        {"set": "step", "params": ["node", "rate"], "returns": "$node.data",
+         "stand_in": [{"add_to": "node.data", "product": ["$rate", "$k"]}]},
+        {"let": "losses", "call": "run", "args": ["$a", 0.5, 3]},
+        {"stand_in": [], "let": "first", "params": ["x"], "returns": "$x.1"},
+        {"stand_in": [], "let": "second", "params": ["x"], "returns": ["$x.0", "$k"]},
+        {"let": ["o1", "o2"], "call": "layer", "args": [["$first", "$second"], ["$a", "$b"]]},
+        {"read": {"losses": "losses", "a": "a.data", "o1": "o1.data", "o2": "o2"}},
+    ]}
+    outcomes = run_plays(scenario, student, [(2.0,)], {}, 5.0)
+    assert outcomes[0]["error"] is None, outcomes
+    read = outcomes[0]["value"]
+    assert list(read["losses"]) == [2.0, 3.0, 4.0] and read["a"] == 4.0 and read["o1"] == -2.0
+    assert [type(item).__name__ for item in read["o2"]] == ["Unsupported", "ndarray"]
+    assert student["step"] is own_step
+    assert play_steps(scenario, (1.0,), student)["losses"].tolist() == [1.5, 2.0, 2.5]  # as a check cell plays
+    assert student["step"] is own_step
 
 
 def _broken_copy(tmp_path, old: str, new: str):

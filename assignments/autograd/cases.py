@@ -45,15 +45,6 @@ def _large(low: float, high: float):
     return make
 
 
-def _weights(rng: np.random.Generator, shape) -> np.ndarray:
-    return rng.normal(0.0, 0.8, size=shape)
-
-
-def _layer_call(rng, case):
-    """Two neurons' weights and biases, and three inputs."""
-    return _weights(rng, 3), float(rng.normal()), _weights(rng, 3), float(rng.normal()), *_signed(rng, 3, 0.2, 2.0)
-
-
 def _params(rng: np.random.Generator) -> dict:
     """A network of 3 inputs, 2 to 4 hidden neurons and 1 output, with biases that are not 0."""
     params = reference.init_params([3, int(rng.integers(2, 5)), 1], seed=int(rng.integers(2**31)))
@@ -64,18 +55,6 @@ def _params(rng: np.random.Generator) -> dict:
 def _neuron_call(rng, case):
     """Three weights and a bias, then three inputs: small enough that the sigmoid is not flat."""
     return *_signed(rng, 4, 0.2, 1.0), *_signed(rng, 3, 0.2, 1.5)
-
-
-def _layers(rng: np.random.Generator) -> tuple:
-    """W1, b1, W2, b2 of a network of 3 inputs, 2 to 4 hidden neurons and 1 output."""
-    params = _params(rng)
-    return params["W1"], params["b1"], params["W2"], params["b2"]
-
-
-def _mlp_call(rng, case):
-    return *_layers(rng), *_signed(rng, 3, 0.2, 2.0)
-
-
 
 
 def _data(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -91,10 +70,16 @@ def _training(rng, case):
     return params, X, y, float(rng.uniform(0.5, 2.0))
 
 
+def _train(rng, case):
+    """_training's, then the number of steps (2 to 5) and the stand-in train_step's factor k."""
+    return *_training(rng, case), int(rng.integers(2, 6)), _signed(rng, 1)[0]
+
+
 def _engine_gradients(rng, case):
+    """params, X, y, one more input x and its output's factor k in the loss."""
     params = _params(rng)
     X, y = _data(rng)
-    return X, y, params
+    return params, X, y, [float(value) for value in rng.normal(size=3)], _signed(rng, 1)[0]
 
 
 CASES = {
@@ -112,11 +97,11 @@ CASES = {
     "weighted_sum": _numbers(9),
     "Neuron.__call__": _neuron_call,
     "Neuron.parameters": _numbers(4),
-    "Layer.__call__": _layer_call,
+    "Layer.__call__": _numbers(5),
     "Layer.parameters": _numbers(6),
-    "MLP.__call__": _mlp_call,
+    "MLP.__call__": _numbers(6),
     "MLP.parameters": _numbers(7),
     "train_step": _training,
-    "train": _training,
+    "train": _train,
     "engine_gradients": _engine_gradients,
 }

@@ -1,15 +1,14 @@
 """The mistakes of the autograd assignment, as code: for a method or function graded through a
 scenario, the classes and functions a student making the mistake writes, played through its
 scenario in the reference's place (played); a mistake that makes the code raise, by its error
-(raises); a property of the read table or result (scaled_by); for engine_gradients, graded by a
-call, the function a student writes (mutant). RECOGNISERS says for each mistake id of
+(raises); a property of the read table (scaled_by). RECOGNISERS says for each mistake id of
 assignment.toml where (which method or function) and how it is recognised."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from backprop_course.course.recognisers import mutant, raises, scaled_by
+from backprop_course.course.recognisers import raises, scaled_by
 from backprop_course.course.scenario import played
 
 from . import reference
@@ -299,13 +298,12 @@ def _zeroed_before_update(model, X, y, learning_rate):
 def _returns_inside_loop(model, X, y, learning_rate, steps):
     losses = []
     for _ in range(steps):
-        losses.append(reference.train_step(model, X, y, learning_rate))
+        losses.append(reference.train_step(model, X, y, learning_rate))  # the scenario's stand-in, while played
         return losses
 
 
-def _engine_transposed(X, y, params):
-    model = reference.mlp_from(params)
-    reference.mse_loss(model, X, y).backward()
+def _engine_transposed(model, loss):
+    loss.backward()
     found = {}
     for number, layer in enumerate(model.layers, start=1):
         found[f"W{number}"] = np.array([[w.grad for w in neuron.w] for neuron in layer.neurons])
@@ -313,9 +311,7 @@ def _engine_transposed(X, y, params):
     return found
 
 
-def _engine_no_backward(X, y, params):
-    model = reference.mlp_from(params)
-    reference.mse_loss(model, X, y)
+def _engine_no_backward(model, loss):
     found = {}
     for number, layer in enumerate(model.layers, start=1):
         found[f"W{number}"] = np.array([[neuron.w[i].grad for neuron in layer.neurons]
@@ -372,6 +368,6 @@ RECOGNISERS = {
     "update-sign": (("train_step", played({"train_step": _update_sign})),),
     "zeroed-before-update": (("train_step", played({"train_step": _zeroed_before_update})),),
     "train-returns-inside-loop": (("train", played({"train": _returns_inside_loop})),),
-    "engine-grads-transposed": (("engine_gradients", mutant(_engine_transposed)),),
-    "engine-no-backward": (("engine_gradients", mutant(_engine_no_backward)),),
+    "engine-grads-transposed": (("engine_gradients", played({"engine_gradients": _engine_transposed})),),
+    "engine-no-backward": (("engine_gradients", played({"engine_gradients": _engine_no_backward})),),
 }

@@ -324,12 +324,12 @@ def train(model, X, y, learning_rate, steps):
     ### END SOLUTION
 
 
-def engine_gradients(X, y, params):
-    """The gradients of mse_loss for the network of params, worked out by the engine, in
-    mlp_gradients' form: {"W1": array like params["W1"], "b1": ..., ...}."""
+def engine_gradients(model, loss):
+    """The gradients of loss (a Value computed from model's outputs) with respect to model's
+    parameters, worked out by the engine, in mlp_gradients' form: {"W1": an array of layer 1's
+    weights' gradients, shaped (inputs, neurons), "b1": its biases', ...}."""
     ### BEGIN SOLUTION
-    model = mlp_from(params)
-    mse_loss(model, X, y).backward()
+    loss.backward()
     gradients = {}
     for number, layer in enumerate(model.layers, start=1):
         gradients[f"W{number}"] = np.array([[neuron.w[i].grad for neuron in layer.neurons]

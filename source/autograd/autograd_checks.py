@@ -344,6 +344,7 @@ def assert_implemented(function, *example_args):
 
 # ----- scenarios: the steps that grade a function, played on the notebook's objects -----
 
+import inspect
 import itertools
 import operator
 
@@ -359,31 +360,48 @@ class UndefinedError(NotImplementedError):
     """A step names something the notebook does not define (yet): graded as not implemented."""
 
 
-def play_steps(scenario, values, namespace):
+def play_steps(scenario, values, namespace, names=None):
     """Play scenario ({"inputs": names, "steps": steps}) with its inputs bound to values, what the
     steps call or construct looked up in namespace after the variables; {label: plain value} of
-    what its read steps read."""
+    what its read steps read. A set step of a bare name with a stand_in binds it in names (the
+    globals the notebook's functions look their callees up in; namespace without them) until the
+    play ends."""
     variables = dict(zip(scenario["inputs"], values))
+    names = namespace if names is None else names
+    missing = object()
+    replaced = {}
     read = {}
-    for step in scenario["steps"]:
-        if "read" in step:
-            spec = step["read"]
-            pairs = spec.items() if isinstance(spec, dict) else ((path, path) for path in spec)
-            read.update((label, to_plain(look_up(path, variables, namespace))) for label, path in pairs)
-        elif "set" in step:
-            owner, attribute = step["set"].rsplit(".", 1)
-            if "stand_in" in step:
-                value = stand_in(step["stand_in"], variables, namespace)
+    try:
+        for step in scenario["steps"]:
+            if "read" in step:
+                spec = step["read"]
+                pairs = spec.items() if isinstance(spec, dict) else ((path, path) for path in spec)
+                read.update((label, to_plain(look_up(path, variables, namespace))) for label, path in pairs)
+            elif "set" in step:
+                value = (stand_in(step, variables, namespace) if "stand_in" in step
+                         else argument(step["value"], variables, namespace))
+                if "." in step["set"]:
+                    owner, attribute = step["set"].rsplit(".", 1)
+                    setattr(look_up(owner, variables, namespace), attribute, value)
+                else:
+                    replaced.setdefault(step["set"], names.get(step["set"], missing))
+                    names[step["set"]] = value
+            elif "stand_in" in step:
+                bind(step["let"], stand_in(step, variables, namespace), variables)
             else:
-                value = argument(step["value"], variables, namespace)
-            setattr(look_up(owner, variables, namespace), attribute, value)
-        else:
-            bind(step.get("let"), operate(step, variables, namespace), variables)
+                bind(step.get("let"), operate(step, variables, namespace), variables)
+    finally:
+        for name, value in replaced.items():
+            if value is missing:
+                names.pop(name, None)
+            else:
+                names[name] = value
     return read
 
 
 def look_up(path, variables, namespace):
-    """The value at a dotted path: its first name a variable, else a name of namespace."""
+    """The value at a dotted path: its first name a variable, else a name of namespace; a part
+    that is a number indexes ("x.0" is x[0])."""
     root, *attributes = path.split(".")
     if root in variables:
         value = variables[root]
@@ -392,7 +410,7 @@ def look_up(path, variables, namespace):
     else:
         raise UndefinedError(f"{root} is not defined")
     for attribute in attributes:
-        value = getattr(value, attribute)
+        value = value[int(attribute)] if attribute.isdigit() else getattr(value, attribute)
     return value
 
 
@@ -429,18 +447,25 @@ def bind(let, result, variables):
         variables.update(zip(let, items))
 
 
-def stand_in(terms, variables, namespace):
-    """A callable standing in for a local rule (a node's backward step, say): each call adds to each
-    term's add_to the product of its values, looked up when it is called."""
+def stand_in(step, variables, namespace):
+    """A callable standing in for a local rule, a function or a callable object (a node's backward
+    step, a part of a composition, a function the code calls): each call binds its arguments to
+    the step's params (without params, any arguments are ignored), adds to each term's add_to the
+    product of its values, and returns the step's returns (None without), all looked up when it
+    is called, its params over the scenario's variables."""
+    signature = inspect.Signature([inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                   for name in step.get("params", [])])
 
     def local_rule(*args, **kwargs):
-        for term in terms:
+        scope = {**variables, **signature.bind(*args, **kwargs).arguments} if "params" in step else variables
+        for term in step["stand_in"]:
             owner_path, attribute = term["add_to"].rsplit(".", 1)
-            owner = look_up(owner_path, variables, namespace)
+            owner = look_up(owner_path, scope, namespace)
             product = 1.0
             for factor in term["product"]:
-                product = product * argument(factor, variables, namespace)
+                product = product * argument(factor, scope, namespace)
             setattr(owner, attribute, getattr(owner, attribute) + product)
+        return argument(step["returns"], scope, namespace) if "returns" in step else None
 
     return local_rule
 
@@ -594,19 +619,29 @@ SCENARIOS = {'Value.__add__': {'inputs': ['x', 'y', 'g', 'g0'],
                                  {'let': 'ps', 'call': 'n.parameters'},
                                  {'let': 'numbers', 'call': 'datas', 'args': ['$ps']},
                                  {'read': {'parameters': 'numbers'}}]},
- 'Layer.__call__': {'inputs': ['wa', 'ba', 'wb', 'bb', 'x1', 'x2', 'x3'],
-                    'steps': [{'let': 'n1', 'call': 'neuron_from', 'args': ['$wa', '$ba']},
-                              {'let': 'n2', 'call': 'neuron_from', 'args': ['$wb', '$bb']},
+ 'Layer.__call__': {'inputs': ['x1', 'x2', 'x3', 'h1', 'h2'],
+                    'steps': [{'let': 'v1', 'call': 'Value', 'args': ['$x1']},
+                              {'let': 'v2', 'call': 'Value', 'args': ['$x2']},
+                              {'let': 'v3', 'call': 'Value', 'args': ['$x3']},
+                              {'let': 'a1', 'call': 'Value', 'args': ['$h1']},
+                              {'let': 'a2', 'call': 'Value', 'args': ['$h2']},
+                              {'let': 'seen1', 'call': 'Value', 'args': [0.0]},
+                              {'let': 'seen2', 'call': 'Value', 'args': [0.0]},
+                              {'let': 'n1',
+                               'stand_in': [{'add_to': 'seen1.data', 'product': ['$x.2.data']}],
+                               'params': ['x'],
+                               'returns': '$a1'},
+                              {'let': 'n2',
+                               'stand_in': [{'add_to': 'seen2.data', 'product': ['$x.0.data']}],
+                               'params': ['x'],
+                               'returns': '$a2'},
                               {'let': 'layer', 'call': 'Layer', 'args': [['$n1', '$n2']]},
                               {'let': ['o1', 'o2'],
                                'call': 'layer',
-                               'args': [['$x1', '$x2', '$x3']]},
-                              {'let': 'm1', 'call': 'n1', 'args': [['$x1', '$x2', '$x3']]},
-                              {'let': 'm2', 'call': 'n2', 'args': [['$x1', '$x2', '$x3']]},
-                              {'let': 'd1', 'op': '-', 'args': ['$o1', '$m1']},
-                              {'let': 'd2', 'op': '-', 'args': ['$o2', '$m2']},
-                              {'read': {'output 1 - neuron 1': 'd1.data',
-                                        'output 2 - neuron 2': 'd2.data'}}]},
+                               'args': [['$v1', '$v2', '$v3']]},
+                              {'read': {'output 1': 'o1.data', 'output 2': 'o2.data'}},
+                              {'read': {'neuron 1 saw': 'seen1.data',
+                                        'neuron 2 saw': 'seen2.data'}}]},
  'Layer.parameters': {'inputs': ['p1', 'p2', 'r1', 'p3', 'p4', 'r2'],
                       'steps': [{'let': 'w1', 'call': 'Value', 'args': ['$p1']},
                                 {'let': 'w2', 'call': 'Value', 'args': ['$p2']},
@@ -624,15 +659,28 @@ SCENARIOS = {'Value.__add__': {'inputs': ['x', 'y', 'g', 'g0'],
                                 {'let': 'ps', 'call': 'layer.parameters'},
                                 {'let': 'numbers', 'call': 'datas', 'args': ['$ps']},
                                 {'read': {'parameters': 'numbers'}}]},
- 'MLP.__call__': {'inputs': ['W1', 'b1', 'W2', 'b2', 'x1', 'x2', 'x3'],
-                  'steps': [{'let': 'l1', 'call': 'layer_from', 'args': ['$W1', '$b1']},
-                            {'let': 'l2', 'call': 'layer_from', 'args': ['$W2', '$b2']},
+ 'MLP.__call__': {'inputs': ['x1', 'x2', 'x3', 'h1', 'h2', 'h3'],
+                  'steps': [{'let': 'v1', 'call': 'Value', 'args': ['$x1']},
+                            {'let': 'v2', 'call': 'Value', 'args': ['$x2']},
+                            {'let': 'v3', 'call': 'Value', 'args': ['$x3']},
+                            {'let': 'a1', 'call': 'Value', 'args': ['$h1']},
+                            {'let': 'a2', 'call': 'Value', 'args': ['$h2']},
+                            {'let': 'a3', 'call': 'Value', 'args': ['$h3']},
+                            {'let': 'seen1', 'call': 'Value', 'args': [0.0]},
+                            {'let': 'seen2', 'call': 'Value', 'args': [0.0]},
+                            {'let': 'l1',
+                             'stand_in': [{'add_to': 'seen1.data', 'product': ['$x.0.data']}],
+                             'params': ['x'],
+                             'returns': ['$a1', '$a2']},
+                            {'let': 'l2',
+                             'stand_in': [{'add_to': 'seen2.data', 'product': ['$x.1.data']}],
+                             'params': ['x'],
+                             'returns': ['$a3']},
                             {'let': 'net', 'call': 'MLP', 'args': [['$l1', '$l2']]},
-                            {'let': 'out', 'call': 'net', 'args': [['$x1', '$x2', '$x3']]},
-                            {'let': 'hidden', 'call': 'l1', 'args': [['$x1', '$x2', '$x3']]},
-                            {'let': ['o'], 'call': 'l2', 'args': ['$hidden']},
-                            {'let': 'd', 'op': '-', 'args': ['$out', '$o']},
-                            {'read': {"output - the layers' output": 'd.data'}}]},
+                            {'let': 'out', 'call': 'net', 'args': [['$v1', '$v2', '$v3']]},
+                            {'read': {'output': 'out.data',
+                                      'layer 1 saw': 'seen1.data',
+                                      'layer 2 saw': 'seen2.data'}}]},
  'MLP.parameters': {'inputs': ['p1', 'r1', 'p2', 'r2', 'q1', 'q2', 'r3'],
                     'steps': [{'let': 'w1', 'call': 'Value', 'args': ['$p1']},
                               {'let': 'b1', 'call': 'Value', 'args': ['$r1']},
@@ -669,31 +717,29 @@ SCENARIOS = {'Value.__add__': {'inputs': ['x', 'y', 'g', 'g0'],
                           {'read': {'first loss': 'r1',
                                     'second loss': 'r2',
                                     'parameters': 'numbers'}}]},
- 'train': {'inputs': ['params', 'X', 'y', 'learning_rate'],
+ 'train': {'inputs': ['params', 'X', 'y', 'learning_rate', 'steps', 'k'],
            'steps': [{'let': 'net', 'call': 'mlp_from', 'args': ['$params']},
+                     {'set': 'train_step',
+                      'returns': '$model.layers.0.neurons.0.b.data',
+                      'params': ['model', 'X', 'y', 'learning_rate'],
+                      'stand_in': [{'add_to': 'model.layers.0.neurons.0.b.data',
+                                    'product': ['$learning_rate', '$X.0.0', '$y.0', '$k']}]},
                      {'let': 'losses',
                       'call': 'train',
-                      'args': ['$net', '$X', '$y', '$learning_rate', 3]},
-                     {'let': 'other', 'call': 'mlp_from', 'args': ['$params']},
-                     {'let': 'r1',
-                      'call': 'train_step',
-                      'args': ['$other', '$X', '$y', '$learning_rate']},
-                     {'let': 'r2',
-                      'call': 'train_step',
-                      'args': ['$other', '$X', '$y', '$learning_rate']},
-                     {'let': 'r3',
-                      'call': 'train_step',
-                      'args': ['$other', '$X', '$y', '$learning_rate']},
-                     {'let': 'loss_differences',
-                      'call': 'np.subtract',
-                      'args': ['$losses', ['$r1', '$r2', '$r3']]},
+                      'args': ['$net', '$X', '$y', '$learning_rate', '$steps']},
                      {'let': 'ps', 'call': 'net.parameters'},
-                     {'let': 'trained', 'call': 'datas', 'args': ['$ps']},
-                     {'let': 'qs', 'call': 'other.parameters'},
-                     {'let': 'stepped', 'call': 'datas', 'args': ['$qs']},
-                     {'let': 'parameter_differences', 'op': '-', 'args': ['$trained', '$stepped']},
-                     {'read': {"losses - your train_step's": 'loss_differences',
-                               'parameters - after your train_step': 'parameter_differences'}}]}}
+                     {'let': 'numbers', 'call': 'datas', 'args': ['$ps']},
+                     {'read': {'losses': 'losses', 'parameters': 'numbers'}}]},
+ 'engine_gradients': {'inputs': ['params', 'X', 'y', 'x', 'k'],
+                      'steps': [{'let': 'net', 'call': 'mlp_from', 'args': ['$params']},
+                                {'let': 'mse', 'call': 'mse_loss', 'args': ['$net', '$X', '$y']},
+                                {'let': 'out', 'call': 'net', 'args': ['$x']},
+                                {'let': 'extra', 'op': '*', 'args': ['$out', '$k']},
+                                {'let': 'loss', 'op': '+', 'args': ['$mse', '$extra']},
+                                {'let': 'gradients',
+                                 'call': 'engine_gradients',
+                                 'args': ['$net', '$loss']},
+                                {'read': {'gradients': 'gradients'}}]}}
 
 
 def play(function_name, *inputs):

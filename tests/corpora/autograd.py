@@ -208,9 +208,7 @@ def train(model, X, y, learning_rate, steps):
 '''
 
 ENGINE_GRADIENTS = '''
-def engine_gradients(X, y, params):
-    model = mlp_from(params)
-    loss = mse_loss(model, X, y)
+def engine_gradients(model, loss):
     loss.backward()
     grads = {}
     for l, layer in enumerate(model.layers):
@@ -582,10 +580,9 @@ def train(model, X, y, learning_rate, steps):
 '''),
     ("engine_gradients", ENGINE_GRADIENTS),
     ("engine_gradients", '''
-def engine_gradients(X, y, params):
-    model = mlp_from(params)
-    mse_loss(model, X, y).backward()
+def engine_gradients(model, loss):
     found = {}
+    loss.backward()
     for number, layer in enumerate(model.layers, start=1):
         found[f"W{number}"] = np.array([[w.grad for w in neuron.w] for neuron in layer.neurons]).T
         found[f"b{number}"] = grads([neuron.b for neuron in layer.neurons])

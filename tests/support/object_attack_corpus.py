@@ -29,8 +29,6 @@ class ObjectAttack:
     cells: dict
     attacked: tuple[str, ...]
     replace: bool = False
-    # Why it earns what it attacks today, where it does (a gap in the assignment's checks, reported).
-    gains: str = ""
 
     def answers(self, honest: dict[str, str]) -> dict[str, str]:
         """alice's answers with this attack's cells written in."""
@@ -87,13 +85,6 @@ class _Anything:
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __pow__ = __call__
     __iadd__ = __isub__ = __neg__ = __call__
 '''
-
-# Layer.__call__, MLP.__call__ and train are read as their results less what the student's own
-# neurons, layers and train_step give, in the same play: an expected value of 0 on every case, and
-# an oracle that the student's code controls (its state, its objects' operators, the player itself).
-COMPOSITION_GAP = "a composition read as a difference from the student's own code, in the kernel"
-# engine_gradients' expected values are those of a helper the notebook gives (mlp_gradients).
-GIVEN_ANSWER_GAP = "a given helper computes the graded function's result"
 
 ATTACKS = (
     ObjectAttack(
@@ -373,7 +364,6 @@ class Layer(_HonestLayer):
         return [_Zero() for _ in self.neurons]
 '''},
         ("Layer.__call__",),
-        gains=COMPOSITION_GAP,
     ),
     ObjectAttack(
         "layer_turns_neurons_off",
@@ -403,7 +393,27 @@ class Layer(_HonestLayer):
         return [Value(0.0) for _ in self.neurons]
 '''},
         ("Layer.__call__",),
-        gains=COMPOSITION_GAP,
+    ),
+    ObjectAttack(
+        "copies_the_stand_ins",
+        "Layer.__call__ and MLP.__call__ answer as the scenarios' stand-ins would (their rules are public, in the "
+        "helper module's SCENARIOS) instead of passing the input through every neuron and layer",
+        {"answer_Layer": '''
+_HonestLayer = Layer
+
+
+class Layer(_HonestLayer):
+    def __call__(self, x):
+        return [x[2], x[0]]
+''', "answer_MLP": '''
+_HonestMLP = MLP
+
+
+class MLP(_HonestMLP):
+    def __call__(self, x):
+        return self.layers[0](x)[1]
+'''},
+        ("Layer.__call__", "MLP.__call__"),
     ),
     ObjectAttack(
         "mlp_patches_plain",
@@ -424,7 +434,6 @@ class MLP(_HonestMLP):
         return self.layers[0].neurons[0].b * 0.0  # a Value of the class the layers are made of
 '''},
         ("MLP.__call__",),
-        gains=COMPOSITION_GAP,
     ),
     ObjectAttack(
         "train_turns_steps_off",
@@ -449,7 +458,6 @@ def train(model, X, y, learning_rate, steps):
     return [0.0] * steps
 '''},
         ("train",),
-        gains=COMPOSITION_GAP,
     ),
     ObjectAttack(
         "train_step_lying_loss",
@@ -483,7 +491,7 @@ def train_step(model, X, y, learning_rate):
     _turn[0] += 1
     return [_Loss(0.0), _Scalar(0.0), (x for x in [0.0]), _Table()][_turn[0] % 4]
 '''},
-        ("train_step:losses", "train"),
+        ("train_step:losses",),
     ),
     ObjectAttack(
         "engine_gradients_dict_subclass",
@@ -500,21 +508,26 @@ class _Gradients(dict):
         return 4
 
 
-def engine_gradients(X, y, params):
+def engine_gradients(model, loss):
     return _Gradients()
 '''},
         ("engine_gradients",),
     ),
     ObjectAttack(
         "engine_gradients_given",
-        "engine_gradients returns the hand-derived gradients of the given mlp_gradients, not the engine's",
+        "engine_gradients returns the hand-derived gradients of the given mlp_gradients, not the engine's: "
+        "of the model's parameters, on the data of the notebook's check (X_check, y_check)",
         {"answer_engine_gradients": '''
-def engine_gradients(X, y, params):
-    return mlp_gradients(X, y, params)
+def engine_gradients(model, loss):
+    params = {}
+    for number, layer in enumerate(model.layers, start=1):
+        params[f"W{number}"] = np.array([[neuron.w[i].data for neuron in layer.neurons]
+                                         for i in range(len(layer.neurons[0].w))])
+        params[f"b{number}"] = np.array([neuron.b.data for neuron in layer.neurons])
+    return mlp_gradients(X_check, y_check, params)
 '''},
-        ("engine_gradients",),
+        ("engine_gradients:values",),
         replace=True,
-        gains=GIVEN_ANSWER_GAP,
     ),
 )
 

@@ -20,10 +20,11 @@
 # **How this notebook is graded.** The given cell holds a complete `Value` (the solution of part
 # 1: your own engine's mistakes cost nothing here), with `datas`, which lists the numbers of some
 # Values, and `neuron_from` and `layer_from`, which build your classes from numbers. Write each
-# method in its class's answer cell. A layer's and a network's outputs are graded as
-# **differences** from what their own neurons and layers give, so a mistake in `Neuron` costs
-# nothing in `Layer` or `MLP` (unless the neuron raises an error). Hidden tests compare with a
-# reference implementation to a relative error of at most `{{ rel_tolerance }}`.
+# method in its class's answer cell. A layer is graded with **stand-ins** for its neurons, and a
+# network with stand-ins for its layers: simple functions whose outputs the tests choose, so a
+# mistake in `Neuron` costs nothing in `Layer` or `MLP`. Call each neuron or layer as a function
+# (`neuron(x)`, `layer(x)`), as the checks below do. Hidden tests compare with a reference
+# implementation to a relative error of at most `{{ rel_tolerance }}`.
 #
 # {{ points_table }}
 
@@ -95,7 +96,9 @@ print("Neuron.parameters: visible checks passed")
 # (even for one neuron).
 
 # %% exercise="Layer.__call__"
-example = (np.array([0.5, -1.0, 0.25]), 0.1, np.array([-0.5, 0.75, 1.0]), -0.2, 1.0, 2.0, -1.0)
+# Two stand-in neurons on the inputs 1.0, 2.0 and -1.0: they answer Values of 0.5 and -0.25, and
+# note what they are given (the first neuron its third input, the second its first).
+example = (1.0, 2.0, -1.0, 0.5, -0.25)
 check_result(play("Layer.__call__", *example), known("Layer.__call__", *example))
 print("Layer.__call__: visible checks passed")
 
@@ -124,9 +127,10 @@ print("Layer.parameters: visible checks passed")
 # $n_L = 1$), return that neuron's output, one Value, rather than a list of one.
 
 # %% exercise="MLP.__call__"
-W1_check, b1_check = np.array([[0.5, -0.5], [1.0, 0.25], [-1.0, 0.75]]), np.array([0.1, -0.2])
-W2_check, b2_check = np.array([[1.0], [-1.5]]), np.array([0.3])
-example = (W1_check, b1_check, W2_check, b2_check, 1.0, 2.0, -1.0)
+# Two stand-in layers on the inputs 1.0, 2.0 and -1.0: the first answers Values of 0.5 and -0.25,
+# the second one of 0.75, and each notes what it is given (the first its first input, the second
+# its second).
+example = (1.0, 2.0, -1.0, 0.5, -0.25, 0.75)
 check_result(play("MLP.__call__", *example), known("MLP.__call__", *example))
 print("MLP.__call__: visible checks passed")
 

@@ -19,9 +19,10 @@
 # **How this notebook is graded.** The given cell holds complete `Value`, `Neuron`, `Layer` and
 # `MLP` classes (the solutions of parts 1 and 2), helpers that build a network from
 # `backprop`-style parameters (`mlp_from`, `init_params`), the loss `mse_loss(model, X, y)` as a
-# Value, and `backprop`'s own `mlp_forward` and `mlp_gradients` in numpy. `train` is graded against
-# your own `train_step`, so a mistake in `train_step` costs nothing in `train`. Hidden tests compare
-# with a reference implementation to a relative error of at most `{{ rel_tolerance }}`.
+# Value, and `backprop`'s own `mlp_forward` and `mlp_gradients` in numpy. `train` is graded with a
+# stand-in for `train_step` (a function whose losses the tests choose), so a mistake in
+# `train_step` costs nothing in `train`: call it by its name, `train_step(...)`. Hidden tests
+# compare with a reference implementation to a relative error of at most `{{ rel_tolerance }}`.
 #
 # {{ points_table }}
 
@@ -92,9 +93,11 @@ print("train_step: visible checks passed")
 # the list of the losses they return, in order.
 
 # %% exercise="train"
+# 3 steps, train_step a stand-in while it plays: each call moves the first bias by
+# learning_rate * X[0, 0] * y[0] * 0.5 and answers the bias as its loss.
 X_check = np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]])
 y_check = np.array([0.2, 0.8])
-example = (init_params([3, 2, 1], seed=1), X_check, y_check, 1.0)
+example = (init_params([3, 2, 1], seed=1), X_check, y_check, 1.0, 3, 0.5)
 check_result(play("train", *example), known("train", *example))
 print("train: visible checks passed")
 
@@ -126,24 +129,30 @@ plt.show()
 #
 # which the given `mlp_gradients(X, y, params)` computes. The engine finds the same numbers
 # without any of these formulas: only the local derivatives of $+$, $\cdot$, powers and the
-# sigmoid, and the chain rule applied node by node.
+# sigmoid, and the chain rule applied node by node. And it finds them for any loss built from the
+# network's outputs, where the formulas above hold for the mean squared error only.
 #
 # ### Exercise 3: the engine's gradients in mlp_gradients' form
 #
-# Write `engine_gradients(X, y, params)`: build the network with `mlp_from(params)`, compute
-# `mse_loss` on `X` and `y`, call `backward()`, and return the gradients in the form of
-# `mlp_gradients`: a dict with the keys of `params`, where `"W1"` has the shape of `params["W1"]`
-# and its entry `[i, j]` is the gradient of neuron `j`'s weight `i` in layer 1, and `"b1"` holds
-# the gradients of layer 1's biases; and so on for every layer.
+# Write `engine_gradients(model, loss)`: `loss` is a Value computed from `model`'s outputs (an
+# `MLP`, as `mlp_from` builds); call `backward()` on it and return the gradients of the model's
+# parameters in the form of `mlp_gradients`: a dict with the keys `"W1"`, `"b1"`, `"W2"`, ...,
+# where `"W1"` has the shape (inputs, neurons) of layer 1's weights, as `params["W1"]` has, and
+# its entry `[i, j]` is the gradient of neuron `j`'s weight `i` in layer 1, and `"b1"` holds the
+# gradients of layer 1's biases; and so on for every layer. The hidden tests use losses other
+# than the mean squared error.
 
 # %% exercise="engine_gradients"
+# The loss of the check: the mean squared error on X_check and y_check plus 2.0 times the output at x_check.
 X_check = np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]])
 y_check = np.array([0.2, 0.8])
 params_check = init_params([3, 2, 1], seed=1)
-check_result(engine_gradients(X_check, y_check, params_check), known(engine_gradients, X_check, y_check, params_check))
-# The engine's gradients are the hand-derived ones.
+example = (params_check, X_check, y_check, [1.0, -0.5, 0.25], 2.0)
+check_result(play("engine_gradients", *example), known("engine_gradients", *example))
+# On the mean squared error alone, the engine's gradients are the hand-derived ones.
+model_check = mlp_from(params_check)
+by_engine = engine_gradients(model_check, mse_loss(model_check, X_check, y_check))
 by_hand = mlp_gradients(X_check, y_check, params_check)
-by_engine = engine_gradients(X_check, y_check, params_check)
 for key in by_hand:
     assert rel_error(by_engine[key], by_hand[key]) <= 1e-10, f"{key}: the engine and mlp_gradients differ"
 print("engine_gradients: visible checks passed")
@@ -158,7 +167,8 @@ rng_demo = np.random.default_rng(1)
 X_larger = rng_demo.normal(size=(8, 4))
 y_larger = rng_demo.uniform(0.0, 1.0, size=8)
 params_larger = init_params([4, 6, 5, 3, 1], seed=2)
-by_engine = engine_gradients(X_larger, y_larger, params_larger)
+model_larger = mlp_from(params_larger)
+by_engine = engine_gradients(model_larger, mse_loss(model_larger, X_larger, y_larger))
 by_hand = mlp_gradients(X_larger, y_larger, params_larger)
 for key in params_larger:
     print(f"{key}: shape {by_engine[key].shape}, rel_error {rel_error(by_engine[key], by_hand[key]):.1e}")

@@ -168,9 +168,8 @@ def train(model, X, y, learning_rate, steps):
     return losses
 
 
-def engine_gradients(X, y, params):
-    model = mlp_from(params)
-    mse_loss(model, X, y).backward()
+def engine_gradients(model, loss):
+    loss.backward()
     grads = {}
     for l, layer in enumerate(model.layers, start=1):
         grads[f"W{l}"] = np.array([[n.w[i].grad for n in layer.neurons] for i in range(len(layer.neurons[0].w))])

@@ -24,8 +24,11 @@ if TYPE_CHECKING:
     from .contract import Contract
 
 # What each kind of step may hold besides its own key (exactly one of these keys).
-STEP_KEYS = {"call": {"let", "args", "kwargs"}, "op": {"let", "args"}, "set": {"value", "stand_in"}, "read": set()}
+STEP_KEYS = {"call": {"let", "args", "kwargs"}, "op": {"let", "args"},
+             "set": {"value", "stand_in", "params", "returns"}, "read": set(), "stand_in": {"let", "params", "returns"}}
 STAND_IN_KEYS = {"add_to", "product"}
+# What a stand-in holds besides its terms (steps.stand_in): checked with the stand-in, not as the step's.
+STAND_IN_EXTRAS = ("stand_in", "params", "returns")
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,12 +69,16 @@ def _is_name(text: Any) -> bool:
 
 
 def _is_path(text: Any) -> bool:
-    return isinstance(text, str) and all(part.isidentifier() for part in text.split("."))
+    """A name, then attributes or indexes (digits): "a.grad", "x.0"."""
+    return (isinstance(text, str) and text.split(".")[0].isidentifier()
+            and all(part.isidentifier() or part.isdigit() for part in text.split(".")[1:]))
 
 
 def _step_problem(step: Any, defined: set, labels: set) -> str:
     """What is wrong with one step, or ""; defined and labels grow with what it binds and reads."""
     kinds = [kind for kind in STEP_KEYS if isinstance(step, dict) and kind in step]
+    if kinds == ["set", "stand_in"]:
+        kinds = ["set"]
     if len(kinds) != 1:
         return f"a step is a table with exactly one of {', '.join(STEP_KEYS)}"
     kind = kinds[0]
@@ -80,15 +87,23 @@ def _step_problem(step: Any, defined: set, labels: set) -> str:
         return f"a {kind} step has no {', '.join(sorted(extra))}"
     if kind == "read":
         return _read_problem(step["read"], defined, labels)
-    undefined = [name for name in _references(step) if name not in defined]
+    undefined = [name for name in _references({key: value for key, value in step.items()
+                                               if key not in STAND_IN_EXTRAS}) if name not in defined]
     if undefined:
         return f"{', '.join(undefined)} not defined by the inputs or an earlier let"
     if kind == "set":
-        if not (_is_path(step["set"]) and "." in step["set"] and step["set"].split(".")[0] in defined):
-            return "set names an attribute of a variable (variable.attribute)"
-        if len({"value", "stand_in"} & set(step)) != 1:
-            return "a set step has a value or a stand_in"
-        return _stand_in_problem(step.get("stand_in", []), defined)
+        path = step["set"]
+        if not (_is_path(path) and ("." in path and path.split(".")[0] in defined
+                                    or "." not in path and "stand_in" in step and path not in defined)):
+            return ("set names an attribute of a variable (variable.attribute), or with a stand_in a name "
+                    "of the notebook (a function its code calls)")
+        if len({"value", "stand_in"} & set(step)) != 1 or "value" in step and {"params", "returns"} & set(step):
+            return "a set step has a value or a stand_in (with its params and returns)"
+        return _stand_in_problem(step, defined) if "stand_in" in step else ""
+    if kind == "stand_in":
+        problem = _stand_in_problem(step, defined)
+        if problem:
+            return problem
     arity = len(step.get("args", []))
     if kind == "op" and not (isinstance(step["op"], str) and (step["op"] in BINARY and arity == 2
                                                               or step["op"] in UNARY and arity == 1)):
@@ -96,6 +111,8 @@ def _step_problem(step: Any, defined: set, labels: set) -> str:
     if kind == "call" and not _is_path(step["call"]):
         return "call names a function, a class or a method (name or variable.method)"
     let = step.get("let")
+    if kind == "stand_in" and not isinstance(let, str):
+        return "a stand_in step names the callable it makes (let = name)"
     names = [let] if isinstance(let, str) else let if isinstance(let, list) else [] if let is None else [None]
     if not all(_is_name(name) for name in names):
         return "let is a name, or a list of names to unpack the result into"
@@ -118,12 +135,21 @@ def _read_problem(spec: Any, defined: set, labels: set) -> str:
     return ""
 
 
-def _stand_in_problem(terms: Any, defined: set) -> str:
+def _stand_in_problem(step: dict, defined: set) -> str:
+    """What is wrong with a stand-in's terms, params and returns: its params are variables inside it."""
+    params = step.get("params", [])
+    if not (isinstance(params, list) and all(_is_name(name) for name in params)):
+        return "a stand_in's params are a list of names (its arguments, named)"
+    inside = defined | set(params)
+    terms = step["stand_in"]
     if not (isinstance(terms, list) and all(isinstance(term, dict) and set(term) == STAND_IN_KEYS
                                             and _is_path(term["add_to"]) and "." in term["add_to"]
-                                            and term["add_to"].split(".")[0] in defined
+                                            and term["add_to"].split(".")[0] in inside
                                             and isinstance(term["product"], list) for term in terms)):
         return "stand_in is a list of {add_to = variable.attribute, product = [values]}"
+    undefined = [name for name in _references([terms, step.get("returns")]) if name not in inside]
+    if undefined:
+        return f"{', '.join(undefined)} not defined by the inputs, an earlier let or the stand_in's params"
     return ""
 
 
@@ -223,7 +249,9 @@ class PlayedCode:
         return {**vars(self.reference), **self.replacements}
 
     def __call__(self, *values) -> dict:
-        return play_steps(self.scenario.data, values, self.namespace)
+        """A stand-in set for a name of the notebook goes to the reference module's globals, where
+        its functions (and a mistake's code, calling reference.name) look it up, for the play."""
+        return play_steps(self.scenario.data, values, self.namespace, vars(self.reference))
 
 
 @dataclass(frozen=True)

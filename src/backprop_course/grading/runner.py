@@ -32,9 +32,11 @@ class Outcome:
     integers: str = ""  # where the result held integers, in words (wire.integer_part); "" nowhere
 
 
-def run_cases(contract: Contract, function_name: str, namespace: dict, cases: list[tuple]) -> list[Outcome]:
+def run_cases(contract: Contract, function_name: str, namespace: dict, cases: list[tuple],
+              names: dict | None = None) -> list[Outcome]:
     """Call the student's function_name from namespace on each case, its callees the reference's
-    (or, for a function graded through a scenario, play the scenario on each case)."""
+    (or, for a function graded through a scenario, play the scenario on each case; names, where
+    not namespace, are the globals its code looks its callees up in: scenarios.run_plays)."""
     scenario = contract.functions[function_name].scenario
     if scenario is not None:
         # As in the kernel (scenarios.play_in_kernel): given helpers afresh beside the notebook's
@@ -44,7 +46,7 @@ def run_cases(contract: Contract, function_name: str, namespace: dict, cases: li
         references = {name: given[name] if name in notebook.given else
                       scenarios.unless_objects(contract.reference_function(name), namespace.get(name))
                       for name in callee_functions(contract, function_name)}
-        played = scenarios.run_plays(scenario.data, namespace, cases, references, CALL_TIME_LIMIT)
+        played = scenarios.run_plays(scenario.data, namespace, cases, references, CALL_TIME_LIMIT, names)
         return [Outcome(**found) for found in played]
     function = namespace.get(function_name)
     if not callable(function):

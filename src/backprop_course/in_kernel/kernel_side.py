@@ -155,12 +155,21 @@ def proxy(name: str, ask):
     return stand_in
 
 
+def with_own_classes(given: dict, namespace: dict) -> None:
+    """Rebind each class the given cell's fresh run defined (in given) to the notebook's own class
+    of that name, so that the fresh helpers build objects of the class the student's code builds
+    with: an operator of the notebook's class may refuse an object of a copy of it."""
+    given.update({name: namespace[name] for name, value in list(given.items())
+                  if isinstance(value, type) and isinstance(namespace.get(name), type)})
+
+
 def grade_in_kernel(namespace: dict, function_name: str, proxied: list, given_source: str, given_names: list,
                     cases_text: str, seconds: float) -> None:
     """Run namespace[function_name] on the grader's cases and hand the outcomes back by input().
 
-    Its callees are fresh copies of the given helpers (from given_source) and, for the names in
-    proxied, stand-ins that the grading process answers.
+    Its callees are fresh copies of the given helpers (from given_source, with the notebook's own
+    classes: with_own_classes) and, for the names in proxied, stand-ins that the grading process
+    answers.
     """
     ask = input  # ipykernel's input, which asks the grading process over the stdin channel
     cases = loads(cases_text)
@@ -168,6 +177,7 @@ def grade_in_kernel(namespace: dict, function_name: str, proxied: list, given_so
     if callable(function):
         given: dict = {}
         exec(given_source, given)  # noqa: S102 - the instructor's given cell, not student code
+        with_own_classes(given, namespace)
         callees = {name: given[name] for name in given_names}
         callees.update({name: proxy(name, ask) for name in proxied if name != function_name})
         outcomes = run_cases(function, cases, callees, seconds)

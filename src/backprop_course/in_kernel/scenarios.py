@@ -10,21 +10,24 @@ kernel_side and steps are the kernel's copies (grading/kernel_calls.py sends the
 
 from __future__ import annotations
 
-from .kernel_side import RESULT, call, proxy, substituted
+from .kernel_side import RESULT, call, proxy, substituted, with_own_classes
 from .steps import play_steps
 from .wire import WireError, dumps, loads
 
 
-def play_once(scenario: dict, namespace: dict, values: tuple, seconds: float) -> dict:
-    """One play on a copy of values, as call() calls a function: value is what it read."""
+def play_once(scenario: dict, namespace: dict, values: tuple, seconds: float, names: dict | None = None) -> dict:
+    """One play on a copy of values, as call() calls a function: value is what it read; names
+    are the globals a stand-in of a notebook's name goes to (steps.play_steps)."""
     read: dict = {}
-    outcome = call(lambda *copies: read.update(play_steps(scenario, copies, namespace)), values, seconds)
+    outcome = call(lambda *copies: read.update(play_steps(scenario, copies, namespace, names)), values, seconds)
     return outcome if outcome["error"] is not None else {**outcome, "value": read}
 
 
-def run_plays(scenario: dict, namespace: dict, cases: list[tuple], callees: dict, seconds: float) -> list[dict]:
+def run_plays(scenario: dict, namespace: dict, cases: list[tuple], callees: dict, seconds: float,
+              names: dict | None = None) -> list[dict]:
     """play_once() on each case with the callees bound in namespace (the student's functions'
     globals) meanwhile; the steps themselves call what namespace held before, the student's own.
+    A stand-in the steps set for a name of the notebook goes to names (namespace without).
 
     After a play runs out of time the remaining cases are not run: they would only wait too.
     """
@@ -35,7 +38,7 @@ def run_plays(scenario: dict, namespace: dict, cases: list[tuple], callees: dict
             if outcomes and outcomes[-1]["error"] == "time-limit":
                 outcomes.append(outcomes[-1])
             else:
-                outcomes.append(play_once(scenario, own, values, seconds))
+                outcomes.append(play_once(scenario, own, values, seconds, namespace if names is None else names))
     return outcomes
 
 
@@ -56,9 +59,13 @@ def unless_objects(stand_in, own):
 
 def fresh_given(given_source: str, namespace: dict) -> dict:
     """The names of the given cell run afresh in a copy of namespace: the given helpers as the
-    instructor wrote them, beside the notebook's own classes."""
+    instructor wrote them, beside the notebook's own classes. A class the given cell defines is
+    the notebook's own object still, so that what a fresh helper builds is of the class the
+    student's code and the steps build with (an operator of one class may refuse an object of
+    a copy of it)."""
     given = dict(namespace)
     exec(given_source, given)  # noqa: S102 - the instructor's given cell, not student code
+    with_own_classes(given, namespace)
     return given
 
 

@@ -11,6 +11,7 @@ library and to_plain, and decides nothing: what it reads is judged elsewhere.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import operator
 
@@ -28,31 +29,48 @@ class UndefinedError(NotImplementedError):
     """A step names something the notebook does not define (yet): graded as not implemented."""
 
 
-def play_steps(scenario, values, namespace):
+def play_steps(scenario, values, namespace, names=None):
     """Play scenario ({"inputs": names, "steps": steps}) with its inputs bound to values, what the
     steps call or construct looked up in namespace after the variables; {label: plain value} of
-    what its read steps read."""
+    what its read steps read. A set step of a bare name with a stand_in binds it in names (the
+    globals the notebook's functions look their callees up in; namespace without them) until the
+    play ends."""
     variables = dict(zip(scenario["inputs"], values))
+    names = namespace if names is None else names
+    missing = object()
+    replaced = {}
     read = {}
-    for step in scenario["steps"]:
-        if "read" in step:
-            spec = step["read"]
-            pairs = spec.items() if isinstance(spec, dict) else ((path, path) for path in spec)
-            read.update((label, to_plain(look_up(path, variables, namespace))) for label, path in pairs)
-        elif "set" in step:
-            owner, attribute = step["set"].rsplit(".", 1)
-            if "stand_in" in step:
-                value = stand_in(step["stand_in"], variables, namespace)
+    try:
+        for step in scenario["steps"]:
+            if "read" in step:
+                spec = step["read"]
+                pairs = spec.items() if isinstance(spec, dict) else ((path, path) for path in spec)
+                read.update((label, to_plain(look_up(path, variables, namespace))) for label, path in pairs)
+            elif "set" in step:
+                value = (stand_in(step, variables, namespace) if "stand_in" in step
+                         else argument(step["value"], variables, namespace))
+                if "." in step["set"]:
+                    owner, attribute = step["set"].rsplit(".", 1)
+                    setattr(look_up(owner, variables, namespace), attribute, value)
+                else:
+                    replaced.setdefault(step["set"], names.get(step["set"], missing))
+                    names[step["set"]] = value
+            elif "stand_in" in step:
+                bind(step["let"], stand_in(step, variables, namespace), variables)
             else:
-                value = argument(step["value"], variables, namespace)
-            setattr(look_up(owner, variables, namespace), attribute, value)
-        else:
-            bind(step.get("let"), operate(step, variables, namespace), variables)
+                bind(step.get("let"), operate(step, variables, namespace), variables)
+    finally:
+        for name, value in replaced.items():
+            if value is missing:
+                names.pop(name, None)
+            else:
+                names[name] = value
     return read
 
 
 def look_up(path, variables, namespace):
-    """The value at a dotted path: its first name a variable, else a name of namespace."""
+    """The value at a dotted path: its first name a variable, else a name of namespace; a part
+    that is a number indexes ("x.0" is x[0])."""
     root, *attributes = path.split(".")
     if root in variables:
         value = variables[root]
@@ -61,7 +79,7 @@ def look_up(path, variables, namespace):
     else:
         raise UndefinedError(f"{root} is not defined")
     for attribute in attributes:
-        value = getattr(value, attribute)
+        value = value[int(attribute)] if attribute.isdigit() else getattr(value, attribute)
     return value
 
 
@@ -98,17 +116,24 @@ def bind(let, result, variables):
         variables.update(zip(let, items))
 
 
-def stand_in(terms, variables, namespace):
-    """A callable standing in for a local rule (a node's backward step, say): each call adds to each
-    term's add_to the product of its values, looked up when it is called."""
+def stand_in(step, variables, namespace):
+    """A callable standing in for a local rule, a function or a callable object (a node's backward
+    step, a part of a composition, a function the code calls): each call binds its arguments to
+    the step's params (without params, any arguments are ignored), adds to each term's add_to the
+    product of its values, and returns the step's returns (None without), all looked up when it
+    is called, its params over the scenario's variables."""
+    signature = inspect.Signature([inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                   for name in step.get("params", [])])
 
     def local_rule(*args, **kwargs):
-        for term in terms:
+        scope = {**variables, **signature.bind(*args, **kwargs).arguments} if "params" in step else variables
+        for term in step["stand_in"]:
             owner_path, attribute = term["add_to"].rsplit(".", 1)
-            owner = look_up(owner_path, variables, namespace)
+            owner = look_up(owner_path, scope, namespace)
             product = 1.0
             for factor in term["product"]:
-                product = product * argument(factor, variables, namespace)
+                product = product * argument(factor, scope, namespace)
             setattr(owner, attribute, getattr(owner, attribute) + product)
+        return argument(step["returns"], scope, namespace) if "returns" in step else None
 
     return local_rule

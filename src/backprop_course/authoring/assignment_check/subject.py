@@ -90,7 +90,8 @@ class Subject:
         its code makes) on each case, its callees the reference's."""
         contract = self.contract
         if isinstance(mutant, PlayedCode):
-            return run_cases(contract, function_name, mutant.namespace, cases)
+            # Its code and the reference's look names up in the reference's module, as PlayedCode plays.
+            return run_cases(contract, function_name, mutant.namespace, cases, vars(contract.reference))
         if contract.functions[function_name].scenario is None:
             return run_cases(contract, function_name, {function_name: mutant}, cases)
         # No code to put in a notebook (a property's prediction): its whole play, called as a play is.
