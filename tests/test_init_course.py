@@ -73,7 +73,8 @@ def test_init_adds_our_assignments_to_a_quickstart_course_and_both_kinds_grade_r
         said = run(venv, "backprop-course", "init", cwd=course)
         assert "added assignments/backprop/" in said and "added source/classification/" in said
         after = hashes(course)
-        assert run(venv, "backprop-course", "init", cwd=course).count("unchanged") == 5  # 4 folders, the config
+        unchanged = 2 * len(REPO_COURSE.assignment_names) + 1  # assignments/ and source/ of each, the config
+        assert run(venv, "backprop-course", "init", cwd=course).count("unchanged") == unchanged
         assert hashes(course) == after, "a second init changed the course"
 
         # the rest of the course as it was; the config only appended to, once
