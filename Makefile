@@ -3,7 +3,7 @@ VENV := .venv
 PYTHON ?= python3
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test lint notebooks install browser sandbox sandbox-tools postgres-tools hub-users hub-proxy hub-demo
+.PHONY: demo test test-fast lint notebooks install browser sandbox sandbox-tools postgres-tools hub-users hub-proxy hub-demo
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -16,9 +16,15 @@ install: $(VENV)/.installed
 demo: sandbox $(VENV)/.installed
 	backprop-course demo
 
+# Two workers, each taking a whole module at a time (its shared fixtures built once), the costliest
+# modules first (tests/support/schedule.py), so that both end close together.
 test: $(VENV)/.installed browser sandbox-tools postgres-tools hub-users hub-proxy
 	lint-imports
-	python -m pytest -n 2 --dist loadscope
+	python -m pytest -n 2 --dist loadscope --no-loadscope-reorder
+
+# The tests not marked slow, test by test on two workers: a quick check while working.
+test-fast: $(VENV)/.installed
+	python -m pytest -m "not slow" -n 2 --dist load
 
 # Headless Chromium for the formgrader test, from Debian. Never fails the build: without a
 # browser that test skips and says why.

@@ -287,6 +287,7 @@ def test_mistakes_that_cannot_be_told_apart_are_named(tmp_path):
     assert_table_follows_the_contract(CourseDir(tmp_path, assignment=NAME), report)
 
 
+@pytest.mark.slow  # seconds per assignment: each mutant through the judge
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_the_shipped_assignments_pass(assignment):
     course = course_of(assignment)

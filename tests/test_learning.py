@@ -217,6 +217,7 @@ def in_gradebook(db_url: str, students) -> None:
             gradebook.add_submission(ASSIGNMENT, student)
 
 
+@pytest.mark.slow  # check-assignment of the whole assignment
 def test_a_proposed_mistake_accepted_unchanged_passes_the_check_and_names_its_group(tmp_path, planted, graded):
     course = course_copy(tmp_path / "course").of(ASSIGNMENT)
     in_gradebook(course.db_url, [student.student for student in planted])

@@ -46,7 +46,7 @@ def twins(request, tmp_path_factory):
         server = request.getfixturevalue("postgres_url")
         for course, name in ((serial, "twins_serial"), (parallel, "twins_parallel")):
             use_new_database(course.root, server, name)
-    serial, parallel = open_course(serial.root), open_course(parallel.root)
+    serial, parallel = (open_course(course.root).of(ASSIGNMENT) for course in (serial, parallel))
     students = mixed_batch(serial)
     with open(parallel.root / "nbgrader_config.py", "a") as config:
         config.write(CAP_CONFIG)

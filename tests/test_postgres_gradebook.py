@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from nbgrader.api import Gradebook
 from sqlalchemy import create_engine, text
 
@@ -11,6 +12,8 @@ from backprop_course.nbgrader_glue.apps import BIN_DIR
 
 from .support.backprop import ASSIGNMENT
 from .support.postgres import create_database, postgres_url  # noqa: F401
+
+pytestmark = pytest.mark.slow  # starts a PostgreSQL server (initdb): seconds
 
 
 def test_the_server_stores_rows_and_listens_on_no_tcp_port(postgres_url):  # noqa: F811

@@ -38,6 +38,7 @@ def test_markup_paths_and_odd_characters_are_no_ids_and_the_refusal_says_what_to
     assert "<" not in line or "<" in ascii(student_id)  # quoted as data, never bare
 
 
+@pytest.mark.slow  # a new nbgrader gradebook (nbgrader runs `alembic` for it): seconds
 def test_the_gradebook_takes_no_refused_id_by_any_way_in(tmp_path):
     guard_gradebook()
     with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}") as gradebook:
@@ -73,6 +74,7 @@ def collect_config(tmp_path) -> Config:
     return config
 
 
+@pytest.mark.slow  # nbgrader collect into a new gradebook: seconds
 def test_collect_takes_only_exchange_folders_of_ids_and_goes_on_past_one_it_cannot_read(tmp_path, caplog):
     course = tmp_path / "course"
     exchange = tmp_path / "exchange"

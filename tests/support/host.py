@@ -14,6 +14,10 @@ import psutil
 
 # One lock for every test run on this host: a test holds it shared, a host-measuring section alone.
 LOCK_FILE = Path(tempfile.gettempdir()) / "backprop-course-tests.lock"
+# Taken alone by a host-measuring section from before it waits for LOCK_FILE to its end, and passed
+# through shared by a test before it takes LOCK_FILE: no test starts while a section waits (flock
+# prefers no one, so tests that follow each other on the other workers would starve the section).
+TURNSTILE = Path(tempfile.gettempdir()) / "backprop-course-tests.turnstile"
 
 _shared: int | None = None  # the descriptor this process holds the lock shared on, during a test
 
@@ -36,10 +40,10 @@ def of_another_worker(pid: int, others: set[int]) -> bool:
         return False
 
 
-def _open_lock() -> int:
-    descriptor = os.open(LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
+def _open_lock(path: Path) -> int:
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     with contextlib.suppress(OSError):
-        os.chmod(LOCK_FILE, 0o666)  # tests of other users (a non-root run) share it
+        os.chmod(path, 0o666)  # tests of other users (a non-root run) share it
     return descriptor
 
 
@@ -47,8 +51,12 @@ def _open_lock() -> int:
 def sharing_host() -> Iterator[None]:
     """Around one test (its fixtures' setup and teardown included): other tests may run beside it."""
     global _shared
-    descriptor = _open_lock()
-    fcntl.flock(descriptor, fcntl.LOCK_SH)
+    descriptor, turnstile = _open_lock(LOCK_FILE), _open_lock(TURNSTILE)
+    try:
+        fcntl.flock(turnstile, fcntl.LOCK_SH)  # waits while a section waits or runs
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+    finally:
+        os.close(turnstile)
     _shared = descriptor
     try:
         yield
@@ -62,12 +70,18 @@ def host_alone() -> Iterator[None]:
     """A section that measures the whole host (its shared memory, ...): it starts once every test
     of the other workers has ended, and none starts until it ends."""
     own = _shared is None
-    descriptor = _open_lock() if own else _shared
-    fcntl.flock(descriptor, fcntl.LOCK_EX)  # converts this test's shared hold: it is given up first
+    descriptor = _open_lock(LOCK_FILE) if own else _shared
+    turnstile = _open_lock(TURNSTILE)
     try:
-        yield
+        fcntl.flock(descriptor, fcntl.LOCK_UN)  # this test's shared hold first: another section may be waiting
+        fcntl.flock(turnstile, fcntl.LOCK_EX)  # no test of another worker starts from now
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # once every test of the other workers has ended
+        try:
+            yield
+        finally:
+            if not own:
+                fcntl.flock(descriptor, fcntl.LOCK_SH)
     finally:
+        os.close(turnstile)
         if own:
             os.close(descriptor)
-        else:
-            fcntl.flock(descriptor, fcntl.LOCK_SH)

@@ -209,7 +209,8 @@ def write_page_attacker(course, student: str) -> None:
 
     answers = answers_from_source((course.sample_answers / "alice.py").read_text())
     answers[MANUAL_GRADE_ID] = markdown_payloads()
-    for path in write_submission(course.release, answers, course.submission(student)):
+    written = write_submission(course.release, answers, course.submission(student))
+    for path in [path for path in written if path.suffix == ".ipynb"]:  # not its timestamp.txt
         notebook = nbformat.read(path, as_version=4)
         notebook.cells += [new_markdown_cell(markdown_payloads()), *output_cells(), *other_cells(),
                            *overlay_cells(), forged_limit_cell()]

@@ -1,45 +1,38 @@
-"""The repository's course released once per test session, handed out by copy.
+"""The repository's course released once per test run, handed out by copy.
 
 `nbgrader generate_assignment` takes seconds per assignment; what it leaves in a copy of this
 course is the same every time: release/ (the same files as the repository's) and a gradebook
 (gradebook.db) holding the course, its assignments, their notebooks and cells. So the tests
-release the course once, in a folder of their own, and copy release/ and gradebook.db into each
-course that they would release: the copy is what a fresh release leaves. Nothing in that
+release the course once per run, in a folder its workers share (support/run_shared.py), and copy
+release/ and gradebook.db into each course that they would release: the copy is what a fresh
+release leaves. Nothing in that
 gradebook names a folder (nbgrader_config.py finds the course from its own path), so a copy
 works in its new folder as the original in its own.
 """
 
 from __future__ import annotations
 
-import atexit
 import filecmp
 import shutil
-import tempfile
 from pathlib import Path
 
 from backprop_course.commands.demo import release
 from backprop_course.course.paths import CourseDir
 
 from . import REPO_COURSE, course_copy
+from .run_shared import built_once
 
 # The one kind of setting a test appends to a course's nbgrader_config.py before it releases:
 # the sandbox's caps, which generate_assignment does not read.
 RELEASE_NEUTRAL_SETTING = "c.SandboxedGrading."
 
-_released: dict[tuple[str, ...], CourseDir] = {}
-
 
 def released_course(assignments: tuple[str, ...] | None = None) -> CourseDir:
-    """The repository's course, copied and released once per session (every assignment by
-    default, as `release(course)`); not to be written to: copy it."""
+    """The repository's course, copied and released once per test run (every assignment by
+    default, as `release(course)`), shared by the run's workers; not to be written to: copy it."""
     key = tuple(REPO_COURSE.assignment_names if assignments is None else assignments)
-    if key not in _released:
-        folder = Path(tempfile.mkdtemp(prefix="backprop-released-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        course = course_copy(folder / "course")
-        release(course, list(key))
-        _released[key] = course
-    return _released[key]
+    folder = built_once(f"released-{'+'.join(key)}", lambda folder: release(course_copy(folder / "course"), list(key)))
+    return CourseDir(folder / "course", assignment=REPO_COURSE.assignment)
 
 
 def released_copy(target: Path, assignments: list[str] | None = None) -> CourseDir:
@@ -51,7 +44,7 @@ def released_copy(target: Path, assignments: list[str] | None = None) -> CourseD
 
 
 def release_by_copy(course: CourseDir, assignments: list[str] | None = None) -> None:
-    """What `release(course, assignments)` does, by copying the session's released course: for a
+    """What `release(course, assignments)` does, by copying the run's released course: for a
     copy of the repository's course (course_copy) with its own SQLite gradebook not yet made and
     nothing but sandbox settings appended to its nbgrader_config.py. Any other course is released
     by nbgrader itself."""

@@ -1,22 +1,23 @@
 """The package as an instructor installs it, without the repository: a wheel built from the
 repository's files, installed with its dependencies (from this machine's package index, as pip is
 set up here) in a fresh venv of the system's Python, in a folder every user can read (so that a
-user who is not root can grade with it). Built once per test session, about a minute."""
+user who is not root can grade with it). Built once per test run (its workers share it), about a
+minute."""
 
 from __future__ import annotations
 
-import atexit
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from . import repository_copy
+from .run_shared import built_once
 
 SYSTEM_PYTHON = Path("/usr/bin/python3")
+UNAVAILABLE = "unavailable.txt"  # why no venv can be made here, where none can
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,25 @@ def _run(command: list[str], venv: Path) -> subprocess.CompletedProcess:
 
 @cache
 def wheel_venv() -> WheelVenv | str:
-    """The venv with the wheel installed, or why it cannot be made here (for a skip)."""
+    """The venv with the wheel installed, or why it cannot be made here (for a skip); built once
+    per test run, shared by its workers."""
+    folder = built_once("wheel-venv", _build)
+    if (folder / UNAVAILABLE).exists():
+        return (folder / UNAVAILABLE).read_text()
+    return WheelVenv(folder / "venv", sorted((folder / "dist").glob("backprop_course-*.whl"))[0])
+
+
+def _build(folder: Path) -> None:
+    """The wheel in folder/dist, installed in the venv folder/venv; or folder/UNAVAILABLE saying why not."""
     if not SYSTEM_PYTHON.exists():
-        return f"no system Python at {SYSTEM_PYTHON}"
-    folder = Path(tempfile.mkdtemp(prefix="backprop-wheel-"))
-    folder.chmod(0o755)
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        (folder / UNAVAILABLE).write_text(f"no system Python at {SYSTEM_PYTHON}")
+        return
     venv = folder / "venv"
     made = _run([str(SYSTEM_PYTHON), "-m", "venv", str(venv)], venv)
     if made.returncode != 0:
-        return f"{SYSTEM_PYTHON} cannot make a venv: {made.stderr.strip().splitlines()[-1:]}"
+        (folder / UNAVAILABLE).write_text(
+            f"{SYSTEM_PYTHON} cannot make a venv: {made.stderr.strip().splitlines()[-1:]}")
+        return
     clone = repository_copy()
     try:
         built = _run([str(venv / "bin" / "pip"), "wheel", "--no-deps", "-w", str(folder / "dist"), str(clone)], venv)
@@ -66,5 +76,5 @@ def wheel_venv() -> WheelVenv | str:
     # with the hub extra (jupyterhub), for tests/test_hub.py's users' servers
     installed = _run([str(venv / "bin" / "pip"), "install", f"{wheels[0]}[hub]"], venv)
     if installed.returncode != 0:
-        return f"pip cannot install the wheel's dependencies here: {installed.stderr.strip().splitlines()[-1:]}"
-    return WheelVenv(venv, wheels[0])
+        (folder / UNAVAILABLE).write_text(
+            f"pip cannot install the wheel's dependencies here: {installed.stderr.strip().splitlines()[-1:]}")
