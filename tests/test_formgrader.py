@@ -9,7 +9,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from backprop_course.commands.browser import url_fails
-from backprop_course.commands.jupyter_servers import jupyter_app, wait_until
+from backprop_course.commands.jupyter_servers import jupyter_app
+from backprop_course.commands.serving import wait_until
 from backprop_course.course.paths import CourseDir
 
 from .support.backprop import ASSIGNMENT, MANUAL_GRADE_ID, MULTILAYER

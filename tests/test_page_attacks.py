@@ -23,7 +23,8 @@ import pytest
 from nbgrader.api import Gradebook
 
 from backprop_course.authoring.samples import answers_from_source, expected_scores, write_submission
-from backprop_course.commands.jupyter_servers import jupyter_app, wait_until
+from backprop_course.commands.jupyter_servers import jupyter_app
+from backprop_course.commands.serving import wait_until
 from backprop_course.nbgrader_glue.apps import BIN_DIR, nbgrader
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 from backprop_course.pages.feedback_summary import summarize

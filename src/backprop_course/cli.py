@@ -138,8 +138,8 @@ def _catalog(course: CourseDir, args: argparse.Namespace) -> int:
 
 def _screenshots(course: CourseDir, args: argparse.Namespace) -> int:
     from .commands.browser import BrowserUnavailableError
-    from .commands.jupyter_servers import LabError
     from .commands.screenshots import write_screenshots
+    from .commands.serving import LabError
 
     try:
         paths = write_screenshots(course)

@@ -14,7 +14,7 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
 from backprop_course.commands.browser import requests_made
-from backprop_course.commands.jupyter_servers import wait_until
+from backprop_course.commands.serving import wait_until
 
 from . import REPO_ROOT
 from .page_attack_corpus import PWNED_ATTRIBUTE

@@ -15,9 +15,7 @@ from pathlib import Path
 
 from ..nbgrader_glue.apps import BIN_DIR
 from .browser import closed_port
-from .serving import LabError, served, wait_until
-
-__all__ = ["START_SECONDS", "LabError", "LabServer", "jupyter_app", "jupyter_lab", "wait_until", "write_lab_settings"]
+from .serving import served
 
 START_SECONDS = 90  # the server, then the page and the notebook's kernel
 # The user's own settings stay out: JupyterLab gets settings of its own, without news or update

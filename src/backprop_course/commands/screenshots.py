@@ -12,7 +12,8 @@ from ..course.cells import GIVEN_CELL_ID, answer_id
 from ..course.paths import CourseDir, copy_course
 from .browser import headless_chromium
 from .demo import autograde_step, collect_samples, feedback, release
-from .jupyter_servers import LabError, jupyter_lab
+from .jupyter_servers import jupyter_lab
+from .serving import LabError
 from .student_lab import LabNotebook
 
 # The top of the page (the summary table) and the lesson's first displayed formula, offline.

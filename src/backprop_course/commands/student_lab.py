@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..course.cells import answer_id, visible_check_id
-from .jupyter_servers import START_SECONDS, LabError, LabServer, wait_until
+from .jupyter_servers import START_SECONDS, LabServer
+from .serving import LabError, wait_until
 
 RUN_SECONDS = 120  # one cell, or all of them after a restart
 STEP_SECONDS = 20  # a menu, a dialog, a save, the editor taking what was typed
