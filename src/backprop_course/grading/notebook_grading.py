@@ -116,10 +116,11 @@ class NotebookGrading(CellRuns):
         cases = self.contract.hidden_cases(function_name, self.student)
         outcomes = self.call_in_kernel(function_name, [*cases, self.contract.public_example(function_name)])
         self.public = outcomes[-1]
+        verdicts = judge(self.contract, function_name, cases, outcomes[:-1])
         failed = next((outcome for outcome in outcomes[:-1] if outcome.error in RUNTIME_FAILURES), None)
-        if failed is not None:
+        if failed is not None and (failed.error != RAISED_ERROR or _left_unnamed(verdicts, RAISED_ERROR)):
             self.note(failed.error, f"{function_name}: {failed.message}")
-        return judge(self.contract, function_name, cases, outcomes[:-1])
+        return verdicts
 
     def call_in_kernel(self, function_name: str, cases: list[tuple], restart: bool = True) -> list[Outcome] | None:
         """The outcomes of the student's function_name on cases, run in the kernel. When the call
@@ -198,3 +199,8 @@ def grade_notebook(nb: NotebookNode, notebook_name: str, student: str, sandboxed
     grading.grade()
     return grading
 
+
+def _left_unnamed(verdicts: list[CheckVerdict], mistake: str) -> bool:
+    """Whether some check failed with the grader's own id mistake, that the catalog did not name
+    (an error the catalog names, by raises(), is the student's ordinary mistake, not the log's)."""
+    return any(verdict.failure is not None and verdict.failure.mistake == mistake for verdict in verdicts)
