@@ -32,14 +32,19 @@ def costliest_first(items: list[pytest.Item]) -> None:
 
 class CostRecorder:
     """Adds up each module's seconds (setup, call and teardown of its tests) as the reports come in,
-    and writes them to scope_costs.json at the end of the run."""
+    and writes them to scope_costs.json at the end of the run: of the modules that ran a test (a
+    module whose every test skipped here keeps its recorded cost)."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        self.ran: set[str] = set()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.seconds[module_of(report.nodeid)] += report.duration
+        if report.when == "call" and not report.skipped:
+            self.ran.add(module_of(report.nodeid))
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        costs = recorded_costs() | {module: round(seconds, 1) for module, seconds in self.seconds.items()}
+        costs = recorded_costs() | {module: round(seconds, 1) for module, seconds in self.seconds.items()
+                                    if module in self.ran}
         COSTS.write_text(json.dumps(dict(sorted(costs.items())), indent=1) + "\n")

@@ -18,6 +18,9 @@ from ..course.paths import CourseDir
 from .course_config import course_config
 
 BIN_DIR = Path(sys.executable).parent
+# `nbgrader` itself, with this package's slow imports deferred (nbgrader_command.py); -P: the course
+# directory it runs in is not put on the module path, as for the console script.
+NBGRADER_COMMAND = [sys.executable, "-P", "-m", "backprop_course.nbgrader_glue.nbgrader_command"]
 
 
 class NbgraderError(RuntimeError):
@@ -38,7 +41,7 @@ def nbgrader(app: str, *args: str, course: CourseDir, check: bool = True) -> sub
     env = dict(os.environ, PATH=f"{BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}")
     args = (app, *course.options, *args)
     result = subprocess.run(
-        [str(BIN_DIR / "nbgrader"), *args],
+        NBGRADER_COMMAND + list(args),
         cwd=course.root,
         env=env,
         capture_output=True,
