@@ -16,11 +16,12 @@ install: $(VENV)/.installed
 demo: sandbox $(VENV)/.installed
 	backprop-course demo
 
-# Two workers, each taking a whole module at a time (its shared fixtures built once), the costliest
-# modules first (tests/support/schedule.py), so that both end close together.
+# Three workers on the two cores (much of a test's time is a kernel, a server or a browser waiting),
+# each taking a whole module at a time (its shared fixtures built once), the costliest modules
+# first (tests/support/schedule.py), so that they end close together.
 test: $(VENV)/.installed browser sandbox-tools postgres-tools hub-users hub-proxy
 	lint-imports
-	python -m pytest -n 2 --dist loadscope --no-loadscope-reorder
+	python -m pytest -n 3 --dist loadscope --no-loadscope-reorder
 
 # The tests not marked slow, test by test on two workers: a quick check while working.
 test-fast: $(VENV)/.installed

@@ -1,15 +1,13 @@
 """Every command acts on the course directory it is run in, as nbgrader's apps do: a copy of the
 course is graded and reported from its own folder, without --course-dir, leaving the original
 untouched; the gradebook is the one the configuration or the command line names (PostgreSQL
-with a plain postgresql:// URL included); and the package works installed without editable mode."""
+with a plain postgresql:// URL included); and the package works installed from its wheel, not editable."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,10 +18,11 @@ from backprop_course.nbgrader_glue.apps import BIN_DIR
 from backprop_course.nbgrader_glue.course_config import open_course
 from backprop_course.nbgrader_glue.gradebook import notebook_scores
 
-from .support import REPO_COURSE, REPO_ROOT, course_copy, repository_copy
+from .support import REPO_COURSE, REPO_ROOT, course_copy
 from .support.backprop import ASSIGNMENT, NOTEBOOKS
 from .support.postgres import create_database, postgres_url  # noqa: F401
 from .support.sandbox import needs_sandbox
+from .support.wheel_venv import wheel_venv
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
 SKIPPED = {".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache"}
@@ -95,23 +94,17 @@ def test_class_trait_options_reach_the_grading(tmp_path):
 
 
 def test_installed_without_editable_mode_it_works_from_any_course_directory(tmp_path):
-    target, clone = tmp_path / "installed", repository_copy()  # a build leaves build/ where it runs
-    try:
-        installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target",
-                                    str(target), str(clone)], capture_output=True, text=True, timeout=600)
-    finally:
-        shutil.rmtree(clone, ignore_errors=True)
-    assert installed.returncode == 0, installed.stdout + installed.stderr
-    env = dict(os.environ, PYTHONPATH=str(target))
-    where = subprocess.run([sys.executable, "-c", "import backprop_course; print(backprop_course.__file__)"],
+    venv = wheel_venv()  # the wheel, installed in a venv of its own as an instructor installs it
+    if isinstance(venv, str):
+        pytest.skip(venv)
+    env = venv.env(tmp_path)
+    where = subprocess.run([venv.bin("python"), "-c", "import backprop_course; print(backprop_course.__file__)"],
                            env=env, capture_output=True, text=True, cwd=tmp_path)
-    assert where.stdout.startswith(str(target)), where.stdout + where.stderr
+    assert where.stdout.startswith(str(venv.root)), where.stdout + where.stderr
     course = course_copy(tmp_path / "course")
-    cli = [sys.executable, "-m", "backprop_course.cli"]
-    environment = dict(env, PATH=f"{BIN_DIR}{os.pathsep}{os.environ['PATH']}")
     for args in (["build-source"], ["demo"], ["report", ASSIGNMENT]):
-        done = subprocess.run([*cli, *args], cwd=course.root, env=environment, capture_output=True, text=True,
-                              timeout=900)
+        done = subprocess.run([venv.bin("backprop-course"), *args], cwd=course.root, env=env, capture_output=True,
+                              text=True, timeout=900)
         assert done.returncode == 0, f"{args}: {done.stdout}{done.stderr}"
     assert auto_scores(course.db_url) == expected_scores(course)
     for notebook in NOTEBOOKS:  # the lessons of the copy build the committed source notebooks

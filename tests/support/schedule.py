@@ -1,5 +1,5 @@
 """The order in which `make test`'s workers take the test modules: the costliest first, by the
-seconds each module took in a recorded run (scope_costs.json), so that the two workers end close
+seconds each module took in a recorded run (scope_costs.json), so that the workers end close
 together (pytest-xdist's loadscope hands a module to the first worker free, in collection order).
 A module not recorded yet goes first: it may be a slow one. `--record-costs` records a run's
 (the modules it ran)."""
